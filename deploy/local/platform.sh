@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Starts and stops the platform's processes (services and gateway) for `make run` / `make stop`.
+# Each runs under uvicorn in the background, with its pid in .data/run and its JSON log in .data/logs.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+PY="$ROOT/.venv/bin/python"
+RUN_DIR="$ROOT/.data/run"
+LOG_DIR="$ROOT/.data/logs"
+# name:module:port — services first, the gateway last (it fetches their contracts for /docs).
+PROCESSES=(
+  "registration:services.registration.app:8001"
+  "orientation:services.orientation.app:8002"
+  "dossier:services.dossier.app:8003"
+  "gateway:gateway.app:8000"
+)
+
+start_one() {
+  local name=$1 module=$2 port=$3 pid_file="$RUN_DIR/$1.pid"
+  if [[ -f $pid_file ]] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+    echo "$name already running (pid $(cat "$pid_file"))"
+    return
+  fi
+  # Detached from this shell (own session, no inherited stdin/stdout) so `make run` returns.
+  setsid "$PY" -m uvicorn --factory "$module:create_app" --host 127.0.0.1 --port "$port" \
+    --no-access-log </dev/null >>"$LOG_DIR/$name.log" 2>&1 &
+  echo $! >"$pid_file"
+}
+
+wait_ready() {
+  local name=$1 port=$2
+  for _ in $(seq 1 120); do
+    if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then
+      echo "$name ready on http://127.0.0.1:$port"
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "error: $name did not become ready on port $port; last log lines:" >&2
+  tail -n 20 "$LOG_DIR/$name.log" >&2
+  return 1
+}
+
+cd "$ROOT"
+case "${1:-}" in
+  start)
+    mkdir -p "$RUN_DIR" "$LOG_DIR"
+    for entry in "${PROCESSES[@]}"; do
+      IFS=: read -r name module port <<<"$entry"
+      start_one "$name" "$module" "$port"
+    done
+    for entry in "${PROCESSES[@]}"; do
+      IFS=: read -r name module port <<<"$entry"
+      wait_ready "$name" "$port"
+    done
+    ;;
+  stop)
+    for entry in "${PROCESSES[@]}"; do
+      IFS=: read -r name _ _ <<<"$entry"
+      pid_file="$RUN_DIR/$name.pid"
+      if [[ -f $pid_file ]]; then
+        pid=$(cat "$pid_file")
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+        kill -9 "$pid" 2>/dev/null || true
+        rm -f "$pid_file"
+        echo "$name stopped"
+      fi
+    done
+    ;;
+  *)
+    echo "usage: $0 start|stop" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,46 @@
+"""Printed by `make run`: how to call the platform, ready to paste. Writes the example bodies
+(the same ones the published contract carries) under .data/examples/."""
+from __future__ import annotations
+
+import json
+
+from services.core.settings import REPO_ROOT
+from services.registration.api import examples
+
+GATEWAY = "http://127.0.0.1:8000"
+
+
+def main() -> None:
+    folder = REPO_ROOT / ".data" / "examples"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, body in {"registration.json": examples.REGISTRATION_CREATE, "patch.json": examples.REGISTRATION_PATCH,
+                       "confirm.json": examples.CONFIRM_BODY}.items():
+        (folder / name).write_text(json.dumps(body, indent=2, ensure_ascii=False))
+    print(f"""
+The platform is up: gateway {GATEWAY} (docs: {GATEWAY}/docs), Kafka 127.0.0.1:9092.
+
+# 1. A token for the demo France Travail agency (client credentials)
+TOKEN=$(curl -s {GATEWAY}/oauth/token -d grant_type=client_credentials \\
+  -d client_id=ft-agence-nantes -d client_secret=demo-ft-agence-nantes-secret \\
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+
+# 2. Register a person (the Idempotency-Key makes a retry safe)
+curl -s -X POST {GATEWAY}/v1/registrations -H "Authorization: Bearer $TOKEN" \\
+  -H 'Content-Type: application/json' -H 'Idempotency-Key: {examples.EXAMPLE_IDEMPOTENCY_KEY}' \\
+  -d @.data/examples/registration.json
+
+# 3. Read it back
+curl -s {GATEWAY}/v1/registrations/{examples.EXAMPLE_REGISTRATION_ID} -H "Authorization: Bearer $TOKEN"
+
+# 4. "Dites-le nous une fois": a CAF opens an RSA right; a pre-registration appears, then confirm it
+make demo-caf-fact
+curl -s -X POST {GATEWAY}/v1/registrations/{examples.EXAMPLE_PRE_REGISTRATION_ID}/confirm \\
+  -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -H 'If-Match: "1"' \\
+  -d @.data/examples/confirm.json
+
+make stop   # stops the services, the gateway and Kafka
+""")
+
+
+if __name__ == "__main__":
+    main()

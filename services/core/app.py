@@ -1,0 +1,162 @@
+"""`create_service_app(...)`: everything a service shares, so each service's app.py is a few lines.
+
+It wires settings, database, schemas, outbox relay, consumers, token verification, problem+json,
+request ids, tracing, body size limit and the health probes.
+"""
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from opentelemetry.trace import SpanKind
+
+from services.core.broker import broker_reachable
+from services.core.consumer import Handler, IdempotentConsumer
+from services.core.db import Database
+from services.core.events import SchemaRegistry
+from services.core.http import BodySizeLimit
+from services.core.identity import TokenVerifier
+from services.core.outbox import Outbox, OutboxRelay
+from services.core.scheduler import PeriodicJob
+from services.core.problems import Problem, install_problem_handlers, problem_response
+from services.core.settings import ServiceSettings
+from services.core.telemetry import setup_telemetry, span_from_headers
+
+access_log = logging.getLogger("access")
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    """A service's subscription: handlers by event type, for the topics it reads."""
+
+    name: str
+    topics: list[str]
+    handlers: dict[str, Handler]
+
+
+@dataclass
+class Platform:
+    """Per-app shared components, reachable from routes as `request.app.state.platform`."""
+
+    settings: ServiceSettings
+    db: Database
+    schemas: SchemaRegistry
+    outbox: Outbox
+    relay: OutboxRelay
+    consumers: list[IdempotentConsumer] = field(default_factory=list)
+    jobs: list[PeriodicJob] = field(default_factory=list)
+
+    def add_consumers(self, specs: list[ConsumerSpec]) -> None:
+        """Subscriptions are wired after the service object exists; they start with the app."""
+        self.consumers.extend(
+            IdempotentConsumer(self.settings.consumer_group_prefix + spec.name, self.db, self.schemas, self.settings.kafka_bootstrap_servers,
+                               spec.handlers, spec.topics)
+            for spec in specs
+        )
+
+    def add_job(self, job: PeriodicJob) -> None:
+        """Periodic work (deadlines, reminders); starts with the app when consumers are enabled."""
+        self.jobs.append(job)
+
+
+def _platform(request: Request) -> Platform:
+    return request.app.state.platform
+
+
+# Every service's routes reach the shared components through this one dependency.
+PlatformDep = Annotated[Platform, Depends(_platform)]
+
+
+def create_service_app(settings: ServiceSettings, *, title: str, description: str, routers: list[APIRouter],
+                       version: str = "1.0.0") -> FastAPI:
+    setup_telemetry(settings.service_name)
+    db = Database(settings.database_url)
+    schemas = SchemaRegistry(settings.schemas_dir)
+    relay = OutboxRelay(db, settings.kafka_bootstrap_servers)
+    platform = Platform(
+        settings=settings, db=db, schemas=schemas, outbox=Outbox(schemas, settings.service_name, relay.notify),
+        relay=relay,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI):
+        if settings.outbox_relay_enabled:
+            relay.start()
+        if settings.consumers_enabled:
+            for worker in (*platform.consumers, *platform.jobs):
+                worker.start()
+        yield
+        for worker in (*platform.consumers, *platform.jobs):
+            worker.stop()
+        relay.stop()
+        db.dispose()
+
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan,
+                  docs_url="/docs", redoc_url=None)
+    app.state.platform = platform
+    app.state.token_verifier = TokenVerifier.from_jwks_url(
+        settings.jwks_url, settings.token_issuer, settings.token_audience
+    )
+    install_problem_handlers(app)
+    install_request_context(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.include_router(health_router(platform))
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def install_request_context(app: FastAPI) -> None:
+    """Request id and trace continue from the caller; one JSON access-log line per request."""
+
+    @app.middleware("http")
+    async def request_context(request: Request, call_next):
+        request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
+        request.state.request_id = request_id
+        started = time.perf_counter()
+        with span_from_headers(f"{request.method} {request.url.path}", dict(request.headers), SpanKind.SERVER):
+            response = await call_next(request)
+            response.headers["X-Request-Id"] = request_id
+            caller = getattr(request.state, "caller", None)
+            access_log.info(
+                "%s %s %s %.1fms", request.method, request.url.path, response.status_code,
+                (time.perf_counter() - started) * 1000,
+                extra={"request_id": request_id, "status": response.status_code, "method": request.method,
+                       "path": request.url.path, "client_id": caller.client_id if caller else None},
+            )
+        return response
+
+
+def health_router(platform: Platform) -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/healthz", summary="Process alive")
+    def healthz() -> dict:
+        return {"status": "ok"}
+
+    @router.get("/readyz", summary="Database and Kafka reachable")
+    def readyz() -> JSONResponse:
+        checks = {"database": _check(platform.db.ping), "kafka": "ok" if broker_reachable(
+            platform.settings.kafka_bootstrap_servers) else "unreachable"}
+        failing = sorted(name for name, value in checks.items() if value != "ok")
+        if failing:
+            return problem_response(Problem(503, f"Not ready: {', '.join(failing)} unreachable.",
+                                            slug="not-ready", checks=checks))
+        return JSONResponse({"status": "ready", "checks": checks})
+
+    return router
+
+
+def _check(probe: Callable[[], None]) -> str:
+    try:
+        probe()
+        return "ok"
+    except Exception:
+        return "unreachable"

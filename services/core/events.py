@@ -1,0 +1,123 @@
+"""The platform's event envelope: CloudEvents 1.0 attributes, JSON, validated against `schemas/`.
+
+Every event type has a JSON Schema file `schemas/<type>.json` (the type ends with its major
+version, e.g. `registration.person.registered.v1`), which is also the `dataschema` attribute.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+
+from services.core.db import utcnow
+
+SPEC_VERSION = "1.0"
+ENVELOPE_SCHEMA = "cloudevents.envelope.json"
+FORMATS = FormatChecker(["date", "uuid"])
+
+
+@FORMATS.checks("date-time", raises=ValueError)
+def _is_rfc3339(value: object) -> bool:
+    if not isinstance(value, str) or "T" not in value.upper():
+        return False
+    datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return True
+
+
+class InvalidEvent(ValueError):
+    """An event that does not match its schema: a programming error on the producer side."""
+
+
+@dataclass(frozen=True)
+class Envelope:
+    type: str
+    source: str
+    subject: str
+    data: dict[str, Any]
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    time: datetime = field(default_factory=utcnow)
+    traceparent: str | None = None
+
+    @property
+    def dataschema(self) -> str:
+        return f"schemas/{self.type}.json"
+
+    def to_dict(self) -> dict[str, Any]:
+        body = {
+            "specversion": SPEC_VERSION,
+            "id": self.id,
+            "type": self.type,
+            "source": self.source,
+            "subject": self.subject,
+            "time": self.time.isoformat().replace("+00:00", "Z"),
+            "datacontenttype": "application/json",
+            "dataschema": self.dataschema,
+            "data": self.data,
+        }
+        if self.traceparent:
+            body["traceparent"] = self.traceparent
+        return body
+
+    def to_json(self) -> bytes:
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False).encode()
+
+    @classmethod
+    def from_dict(cls, body: dict[str, Any]) -> "Envelope":
+        return cls(
+            id=body["id"],
+            type=body["type"],
+            source=body["source"],
+            subject=body["subject"],
+            time=datetime.fromisoformat(body["time"].replace("Z", "+00:00")),
+            data=body["data"],
+            traceparent=body.get("traceparent"),
+        )
+
+
+class SchemaRegistry:
+    """Loads and caches the JSON Schemas under `schemas/`; validates whole envelopes."""
+
+    def __init__(self, schemas_dir: Path) -> None:
+        self.schemas_dir = schemas_dir
+        self._schemas = {path.name: json.loads(path.read_text()) for path in schemas_dir.glob("*.json")}
+        # Schemas reference each other by relative URI ("x.v1.json#/$defs/…"), resolved by $id.
+        self._registry = Registry().with_resources(
+            (schema["$id"], Resource.from_contents(schema)) for schema in self._schemas.values()
+        )
+
+    @lru_cache(maxsize=None)
+    def validator(self, name: str) -> Draft202012Validator:
+        schema = self._schemas.get(name)
+        if schema is None:
+            raise InvalidEvent(f"no schema {name} under {self.schemas_dir}")
+        Draft202012Validator.check_schema(schema)
+        return Draft202012Validator(schema, registry=self._registry, format_checker=FORMATS)
+
+    def validate(self, envelope_body: dict[str, Any]) -> None:
+        self._check(ENVELOPE_SCHEMA, envelope_body)
+        self._check(f"{envelope_body['type']}.json", envelope_body["data"])
+
+    def parse(self, raw: bytes) -> Envelope:
+        """Decode and validate an event read from Kafka; raises InvalidEvent for poison input."""
+        try:
+            body = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InvalidEvent(f"not JSON: {exc}") from exc
+        if not isinstance(body, dict) or "type" not in body:
+            raise InvalidEvent("not a CloudEvents envelope")
+        self.validate(body)
+        return Envelope.from_dict(body)
+
+    def _check(self, name: str, instance: Any) -> None:
+        errors = sorted(self.validator(name).iter_errors(instance), key=lambda e: list(e.path))
+        if errors:
+            first = errors[0]
+            where = "/".join(str(p) for p in first.path) or "(root)"
+            raise InvalidEvent(f"{name}: {where}: {first.message}")

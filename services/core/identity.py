@@ -1,0 +1,111 @@
+"""Caller identity: the verified access token, turned into who is calling and what it may do.
+
+The gateway signs tokens; each service verifies them again against the gateway's JWKS (defence in
+depth: a service reached without the gateway still refuses unauthenticated calls), then enforces
+scopes here and object-level rules in its own domain.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Annotated, Any, Callable
+
+import jwt
+from fastapi import Depends, Request
+
+from services.core.problems import Problem
+
+log = logging.getLogger("core.identity")
+
+ORG_TYPES = (
+    "france_travail", "mission_locale", "cap_emploi", "apec", "departement", "caf",
+    "region", "opco", "temp_agency", "employer", "partner",
+)
+QUERY_TOKEN_PARAMS = ("access_token", "token")
+
+
+@dataclass(frozen=True)
+class Caller:
+    client_id: str
+    org_id: str
+    org_type: str
+    territories: tuple[str, ...]
+    scopes: frozenset[str]
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes or "admin" in self.scopes
+
+
+def unauthorized(detail: str) -> Problem:
+    return Problem(401, detail, slug="unauthorized", headers={"WWW-Authenticate": 'Bearer realm="france-travail"'})
+
+
+class TokenVerifier:
+    """Verifies RS256 tokens against the issuer's JWKS, fetched once and refreshed on unknown kid."""
+
+    def __init__(self, key_for_token: Callable[[str], Any], issuer: str, audience: str) -> None:
+        self.key_for_token = key_for_token
+        self.issuer = issuer
+        self.audience = audience
+
+    @classmethod
+    def from_jwks_url(cls, jwks_url: str, issuer: str, audience: str) -> "TokenVerifier":
+        client = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300, timeout=5)
+        return cls(lambda token: client.get_signing_key_from_jwt(token).key, issuer, audience)
+
+    def verify(self, token: str) -> Caller:
+        try:
+            key = self.key_for_token(token)
+            claims = jwt.decode(
+                token, key, algorithms=["RS256"], audience=self.audience, issuer=self.issuer,
+                options={"require": ["exp", "iat", "sub", "aud", "iss"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise unauthorized("The access token has expired; request a new one at /oauth/token.") from exc
+        except jwt.InvalidAudienceError as exc:
+            raise unauthorized("The access token was not issued for this platform (audience).") from exc
+        except jwt.PyJWKClientConnectionError as exc:
+            log.error("cannot fetch signing keys: %s", exc)
+            raise Problem(503, "Token signing keys are unavailable; retry shortly.", slug="keys-unavailable") from exc
+        except jwt.PyJWTError as exc:
+            raise unauthorized("The access token is not valid.") from exc
+        return caller_from_claims(claims)
+
+
+def caller_from_claims(claims: dict) -> Caller:
+    if claims.get("org_type") not in ORG_TYPES or not claims.get("org_id"):
+        raise unauthorized("The access token does not name a known organisation.")
+    return Caller(
+        client_id=str(claims["sub"]),
+        org_id=str(claims["org_id"]),
+        org_type=str(claims["org_type"]),
+        territories=tuple(claims.get("territories") or ()),
+        scopes=frozenset(str(claims.get("scope", "")).split()),
+    )
+
+
+def bearer_token(request: Request) -> str:
+    if any(p in request.query_params for p in QUERY_TOKEN_PARAMS):
+        raise unauthorized("Access tokens are not accepted in the query string; use the Authorization header.")
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise unauthorized("A bearer access token is required (Authorization: Bearer <token>).")
+    return token.strip()
+
+
+def current_caller(request: Request) -> Caller:
+    caller = request.app.state.token_verifier.verify(bearer_token(request))
+    request.state.caller = caller
+    return caller
+
+
+def require_scope(scope: str):
+    """FastAPI dependency: the verified caller, provided its token carries `scope`."""
+
+    def dependency(caller: Annotated[Caller, Depends(current_caller)]) -> Caller:
+        if not caller.has_scope(scope):
+            raise Problem(403, f"This operation requires the scope '{scope}'.", slug="insufficient-scope")
+        return caller
+
+    return dependency

@@ -1,0 +1,203 @@
+"""Transactional outbox: events commit with the state change, a relay publishes them afterwards.
+
+Writing to Kafka inside a request would lose the event if the process died between the database
+commit and the send, or the write if the broker were down. Instead `add_event` stores the event
+in the service's own database, in the caller's transaction, and `OutboxRelay` publishes rows in
+id order (per-key order follows, since writes to one aggregate are serialised by its row), marks
+them published, and retries with back-off while the broker is away. A crash after the broker's
+ack but before the mark republishes the same event id; consumers are idempotent on that id.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import zlib
+from collections.abc import Callable
+from typing import Any
+from datetime import datetime
+
+from kafka.errors import KafkaError
+from sqlalchemy import BigInteger, event, Index, Integer, LargeBinary, String, Text, func, select, text, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from services.core.db import Base, Database, UTCDateTime, utcnow
+from services.core.events import Envelope, SchemaRegistry
+from services.core.broker import make_producer
+from services.core.telemetry import current_traceparent
+
+log = logging.getLogger("core.outbox")
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_unpublished", "published_at", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    topic: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(200))
+    event_type: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    traceparent: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Outbox:
+    """What a unit of work uses to emit events: validated now, published after commit."""
+
+    def __init__(self, schemas: SchemaRegistry, source: str, on_commit: Callable[[], None] = lambda: None) -> None:
+        self.schemas = schemas
+        self.source = source
+        self.on_commit = on_commit
+
+    def add_event(self, session: Session, topic: str, event_type: str, subject: str, data: dict) -> Envelope:
+        envelope = Envelope(
+            type=event_type, source=self.source, subject=subject, data=data, traceparent=current_traceparent()
+        )
+        body = envelope.to_dict()
+        self.schemas.validate(body)  # a producer never emits an event its schema rejects
+        session.add(
+            OutboxMessage(
+                event_id=envelope.id, topic=topic, key=subject, event_type=event_type,
+                payload=envelope.to_json(), traceparent=envelope.traceparent,
+            )
+        )
+        if not session.info.get("outbox_listening"):
+            session.info["outbox_listening"] = True
+            event.listen(session, "after_commit", lambda _: self.on_commit(), once=True)
+        return envelope
+
+
+def outbox_backlog(session: Session) -> int:
+    return session.scalar(select(func.count()).where(OutboxMessage.published_at.is_(None))) or 0
+
+
+def kafka_headers(row: OutboxMessage) -> list[tuple[str, bytes]]:
+    headers = [
+        ("content-type", b"application/cloudevents+json; charset=utf-8"),
+        ("ce_id", row.event_id.encode()),
+        ("ce_type", row.event_type.encode()),
+    ]
+    if row.traceparent:
+        headers.append(("traceparent", row.traceparent.encode()))
+    return headers
+
+
+class OutboxRelay:
+    """Background thread publishing outbox rows to Kafka, in order, until stopped."""
+
+    def __init__(self, db: Database, bootstrap_servers: str, *, batch_size: int = 500,
+                 idle_seconds: float = 0.2, max_backoff: float = 10.0,
+                 producer_factory: Callable[[], Any] | None = None) -> None:
+        self.db = db
+        self.producer_factory = producer_factory or (lambda: make_producer(bootstrap_servers))
+        self.batch_size = batch_size
+        self.idle_seconds = idle_seconds
+        self.max_backoff = max_backoff
+        self._producer = None
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.published_total = 0
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="outbox-relay", daemon=True)
+        self._thread.start()
+
+    def notify(self) -> None:
+        """Called after a commit that added events, so they go out without waiting for the poll."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread:
+            self._thread.join(timeout)
+        if self._producer is not None:
+            self._producer.close(timeout=5)
+
+    def _run(self) -> None:
+        backoff = 0.5
+        with _relay_lock(self.db, self._stop):
+            while not self._stop.is_set():
+                try:
+                    published = self.publish_pending()
+                    backoff = 0.5
+                except (KafkaError, OSError) as exc:
+                    log.warning("outbox relay cannot publish, retrying in %.1fs: %s", backoff, exc)
+                    self._stop.wait(backoff)
+                    backoff = min(backoff * 2, self.max_backoff)
+                    continue
+                except Exception:  # a bug or a database outage: keep the relay alive, loudly
+                    log.exception("outbox relay failed; retrying")
+                    self._stop.wait(backoff)
+                    backoff = min(backoff * 2, self.max_backoff)
+                    continue
+                if not published:
+                    self._wake.wait(self.idle_seconds)
+                    self._wake.clear()
+
+    def publish_pending(self) -> int:
+        """Publish one batch; returns how many rows were marked published."""
+        with self.db.sessions() as session:
+            rows = session.scalars(
+                select(OutboxMessage).where(OutboxMessage.published_at.is_(None))
+                .order_by(OutboxMessage.id).limit(self.batch_size)
+            ).all()
+        if not rows:
+            return 0
+        producer = self._get_producer()
+        futures = [
+            producer.send(row.topic, key=row.key.encode(), value=row.payload, headers=kafka_headers(row))
+            for row in rows
+        ]
+        producer.flush()
+        delivered, failure = [], None
+        for row, future in zip(rows, futures):
+            if future.failed():
+                failure = future.exception
+                break  # later rows wait, so one key's events never overtake each other
+            delivered.append(row.id)
+        if delivered:
+            with self.db.transaction() as session:
+                session.execute(
+                    update(OutboxMessage).where(OutboxMessage.id.in_(delivered)).values(published_at=utcnow())
+                )
+            self.published_total += len(delivered)
+        if failure is not None:
+            raise failure if isinstance(failure, KafkaError) else KafkaError(str(failure))
+        return len(delivered)
+
+    def _get_producer(self):
+        if self._producer is None:
+            self._producer = self.producer_factory()
+        return self._producer
+
+
+class _relay_lock:
+    """On PostgreSQL, one relay per service database publishes at a time (advisory lock), so
+    replicas of a service never interleave the same rows; SQLite has a single process anyway."""
+
+    def __init__(self, db: Database, stop: threading.Event) -> None:
+        self.db = db
+        self.stop = stop
+        self.conn = None
+
+    def __enter__(self):
+        if self.db.engine.dialect.name != "postgresql":
+            return self
+        key = zlib.crc32(b"outbox-relay")
+        while not self.stop.is_set():
+            conn = self.db.engine.connect()
+            if conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
+                conn.commit()
+                self.conn = conn
+                return self
+            conn.close()
+            self.stop.wait(2.0)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.conn is not None:
+            self.conn.close()  # closing the session releases the advisory lock

@@ -1,0 +1,73 @@
+"""Settings read from the environment, the same names for every service and the gateway.
+
+A service calls `ServiceSettings.from_env("registration")`; every value has a local default so
+`make run` works on a fresh machine, and production overrides them (DATABASE_URL, KAFKA_*, …).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+SERVICE_PORTS = {
+    "gateway": 8000,
+    "registration": 8001,
+    "orientation": 8002,
+    "dossier": 8003,
+    "offers": 8004,
+    "profiles": 8005,
+    "sanctions": 8006,
+    "indicators": 8007,
+}
+
+TOKEN_AUDIENCE = "france-travail-platform"
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def _flag(name: str, default: bool) -> bool:
+    return _env(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    service_name: str
+    database_url: str
+    kafka_bootstrap_servers: str
+    jwks_url: str
+    token_issuer: str
+    token_audience: str = TOKEN_AUDIENCE
+    # Keyed-hash secret for personal identifiers (NIR fingerprints). Local default only.
+    pii_hash_secret: bytes = b"local-dev-only-secret"
+    outbox_relay_enabled: bool = True
+    consumers_enabled: bool = True
+    schemas_dir: Path = REPO_ROOT / "schemas"
+    max_body_bytes: int = 1_048_576
+    # Consumer groups are named "<prefix><consumer name>"; tests and parallel stacks use their own.
+    consumer_group_prefix: str = ""
+
+    @classmethod
+    def from_env(cls, service_name: str) -> "ServiceSettings":
+        data_dir = Path(_env("DATA_DIR", str(REPO_ROOT / ".data")))
+        gateway_url = _env("GATEWAY_URL", f"http://127.0.0.1:{SERVICE_PORTS['gateway']}")
+        return cls(
+            service_name=service_name,
+            database_url=_env("DATABASE_URL", f"sqlite:///{data_dir / service_name}.db"),
+            kafka_bootstrap_servers=_env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
+            jwks_url=_env("JWKS_URL", f"{gateway_url}/.well-known/jwks.json"),
+            token_issuer=_env("TOKEN_ISSUER", gateway_url),
+            token_audience=_env("TOKEN_AUDIENCE", TOKEN_AUDIENCE),
+            pii_hash_secret=_env("PII_HASH_SECRET", "local-dev-only-secret").encode(),
+            outbox_relay_enabled=_flag("OUTBOX_RELAY_ENABLED", True),
+            consumers_enabled=_flag("CONSUMERS_ENABLED", True),
+            schemas_dir=Path(_env("SCHEMAS_DIR", str(REPO_ROOT / "schemas"))),
+            max_body_bytes=int(_env("MAX_BODY_BYTES", "1048576")),
+            consumer_group_prefix=_env("CONSUMER_GROUP_PREFIX", ""),
+        )
+
+    def with_(self, **changes) -> "ServiceSettings":
+        return replace(self, **changes)

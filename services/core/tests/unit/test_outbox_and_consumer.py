@@ -1,0 +1,140 @@
+"""The outbox relay and the idempotent consumer against in-memory doubles of Kafka (SQLite file).
+
+The real broker is exercised by the integration and end-to-end suites; here the doubles let a
+test choose exactly which send fails."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from kafka.errors import KafkaError, KafkaTimeoutError
+from sqlalchemy import func, select
+
+from services.core.consumer import IdempotentConsumer, ProcessedEvent
+from services.core.db import Base, Database
+from services.core.events import InvalidEvent, SchemaRegistry
+from services.core.outbox import Outbox, OutboxMessage, OutboxRelay
+from services.core.settings import REPO_ROOT
+
+SCHEMAS = SchemaRegistry(REPO_ROOT / "schemas")
+FACT = json.loads((REPO_ROOT / "deploy" / "local" / "demo" / "caf-rsa-opening.json").read_text())
+
+
+class FakeFuture:
+    def __init__(self, error: Exception | None) -> None:
+        self.exception = error
+
+    def failed(self) -> bool:
+        return self.exception is not None
+
+    def get(self, timeout=None):
+        if self.exception:
+            raise self.exception
+
+
+class FakeProducer:
+    """Accepts sends in order; `fail_keys` makes those sends fail as a broker error would."""
+
+    def __init__(self, fail_keys: set[bytes] = frozenset()) -> None:
+        self.sent: list[tuple[str, bytes, bytes, list]] = []
+        self.fail_keys = fail_keys
+
+    def send(self, topic, key=None, value=None, headers=None):
+        if key in self.fail_keys:
+            return FakeFuture(KafkaTimeoutError("broker away"))
+        self.sent.append((topic, key, value, headers))
+        return FakeFuture(None)
+
+    def flush(self, timeout=None):
+        pass
+
+    def close(self, timeout=None):
+        pass
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = Database(f"sqlite:///{tmp_path / 'core.db'}")
+    Base.metadata.create_all(database.engine)
+    yield database
+    database.dispose()
+
+
+def add_events(db: Database, subjects: list[str]) -> None:
+    outbox = Outbox(SCHEMAS, "caf-44")
+    with db.transaction() as session:
+        for subject in subjects:
+            outbox.add_event(session, "partners.inbound.v1", "partners.caf.rsa_opened.v1", subject, FACT["data"])
+
+
+def test_the_relay_publishes_in_order_and_marks_rows(db):
+    add_events(db, ["a", "b", "a"])
+    producer = FakeProducer()
+    relay = OutboxRelay(db, "unused", producer_factory=lambda: producer)
+    assert relay.publish_pending() == 3
+    assert [key for _, key, _, _ in producer.sent] == [b"a", b"b", b"a"]
+    assert relay.publish_pending() == 0  # nothing is published twice
+    headers = dict(producer.sent[0][3])
+    assert headers["ce_type"] == b"partners.caf.rsa_opened.v1"
+
+
+def test_a_failed_send_holds_back_the_rows_behind_it(db):
+    add_events(db, ["a", "b", "c"])
+    relay = OutboxRelay(db, "unused", producer_factory=lambda: FakeProducer(fail_keys={b"b"}))
+    with pytest.raises(KafkaError):
+        relay.publish_pending()
+    with db.sessions() as session:
+        published = session.scalars(select(OutboxMessage.key).where(OutboxMessage.published_at.is_not(None))).all()
+    assert published == ["a"]  # "c" waits for "b", so no key's events overtake each other
+    retry = FakeProducer()
+    relay._producer = retry
+    assert relay.publish_pending() == 2 and [k for _, k, _, _ in retry.sent] == [b"b", b"c"]
+
+
+def test_an_event_given_twice_is_applied_once(db):
+    applied = []
+    consumer = IdempotentConsumer("test", db, SCHEMAS, "unused", {FACT["type"]: lambda s, e: applied.append(e.id)},
+                                  ["partners.inbound.v1"], dlq_producer_factory=FakeProducer)
+    raw = json.dumps(FACT).encode()
+    consumer.process(raw, {})
+    consumer.process(raw, {})
+    assert applied == [FACT["id"]]
+    with db.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(ProcessedEvent)) == 1
+
+
+def test_a_handler_that_keeps_failing_parks_the_event_and_rolls_back(db, monkeypatch):
+    monkeypatch.setattr("services.core.consumer.time.sleep", lambda _: None)
+    dlq = FakeProducer()
+    calls = []
+
+    def failing(session, event):
+        calls.append(event.id)
+        raise RuntimeError("downstream bug")
+
+    consumer = IdempotentConsumer("test", db, SCHEMAS, "unused", {FACT["type"]: failing}, ["partners.inbound.v1"],
+                                  max_attempts=3, dlq_producer_factory=lambda: dlq)
+    consumer.process(json.dumps(FACT).encode(), {"traceparent": "00-" + "1" * 32 + "-" + "2" * 16 + "-01"})
+    assert len(calls) == 3
+    topic, _, value, headers = dlq.sent[0]
+    assert topic == "partners.inbound.v1.dlq" and json.loads(value)["id"] == FACT["id"]
+    assert dict(headers)["dlq_reason"].startswith(b"handler failed: RuntimeError")
+    with db.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(ProcessedEvent)) == 0
+
+
+def test_events_of_other_types_are_skipped_and_invalid_ones_parked(db):
+    dlq = FakeProducer()
+    consumer = IdempotentConsumer("test", db, SCHEMAS, "unused", {}, ["partners.inbound.v1"],
+                                  dlq_producer_factory=lambda: dlq)
+    consumer.process(json.dumps(FACT).encode(), {})
+    assert dlq.sent == []
+    consumer.process(b"[1, 2]", {})
+    assert dict(dlq.sent[0][3])["dlq_reason"].startswith(b"invalid event")
+
+
+def test_an_event_its_schema_rejects_is_never_written(db):
+    with pytest.raises(InvalidEvent), db.transaction() as session:
+        Outbox(SCHEMAS, "caf-44").add_event(session, "partners.inbound.v1", "partners.caf.rsa_opened.v1", "s", {})
+    with db.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0

@@ -1,0 +1,66 @@
+"""Published OpenAPI contracts: `python -m tests.support.contracts write|check`.
+
+A contract is a service's OpenAPI as integrators see it behind the gateway (`published_contract`),
+committed under contracts-openapi/ so that every change to an API shows up in review as a diff.
+"""
+from __future__ import annotations
+
+import difflib
+import importlib
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gateway.docs import published_contract
+from gateway.routing import ROUTES, Route
+from services.core.settings import REPO_ROOT
+
+CONTRACTS_DIR = REPO_ROOT / "contracts-openapi"
+
+
+def contract_path(service: str) -> Path:
+    return CONTRACTS_DIR / f"{service}.v1.yaml"
+
+
+def build(route: Route) -> dict[str, Any]:
+    """The contract from the service's own app; building the app connects to nothing."""
+    app = importlib.import_module(f"services.{route.service}.app").create_app()
+    return published_contract(app.openapi(), route)
+
+
+def render(contract: dict[str, Any]) -> str:
+    return yaml.safe_dump(contract, sort_keys=False, allow_unicode=True)
+
+
+def diff(expected: str, actual: str, name: str) -> str:
+    return "".join(difflib.unified_diff(
+        expected.splitlines(keepends=True), actual.splitlines(keepends=True),
+        fromfile=f"{name} (committed)", tofile=f"{name} (from the code)"))
+
+
+def main(argv: list[str]) -> int:
+    if argv not in (["write"], ["check"]):
+        print("usage: python -m tests.support.contracts write|check", file=sys.stderr)
+        return 2
+    stale = False
+    for route in ROUTES:
+        path = contract_path(route.service)
+        text = render(build(route))
+        if argv == ["write"]:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path.relative_to(REPO_ROOT)}")
+            continue
+        committed = path.read_text(encoding="utf-8") if path.exists() else ""
+        if committed != text:
+            stale = True
+            print(diff(committed, text, str(path.relative_to(REPO_ROOT))))
+    if stale:
+        print("The contracts differ from the code: run `make contracts` and review the diff.", file=sys.stderr)
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,81 @@
+"""The test broker: a real Kafka started by deploy/local/kafka.sh on its own ports and data dir."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+import uuid
+from dataclasses import dataclass
+
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+
+from services.core.broker import declared_topics, ensure_topics
+from services.core.settings import REPO_ROOT
+
+KAFKA_SCRIPT = REPO_ROOT / "deploy" / "local" / "kafka.sh"
+
+
+@dataclass(frozen=True)
+class TestBroker:
+    __test__ = False  # a helper, not a test class
+    port: int
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ, "KAFKA_PORT": str(self.port), "KAFKA_CONTROLLER_PORT": str(self.port + 1),
+            "KAFKA_DATA_DIR": str(REPO_ROOT / ".data" / f"test-kafka-{self.port}"),
+        }
+
+    def start(self) -> None:
+        subprocess.run([str(KAFKA_SCRIPT), "start"], env=self.env, check=True, capture_output=True, timeout=300)
+
+    def stop(self) -> None:
+        subprocess.run([str(KAFKA_SCRIPT), "stop"], env=self.env, check=True, capture_output=True, timeout=120)
+
+    def ensure_topics(self) -> None:
+        ensure_topics(self.bootstrap, declared_topics())
+
+    def end_offsets(self, topic: str) -> dict[TopicPartition, int]:
+        consumer = KafkaConsumer(bootstrap_servers=self.bootstrap)
+        try:
+            partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+            return consumer.end_offsets(partitions)
+        finally:
+            consumer.close()
+
+    def read(self, topic: str, since: dict[TopicPartition, int], until, timeout: float = 30.0) -> list:
+        """Messages of `topic` after the offsets `since`, until `until(messages)` holds or time runs out."""
+        consumer = KafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False)
+        consumer.assign(list(since))
+        for tp, offset in since.items():
+            consumer.seek(tp, offset)
+        messages: list = []
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline and not until(messages):
+                for batch in consumer.poll(timeout_ms=500).values():
+                    messages.extend(batch)
+            return messages
+        finally:
+            consumer.close()
+
+    def produce(self, topic: str, key: str, value: bytes, headers: list[tuple[str, bytes]] | None = None) -> None:
+        producer = KafkaProducer(bootstrap_servers=self.bootstrap, acks="all")
+        try:
+            producer.send(topic, key=key.encode(), value=value, headers=headers or []).get(timeout=30)
+        finally:
+            producer.close()
+
+
+def envelope_of(message) -> dict:
+    return json.loads(message.value)
+
+
+def unique_prefix() -> str:
+    return f"test-{uuid.uuid4().hex[:8]}."

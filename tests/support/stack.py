@@ -1,0 +1,82 @@
+"""A whole local platform for end-to-end tests: every service and the gateway as processes, real Kafka."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from gateway.routing import ROUTES
+from services.core.migrations import upgrade
+from tests.support.kafka import TestBroker, unique_prefix
+from tests.support.processes import ServiceProcess, free_port
+from tests.support.tokens import demo_partners
+
+
+@dataclass
+class Stack:
+    broker: TestBroker
+    workdir: Path
+    services: dict[str, ServiceProcess] = field(default_factory=dict)
+    gateway: ServiceProcess | None = None
+    _tokens: dict[str, tuple[str, float]] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, broker: TestBroker, workdir: Path, database_url: str | None = None,
+              database_urls: dict[str, str] | None = None, **registration_env: str) -> "Stack":
+        """Every service the gateway routes to, each on its own database (SQLite files in `workdir`
+        unless given), then the gateway. `registration_env` tunes the registration process."""
+        stack = cls(broker, workdir)
+        urls = {"registration": database_url} if database_url else {}
+        urls.update(database_urls or {})
+        gateway_url = f"http://127.0.0.1:{free_port()}"
+        common = {"KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap, "GATEWAY_URL": gateway_url,
+                  "DATA_DIR": str(workdir), "LOG_LEVEL": "INFO"}
+        gateway_env = {**common, "GATEWAY_KEY_FILE": str(workdir / "gateway-key.pem")}
+        for name in dict.fromkeys(route.service for route in ROUTES):
+            url = urls.get(name) or f"sqlite:///{workdir / name}.db"
+            upgrade(name, url)
+            env = {**common, "DATABASE_URL": url, "CONSUMER_GROUP_PREFIX": unique_prefix(),
+                   **(registration_env if name == "registration" else {})}
+            stack.services[name] = ServiceProcess(name, f"services.{name}.app", free_port(), env, workdir)
+            gateway_env[f"{name.upper()}_URL"] = stack.services[name].url
+        for process in stack.services.values():
+            process.start()
+        stack.gateway = ServiceProcess("gateway", "gateway.app", int(gateway_url.rsplit(":", 1)[1]),
+                                       gateway_env, workdir).start()
+        return stack
+
+    @property
+    def registration(self) -> ServiceProcess:
+        return self.services["registration"]
+
+    @property
+    def url(self) -> str:
+        return self.gateway.url
+
+    def token(self, client_id: str) -> str:
+        """A real token from the gateway, renewed well before it expires (a suite outlives one)."""
+        token, expires_at = self._tokens.get(client_id, ("", 0.0))
+        if time.monotonic() > expires_at:
+            partner = demo_partners()[client_id]
+            answer = httpx.post(f"{self.url}/oauth/token", data={
+                "grant_type": "client_credentials", "client_id": client_id, "client_secret": partner.client_secret})
+            answer.raise_for_status()
+            token = answer.json()["access_token"]
+            self._tokens[client_id] = (token, time.monotonic() + answer.json()["expires_in"] / 2)
+        return token
+
+    def client(self, client_id: str) -> httpx.Client:
+        return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {self.token(client_id)}"},
+                            timeout=30)
+
+    def restart_registration(self, kill: bool = True, **env: str) -> None:
+        self.registration.stop(kill=kill)
+        self.registration.env.update(env)
+        self.registration.start()
+
+    def stop(self) -> None:
+        for process in (self.gateway, *self.services.values()):
+            if process is not None:
+                process.stop()
