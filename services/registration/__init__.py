@@ -1,0 +1,1 @@
+"""Registration of job seekers: identity checks and duplicate detection."""

@@ -1,0 +1,135 @@
+"""Loads and saves registration aggregates; turns the visibility policy into SQL for lists."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from services.core.db import UniqueKeyTaken
+from services.registration.adapters.orm import RegistrationRow
+from services.registration.domain.model import Registration, Territory
+from services.registration.domain.policy import Audience
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    departement_code: str | None = None
+    registered_from: datetime | None = None
+    registered_to: datetime | None = None
+    status: str | None = None
+    after: tuple[datetime, str] | None = None  # keyset cursor: (created_at, id) of the last item seen
+    limit: int = 20
+
+
+class RegistrationRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, registration_id: str, *, for_update: bool = False) -> Registration | None:
+        query = select(RegistrationRow).where(RegistrationRow.id == registration_id)
+        if for_update:
+            query = query.with_for_update()
+        row = self.session.scalar(query)
+        return _to_domain(row) if row else None
+
+    def by_nir_fingerprint(self, fingerprint: str) -> Registration | None:
+        row = self.session.scalar(select(RegistrationRow).where(RegistrationRow.nir_fingerprint == fingerprint))
+        return _to_domain(row) if row else None
+
+    def born_on(self, birth_date: date, limit: int = 200) -> list[Registration]:
+        rows = self.session.scalars(
+            select(RegistrationRow).where(RegistrationRow.birth_date == birth_date).limit(limit)
+        )
+        return [_to_domain(row) for row in rows]
+
+    def add(self, registration: Registration) -> None:
+        self._write(lambda: self.session.add(_to_row(registration, RegistrationRow())))
+
+    def save(self, registration: Registration) -> None:
+        self._write(lambda: _to_row(registration, self.session.get(RegistrationRow, registration.id)))
+
+    def _write(self, change) -> None:
+        """Write now, in a savepoint, so a unique key taken by a concurrent transaction surfaces
+        here (as `UniqueKeyTaken`) rather than as a failed commit the caller cannot explain."""
+        try:
+            with self.session.begin_nested():
+                change()
+        except IntegrityError as exc:
+            raise UniqueKeyTaken() from exc
+
+    def list(self, query: ListQuery, audience: Audience, territories: tuple[str, ...], today: date) -> list[Registration]:
+        statement = _visible(select(RegistrationRow), audience, territories, today)
+        if query.departement_code:
+            statement = statement.where(RegistrationRow.departement_code == query.departement_code)
+        if query.registered_from:
+            statement = statement.where(RegistrationRow.registered_at >= query.registered_from)
+        if query.registered_to:
+            statement = statement.where(RegistrationRow.registered_at < query.registered_to)
+        if query.status:
+            statement = statement.where(RegistrationRow.status == query.status)
+        if query.after:
+            created_at, last_id = query.after
+            statement = statement.where(or_(
+                RegistrationRow.created_at > created_at,
+                and_(RegistrationRow.created_at == created_at, RegistrationRow.id > last_id),
+            ))
+        statement = statement.order_by(RegistrationRow.created_at, RegistrationRow.id).limit(query.limit)
+        return [_to_domain(row) for row in self.session.scalars(statement)]
+
+
+def _visible(statement: Select, audience: Audience, territories: tuple[str, ...], today: date) -> Select:
+    """The SQL twin of `policy.may_read`, so a page only ever holds visible people."""
+    if audience.nationwide:
+        return statement
+    statement = statement.where(RegistrationRow.departement_code.in_(territories))
+    if audience.under_26_only:
+        statement = statement.where(RegistrationRow.birth_date > _years_before(today, 26))
+    if audience.rqth_only:
+        statement = statement.where(RegistrationRow.rqth.is_(True))
+    if audience.rsa_only:
+        statement = statement.where(RegistrationRow.rsa_recipient.is_(True))
+    if audience.executive_only:
+        statement = statement.where(RegistrationRow.executive.is_(True))
+    return statement
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _to_row(registration: Registration, row: RegistrationRow) -> RegistrationRow:
+    row.id = registration.id
+    row.status = registration.status
+    row.channel = registration.channel
+    row.version = registration.version
+    row.commune_code = registration.territory.commune_code
+    row.departement_code = registration.territory.departement_code
+    row.region_code = registration.territory.region_code
+    row.birth_date = registration.birth_date
+    row.rsa_recipient = registration.rsa_recipient
+    row.rqth = registration.rqth
+    row.executive = registration.executive
+    row.nir_fingerprint = registration.nir_fingerprint
+    row.nir_masked = registration.nir_masked
+    row.possible_duplicate_of = registration.possible_duplicate_of
+    row.sections = registration.sections
+    row.created_at = registration.created_at
+    row.updated_at = registration.updated_at
+    row.registered_at = registration.registered_at
+    return row
+
+
+def _to_domain(row: RegistrationRow) -> Registration:
+    return Registration(
+        id=row.id, status=row.status, channel=row.channel, sections=row.sections,
+        territory=Territory(row.commune_code, row.departement_code, row.region_code),
+        created_at=row.created_at, updated_at=row.updated_at, registered_at=row.registered_at,
+        nir_fingerprint=row.nir_fingerprint, nir_masked=row.nir_masked,
+        possible_duplicate_of=row.possible_duplicate_of, version=row.version,
+    )

@@ -1,0 +1,19 @@
+"""Dependencies of the registration routes: the service object and the caller's scopes."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from services.core.app import PlatformDep  # noqa: F401  (re-exported for the routes)
+from services.core.identity import Caller, require_scope
+from services.registration.service.handlers import RegistrationService
+
+
+def _service(request: Request) -> RegistrationService:
+    return request.app.state.registrations
+
+
+ServiceDep = Annotated[RegistrationService, Depends(_service)]
+Reader = Annotated[Caller, Depends(require_scope("registrations:read"))]
+Writer = Annotated[Caller, Depends(require_scope("registrations:write"))]

@@ -1,0 +1,19 @@
+"""Domain events raised by the aggregate; the service layer turns them into outbox messages."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Event:
+    registration_id: str
+
+
+@dataclass(frozen=True)
+class PersonRegistered(Event):
+    """The registration is complete (direct, or a confirmed pre-registration)."""
+
+
+@dataclass(frozen=True)
+class PersonUpdated(Event):
+    """A registered person's data was corrected."""

@@ -1,0 +1,128 @@
+"""The registration aggregate ("inscription unique") and its rules, free of any framework.
+
+A registration holds the sections a person gives once (identity, contact, address, situation,
+skills, project, pre-diagnostic). The NIR itself is never kept: only a keyed fingerprint for
+matching and a masked form for display.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from services.registration.domain import events
+
+PRE_REGISTERED = "pre_registered"
+REGISTERED = "registered"
+SECTIONS = ("identity", "contact", "address", "situation", "skills", "project", "pre_diagnostic")
+
+
+class RegistrationError(Exception):
+    """A business rule refused the command; `field` names the input at fault when there is one."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class AlreadyRegistered(RegistrationError):
+    def __init__(self, existing_id: str) -> None:
+        super().__init__("A person with this NIR is already registered.", field="identity.nir")
+        self.existing_id = existing_id
+
+
+class InvalidTransition(RegistrationError):
+    """The command does not apply to the registration's current status."""
+
+
+@dataclass(frozen=True)
+class Territory:
+    commune_code: str
+    departement_code: str
+    region_code: str
+
+
+@dataclass
+class Registration:
+    id: str
+    status: str
+    channel: str
+    sections: dict[str, Any]
+    territory: Territory
+    created_at: datetime
+    updated_at: datetime
+    registered_at: datetime | None = None
+    nir_fingerprint: str | None = None
+    nir_masked: str | None = None
+    possible_duplicate_of: str | None = None
+    version: int = 1
+    events: list[events.Event] = field(default_factory=list, repr=False)
+
+    @classmethod
+    def new(cls, registration_id: str, sections: dict[str, Any], territory: Territory, channel: str,
+            now: datetime, *, pre_registration: bool = False) -> "Registration":
+        registration = cls(
+            id=registration_id, status=PRE_REGISTERED if pre_registration else REGISTERED, channel=channel,
+            sections=sections, territory=territory, created_at=now, updated_at=now,
+            registered_at=None if pre_registration else now,
+        )
+        if not pre_registration:
+            registration.events.append(events.PersonRegistered(registration.id))
+        return registration
+
+    @property
+    def birth_date(self) -> date:
+        return date.fromisoformat(self.sections["identity"]["birth_date"])
+
+    def age_on(self, day: date) -> int:
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def under_26_on(self, day: date) -> bool:
+        return self.age_on(day) < 26
+
+    @property
+    def rsa_recipient(self) -> bool:
+        return bool(self.sections.get("situation", {}).get("rsa_recipient"))
+
+    @property
+    def rqth(self) -> bool:
+        return bool(self.sections.get("situation", {}).get("rqth"))
+
+    @property
+    def executive(self) -> bool:
+        return bool(self.sections.get("skills", {}).get("executive_experience"))
+
+    def correct(self, sections: dict[str, Any], territory: Territory, now: datetime) -> None:
+        """Replace sections with their corrected versions (already merged and validated)."""
+        self.sections = sections
+        self.territory = territory
+        self.updated_at = now
+        self.version += 1
+        if self.status == REGISTERED:
+            self.events.append(events.PersonUpdated(self.id))
+
+    def confirm(self, sections: dict[str, Any], territory: Territory, now: datetime) -> None:
+        """The person confirms (or corrects) what a partner prefilled: the registration is made."""
+        if self.status != PRE_REGISTERED:
+            raise InvalidTransition("Only a pre-registration can be confirmed; this person is already registered.")
+        self.sections = sections
+        self.territory = territory
+        self.status = REGISTERED
+        self.registered_at = now
+        self.updated_at = now
+        self.version += 1
+        self.events.append(events.PersonRegistered(self.id))
+
+
+def merge_sections(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """JSON merge patch (RFC 7396): objects merge, `null` removes, anything else replaces."""
+    merged = dict(current)
+    for key, value in changes.items():
+        if value is None:
+            merged.pop(key, None)
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge_sections(merged[key], value)
+        else:
+            merged[key] = value
+    return merged

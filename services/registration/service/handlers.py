@@ -1,0 +1,214 @@
+"""Use cases of the registration service: one function per command, one transaction each.
+
+Handlers receive an open session (the caller's unit of work) and never commit: the registration,
+its outbox events and the idempotency record commit together or not at all.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from services.core.identity import Caller
+from services.core.outbox import Outbox
+from services.core.referentials.geo import GeoReferential
+from services.core.db import UniqueKeyTaken
+from services.registration.adapters.repository import ListQuery, RegistrationRepository
+from services.registration.domain import events
+from services.registration.domain.model import (
+    AlreadyRegistered, Registration, RegistrationError, Territory, merge_sections,
+)
+from services.registration.domain.names import PersonKey, is_likely_duplicate
+from services.registration.domain.nir import InvalidNir, mask_nir, nir_fingerprint, parse_nir
+from services.registration.domain.policy import audience_of, may_read, may_write
+
+TOPIC = "registration.persons.v1"
+EVENT_TYPES = {
+    events.PersonRegistered: "registration.person.registered.v1",
+    events.PersonUpdated: "registration.person.updated.v1",
+}
+
+
+class NotFound(Exception):
+    """Unknown, or not visible to this caller: the two are indistinguishable on purpose."""
+
+
+class Forbidden(Exception):
+    pass
+
+
+@dataclass
+class RegistrationService:
+    geo: GeoReferential
+    pii_secret: bytes
+    outbox: Outbox
+    validate: Callable[[dict[str, Any]], dict[str, Any]]  # full sections, as the API contract defines them
+    clock: Callable[[], datetime]
+
+    # -- commands ----------------------------------------------------------------------------
+    def register(self, session: Session, caller: Caller, sections: dict[str, Any], channel: str,
+                 registration_id: str) -> Registration:
+        repo = RegistrationRepository(session)
+        registration = Registration.new(registration_id, self._without_nir(sections), self.territory_of(sections), channel,
+                                        self.clock())
+        self._identify(repo, registration, sections)
+        if not may_write(caller, registration, self.today()):
+            raise Forbidden("This person lives outside the territories or public your organisation may register.")
+        self._store(repo, repo.add, registration)
+        self._publish(session, registration)
+        return registration
+
+    def correct(self, session: Session, caller: Caller, registration_id: str, changes: dict[str, Any],
+                check_version: Callable[[int], None]) -> Registration:
+        return self._change(session, caller, registration_id, changes, check_version, Registration.correct)
+
+    def confirm(self, session: Session, caller: Caller, registration_id: str, changes: dict[str, Any],
+                check_version: Callable[[int], None]) -> Registration:
+        return self._change(session, caller, registration_id, changes, check_version, Registration.confirm)
+
+    def prefill(self, session: Session, registration_id: str, sections: dict[str, Any]) -> Registration:
+        """A partner's fact ("dites-le nous une fois") becomes a pre-registration to confirm."""
+        repo = RegistrationRepository(session)
+        registration = Registration.new(registration_id, sections, self.territory_of(sections), "partner_prefill",
+                                        self.clock(), pre_registration=True)
+        self._identify(repo, registration, sections)
+        self._store(repo, repo.add, registration)
+        return registration
+
+    # -- queries -----------------------------------------------------------------------------
+    def get(self, session: Session, caller: Caller, registration_id: str) -> Registration:
+        registration = RegistrationRepository(session).get(registration_id)
+        if registration is None or not may_read(caller, registration, self.today()):
+            raise NotFound(registration_id)
+        return registration
+
+    def list(self, session: Session, caller: Caller, query: ListQuery) -> list[Registration]:
+        audience = audience_of(caller)
+        if audience is None:
+            return []
+        return RegistrationRepository(session).list(query, audience, caller.territories, self.today())
+
+    # -- rules -------------------------------------------------------------------------------
+    def today(self) -> date:
+        return self.clock().date()
+
+    def territory_of(self, sections: dict[str, Any]) -> Territory:
+        code = sections["address"]["commune_code"].upper()
+        departement_code = self.geo.departement_of_commune_code(code)
+        departement = self.geo.departement(departement_code) if departement_code else None
+        if departement is None:
+            raise RegistrationError("This INSEE commune code does not exist.", field="address.commune_code")
+        return Territory(code, departement.code, departement.region_code)
+
+    def _change(self, session, caller, registration_id, changes, check_version, transition) -> Registration:
+        repo = RegistrationRepository(session)
+        registration = repo.get(registration_id, for_update=True)
+        if registration is None or not may_read(caller, registration, self.today()):
+            raise NotFound(registration_id)
+        if not may_write(caller, registration, self.today()):
+            raise Forbidden("Your organisation may read this registration but not change it.")
+        check_version(registration.version)
+        merged = self.validate(merge_sections(registration.sections, changes))
+        nir_given = (changes.get("identity") or {}).get("nir")
+        if nir_given:
+            self._identify(repo, registration, merged)
+        transition(registration, self._without_nir(merged), self.territory_of(merged), self.clock())
+        if not may_write(caller, registration, self.today()):
+            raise Forbidden("After this change the person would be outside what your organisation may manage.")
+        self._store(repo, repo.save, registration)
+        self._publish(session, registration)
+        return registration
+
+    @staticmethod
+    def _store(repo: RegistrationRepository, write, registration: Registration) -> None:
+        """Write; if a concurrent registration of the same NIR committed first, say so (409)."""
+        try:
+            write(registration)
+        except UniqueKeyTaken:
+            holder = repo.by_nir_fingerprint(registration.nir_fingerprint) if registration.nir_fingerprint else None
+            if holder is None or holder.id == registration.id:
+                raise  # the same id: a concurrent retry with the same Idempotency-Key, replayed upstream
+            raise AlreadyRegistered(holder.id) from None
+
+    def _identify(self, repo: RegistrationRepository, registration: Registration, sections: dict[str, Any]) -> None:
+        """NIR check and matching, or likely-duplicate flag when there is no NIR to tell."""
+        raw_nir = sections["identity"].get("nir")
+        if raw_nir:
+            try:
+                nir = parse_nir(raw_nir)
+            except InvalidNir as exc:
+                raise RegistrationError(str(exc), field="identity.nir") from exc
+            _check_nir_matches_identity(nir, sections["identity"])
+            fingerprint = nir_fingerprint(nir, self.pii_secret)
+            existing = repo.by_nir_fingerprint(fingerprint)
+            if existing is not None and existing.id != registration.id:
+                raise AlreadyRegistered(existing.id)
+            registration.nir_fingerprint = fingerprint
+            registration.nir_masked = mask_nir(nir)
+            registration.possible_duplicate_of = None
+            return
+        if registration.nir_fingerprint:
+            return
+        candidate = _person_key(sections["identity"])
+        for other in repo.born_on(candidate.birth_date):
+            if other.id != registration.id and is_likely_duplicate(candidate, _person_key(other.sections["identity"])):
+                registration.possible_duplicate_of = other.id
+                return
+
+    def _publish(self, session: Session, registration: Registration) -> None:
+        for event in registration.events:
+            self.outbox.add_event(session, TOPIC, EVENT_TYPES[type(event)], registration.id,
+                                  event_data(registration, self.today()))
+        registration.events.clear()
+
+    @staticmethod
+    def _without_nir(sections: dict[str, Any]) -> dict[str, Any]:
+        identity = {k: v for k, v in sections["identity"].items() if k != "nir"}
+        return {**sections, "identity": identity}
+
+
+def _check_nir_matches_identity(nir, identity: dict[str, Any]) -> None:
+    born = date.fromisoformat(str(identity["birth_date"]))
+    if nir.birth_year_2 != f"{born.year % 100:02d}":
+        raise RegistrationError("The NIR does not match the birth year.", field="identity.nir")
+    if nir.birth_month.isdigit() and 1 <= int(nir.birth_month) <= 12 and int(nir.birth_month) != born.month:
+        raise RegistrationError("The NIR does not match the birth month.", field="identity.nir")
+    sex = identity.get("sex")
+    if sex and nir.sex in "12" and {"1": "M", "2": "F"}[nir.sex] != sex:
+        raise RegistrationError("The NIR does not match the declared sex.", field="identity.nir")
+
+
+def _person_key(identity: dict[str, Any]) -> PersonKey:
+    return PersonKey(
+        last_name=identity["last_name"], first_names=tuple(identity["first_names"]),
+        birth_date=date.fromisoformat(str(identity["birth_date"])), usage_name=identity.get("usage_name"),
+    )
+
+
+def event_data(registration: Registration, today: date) -> dict[str, Any]:
+    """What other services are told: enough to orient and follow the person, never the NIR."""
+    s = registration.sections
+    identity = s["identity"]
+    return {
+        "registration_id": registration.id,
+        "status": registration.status,
+        "channel": registration.channel,
+        "registered_at": registration.registered_at.isoformat() if registration.registered_at else None,
+        "identity": {
+            "last_name": identity["last_name"], "usage_name": identity.get("usage_name"),
+            "first_names": identity["first_names"], "birth_date": str(identity["birth_date"]),
+            "sex": identity.get("sex"),
+        },
+        "territory": {
+            "commune_code": registration.territory.commune_code,
+            "departement_code": registration.territory.departement_code,
+            "region_code": registration.territory.region_code,
+        },
+        "situation": {**s["situation"], "under_26": registration.under_26_on(today)},
+        "skills": {"executive_experience": bool(s.get("skills", {}).get("executive_experience"))},
+        "pre_diagnostic": s.get("pre_diagnostic"),
+        "possible_duplicate_of": registration.possible_duplicate_of,
+    }

@@ -1,0 +1,45 @@
+from datetime import datetime, timezone
+
+import pytest
+
+from services.registration.domain import events
+from services.registration.domain.model import (
+    InvalidTransition, PRE_REGISTERED, REGISTERED, Registration, Territory, merge_sections,
+)
+
+NOW = datetime(2026, 11, 23, tzinfo=timezone.utc)
+NANTES = Territory("44109", "44", "52")
+
+
+def test_merge_patch_merges_objects_replaces_values_and_removes_nulls():
+    current = {"contact": {"email": "a@b.fr", "phone": "01"}, "project": {"rome_codes": ["K1303"]}}
+    changes = {"contact": {"phone": None, "preferred_channel": "sms"}, "project": {"rome_codes": ["A1101"]}}
+    assert merge_sections(current, changes) == {
+        "contact": {"email": "a@b.fr", "preferred_channel": "sms"}, "project": {"rome_codes": ["A1101"]}}
+    assert current["contact"]["phone"] == "01"  # the input is not modified
+
+
+def test_a_direct_registration_is_registered_and_tells_it():
+    registration = Registration.new("r1", {"identity": {"birth_date": "1990-01-01"}}, NANTES, "counter", NOW)
+    assert registration.status == REGISTERED and registration.registered_at == NOW
+    assert registration.events == [events.PersonRegistered("r1")]
+
+
+def test_a_pre_registration_tells_nothing_until_confirmed_once():
+    registration = Registration.new("r2", {}, NANTES, "partner_prefill", NOW, pre_registration=True)
+    assert registration.status == PRE_REGISTERED and registration.events == []
+    registration.confirm({"identity": {"birth_date": "1990-01-01"}}, NANTES, NOW)
+    assert registration.status == REGISTERED and registration.version == 2
+    assert registration.events == [events.PersonRegistered("r2")]
+    with pytest.raises(InvalidTransition):
+        registration.confirm({}, NANTES, NOW)
+
+
+def test_a_correction_bumps_the_version_and_is_told_only_once_registered():
+    pre = Registration.new("r3", {}, NANTES, "partner_prefill", NOW, pre_registration=True)
+    pre.correct({"contact": {}}, NANTES, NOW)
+    assert pre.version == 2 and pre.events == []
+    registered = Registration.new("r4", {}, NANTES, "counter", NOW)
+    registered.events.clear()
+    registered.correct({"contact": {}}, NANTES, NOW)
+    assert registered.events == [events.PersonUpdated("r4")]
