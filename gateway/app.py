@@ -1,0 +1,179 @@
+"""The gateway: the single entry of the platform (`uvicorn --factory gateway.app:create_app`).
+
+It issues tokens (OAuth2 client credentials), checks token, scope and rate limit on every call,
+routes `/v1/<service>/…` to the owning service over a pooled HTTP client, carries the request id
+and trace context, and serves the aggregated contract and docs.
+"""
+from __future__ import annotations
+
+import base64
+import logging
+import os
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated
+
+import httpx
+from fastapi import FastAPI, Form, Request, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from opentelemetry import propagate
+
+from gateway.docs import aggregated_openapi
+from gateway.partners import Partner, load_partners
+from gateway.ratelimit import RateLimiter
+from gateway.routing import ROUTES, route_for
+from gateway.tokens import TokenIssuer, SigningKey
+from services.core.app import install_request_context
+from services.core.http import BodySizeLimit
+from services.core.identity import bearer_token
+from services.core.problems import Problem, install_problem_handlers, problem_response
+from services.core.settings import REPO_ROOT, ServiceSettings
+from services.core.telemetry import setup_telemetry
+
+log = logging.getLogger("gateway")
+
+HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
+              "transfer-encoding", "upgrade", "host", "content-length", "content-encoding", "server", "date"}
+UPSTREAM_TIMEOUT = httpx.Timeout(connect=2.0, read=30.0, write=30.0, pool=5.0)
+
+
+def create_app(settings: ServiceSettings | None = None, partners_file: Path | None = None) -> FastAPI:
+    settings = settings or ServiceSettings.from_env("gateway")
+    setup_telemetry("gateway")
+    partners = load_partners(partners_file or Path(os.environ.get(
+        "PARTNERS_FILE", REPO_ROOT / "deploy" / "local" / "partners.yaml")))
+    key_file = Path(os.environ.get("GATEWAY_KEY_FILE", REPO_ROOT / ".data" / "gateway" / "signing-key.pem"))
+    issuer = TokenIssuer(SigningKey(key_file), settings.token_issuer, settings.token_audience)
+    verifier = issuer.verifier()
+    limiter = RateLimiter()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+        async with httpx.AsyncClient(timeout=UPSTREAM_TIMEOUT, limits=limits) as client:
+            app.state.upstream = client
+            yield
+
+    app = FastAPI(title="France Travail platform", version="1.0.0", lifespan=lifespan,
+                  docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.token_issuer = issuer
+    install_problem_handlers(app)
+    install_request_context(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+
+    @app.post("/oauth/token", tags=["auth"], summary="OAuth2 client credentials: get an access token")
+    def token(
+        request: Request,
+        grant_type: Annotated[str, Form()],
+        client_id: Annotated[str | None, Form()] = None,
+        client_secret: Annotated[str | None, Form()] = None,
+        scope: Annotated[str | None, Form()] = None,
+    ) -> JSONResponse:
+        if grant_type != "client_credentials":
+            raise Problem(400, "Only grant_type=client_credentials is supported.", slug="unsupported-grant-type",
+                          error="unsupported_grant_type")
+        partner = _authenticate(partners, request, client_id, client_secret)
+        granted = partner.scopes
+        if scope:
+            asked = frozenset(scope.split())
+            if not asked <= partner.scopes:
+                raise Problem(400, "Some requested scopes are not granted to this client.", slug="invalid-scope",
+                              error="invalid_scope")
+            granted = asked
+        access_token = issuer.issue(partner, granted)
+        return JSONResponse(
+            {"access_token": access_token, "token_type": "Bearer", "expires_in": 900,
+             "scope": " ".join(sorted(granted))},
+            headers={"Cache-Control": "no-store"},
+        )
+
+    @app.get("/.well-known/jwks.json", tags=["auth"], summary="Public keys that verify access tokens")
+    def jwks() -> dict:
+        return issuer.jwks()
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["health"])
+    async def readyz(request: Request) -> Response:
+        checks = {}
+        for route in ROUTES:
+            try:
+                answer = await request.app.state.upstream.get(f"{route.base_url}/readyz", timeout=2)
+                checks[route.service] = "ok" if answer.status_code == 200 else "not_ready"
+            except httpx.HTTPError:
+                checks[route.service] = "unreachable"
+        failing = sorted(name for name, value in checks.items() if value != "ok")
+        if failing:
+            return problem_response(Problem(503, f"Not ready: {', '.join(failing)}.", slug="not-ready", checks=checks))
+        return JSONResponse({"status": "ready", "checks": checks})
+
+    @app.get("/openapi.json", include_in_schema=False)
+    async def openapi(request: Request) -> dict:
+        return await aggregated_openapi(request.app.state.upstream, app.openapi())
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="France Travail platform — API docs")
+
+    @app.api_route("/v1/{path:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+                   include_in_schema=False)
+    async def proxy(request: Request, path: str) -> Response:
+        route = route_for(request.url.path)
+        if route is None:
+            raise Problem(404, "No API is published at this path; see /docs.", slug="not-found")
+        caller = verifier.verify(bearer_token(request))
+        partner = partners.get(caller.client_id)
+        if partner is None:
+            raise Problem(401, "This client is no longer registered.", slug="unauthorized")
+        request.state.caller = caller
+        decision = limiter.check(caller.client_id, partner.rate_limit_per_minute)
+        if not decision.allowed:
+            raise Problem(429, "Too many requests for this client; retry after the delay given.",
+                          slug="rate-limited", headers=decision.headers())
+        scope = route.scope_for(request.method)
+        if not caller.has_scope(scope):
+            raise Problem(403, f"This operation requires the scope '{scope}'.", slug="insufficient-scope",
+                          headers=decision.headers())
+        upstream = await _forward(request, route.base_url)
+        upstream.headers.update(decision.headers())
+        return upstream
+
+    return app
+
+
+def _authenticate(partners: dict[str, Partner], request: Request, client_id: str | None,
+                  client_secret: str | None) -> Partner:
+    basic = request.headers.get("authorization", "")
+    if basic.lower().startswith("basic "):
+        try:
+            client_id, _, client_secret = base64.b64decode(basic[6:]).decode().partition(":")
+        except ValueError:
+            client_id = client_secret = None
+    partner = partners.get(client_id or "")
+    if partner is None or not client_secret or not partner.secret_matches(client_secret):
+        raise Problem(401, "Unknown client or wrong secret.", slug="invalid-client", error="invalid_client",
+                      headers={"WWW-Authenticate": 'Basic realm="france-travail"'})
+    return partner
+
+
+async def _forward(request: Request, base_url: str) -> Response:
+    headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
+    headers["x-request-id"] = request.state.request_id
+    propagate.inject(headers)  # the gateway's span becomes the service's parent
+    # The path as received, still percent-encoded: decoding then re-encoding it would turn `%2F` into a
+    # separator (and `..` segments into another path) and make control characters an invalid URL.
+    url = httpx.URL(base_url).copy_with(raw_path=request.scope["raw_path"])
+    try:
+        answer = await request.app.state.upstream.request(
+            request.method, url, params=request.query_params, content=await request.body(), headers=headers)
+    except httpx.TimeoutException as exc:
+        log.warning("upstream timeout %s: %s", url, exc)
+        raise Problem(504, "The service did not answer in time; retry later.", slug="upstream-timeout") from exc
+    except httpx.HTTPError as exc:
+        log.warning("upstream unavailable %s: %s", url, exc)
+        raise Problem(502, "The service is unavailable; retry later.", slug="upstream-unavailable") from exc
+    response_headers = {k: v for k, v in answer.headers.items() if k.lower() not in HOP_BY_HOP}
+    return Response(answer.content, status_code=answer.status_code, headers=response_headers)

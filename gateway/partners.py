@@ -1,0 +1,39 @@
+"""OAuth2 clients of the platform: who they are, their organisation, territories and scopes."""
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from services.core.identity import ORG_TYPES
+
+
+@dataclass(frozen=True)
+class Partner:
+    client_id: str
+    client_secret: str
+    name: str
+    org_id: str
+    org_type: str
+    territories: tuple[str, ...]
+    scopes: frozenset[str]
+    rate_limit_per_minute: int
+
+    def secret_matches(self, secret: str) -> bool:
+        return hmac.compare_digest(self.client_secret.encode(), secret.encode())
+
+
+def load_partners(path: Path) -> dict[str, Partner]:
+    entries = yaml.safe_load(path.read_text())["partners"]
+    partners = {}
+    for entry in entries:
+        if entry["org_type"] not in ORG_TYPES:
+            raise ValueError(f"{path}: {entry['client_id']} has unknown org_type {entry['org_type']!r}")
+        partners[entry["client_id"]] = Partner(
+            client_id=entry["client_id"], client_secret=entry["client_secret"], name=entry["name"],
+            org_id=entry["org_id"], org_type=entry["org_type"], territories=tuple(entry.get("territories", ())),
+            scopes=frozenset(entry["scopes"]), rate_limit_per_minute=int(entry.get("rate_limit_per_minute", 600)),
+        )
+    return partners

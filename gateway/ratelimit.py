@@ -1,0 +1,50 @@
+"""Per-client rate limits (token bucket), with the IETF RateLimit headers on every answer.
+
+Buckets live in this gateway process: with several gateway replicas each enforces its share;
+a shared store (e.g. Redis) is the production step, behind the same interface.
+"""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass
+
+
+@dataclass
+class Decision:
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_seconds: int
+
+    def headers(self) -> dict[str, str]:
+        headers = {
+            "RateLimit-Limit": str(self.limit),
+            "RateLimit-Remaining": str(self.remaining),
+            "RateLimit-Reset": str(self.reset_seconds),
+        }
+        if not self.allowed:
+            headers["Retry-After"] = str(self.reset_seconds)
+        return headers
+
+
+class RateLimiter:
+    def __init__(self, clock=time.monotonic) -> None:
+        self.clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}  # client -> (tokens, last refill time)
+        self._lock = threading.Lock()
+
+    def check(self, client_id: str, per_minute: int) -> Decision:
+        rate = per_minute / 60.0
+        with self._lock:
+            now = self.clock()
+            tokens, last = self._buckets.get(client_id, (float(per_minute), now))
+            tokens = min(float(per_minute), tokens + (now - last) * rate)
+            allowed = tokens >= 1.0
+            if allowed:
+                tokens -= 1.0
+            self._buckets[client_id] = (tokens, now)
+        wait = 0 if allowed else math.ceil((1.0 - tokens) / rate)
+        full_in = math.ceil((per_minute - tokens) / rate)
+        return Decision(allowed, per_minute, int(tokens), wait if not allowed else full_in)
