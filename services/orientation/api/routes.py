@@ -1,0 +1,187 @@
+"""HTTP routes of orientation decisions, referentials and what-if simulations."""
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Path, Request, Response
+from fastapi.responses import JSONResponse
+
+from services.core.http import AUTH_ERRORS, Cursor, Limit, check_if_match, decode_cursor, documented, encode_cursor, etag
+from services.core.idempotency import StoredResponse
+from services.core.problems import Problem
+from services.orientation.adapters.orm import ReferentialRow
+from services.orientation.adapters.repository import OrientationRepository, decision_json
+from services.orientation.api import examples
+from services.orientation.api.common import IfMatch, UUID_PATTERN, domain_errors, idempotency_key, run_post
+from services.orientation.api.deps import Decider, PlatformDep, Reader, ServiceDep
+from services.orientation.api.schemas import (
+    InterviewIn, OrientationOut, PreferenceIn, ReferentialOut, ReferentialPage, ReferentialPut, ReorientationIn,
+    Territory, ValidateIn, WhatIfIn, WhatIfOut,
+)
+from services.orientation.domain.model import Choice, Orientation
+
+router = APIRouter(prefix="/v1/orientation", tags=["orientation"])
+
+ValidateKey = idempotency_key("example-validate-camille")
+InterviewKey = idempotency_key("example-interview-camille")
+PreferenceKey = idempotency_key("example-preference-camille")
+ReorientationKey = idempotency_key("example-reorientation-camille")
+
+PersonId = Annotated[str, Path(description="The person's registration id.", examples=[examples.PERSON_ID],
+                               pattern=UUID_PATTERN)]
+TerritoryPath = Annotated[Territory, Path(description="`national` or a département code.", examples=["44"])]
+NOT_VISIBLE = {404: "Unknown, or not visible to your organisation."}
+CHANGE_ERRORS = {**AUTH_ERRORS, **NOT_VISIBLE, 409: "Not possible in the orientation's current status, or "
+                 "Idempotency-Key reused.", 412: "Stale ETag: read again, reapply.", 428: "If-Match is required.",
+                 422: "The request is not valid; `errors` names each field."}
+
+
+def orientation_out(orientation: Orientation) -> dict[str, Any]:
+    person = orientation.person
+    return OrientationOut.model_validate({
+        "person_id": person.person_id, "departement_code": person.departement_code,
+        "rsa_recipient": person.rsa_recipient, "registered_at": person.registered_at, "version": orientation.version,
+        "status": orientation.status, "decision_due_at": orientation.decision_due_at,
+        "preferred_org_type": orientation.preferred_org_type, "current": decision_json(orientation.current),
+        "history": [decision_json(d) for d in orientation.history],
+    }).model_dump(mode="json")
+
+
+def referential_out(row: ReferentialRow) -> dict[str, Any]:
+    return ReferentialOut.model_validate(row, from_attributes=True).model_dump(mode="json")
+
+
+def _changed(orientation: Orientation, status: int = 200) -> StoredResponse:
+    headers = {"ETag": etag(orientation.version)}
+    if status == 201:
+        headers["Location"] = f"/v1/orientation/decisions/{orientation.person.person_id}"
+    return StoredResponse(status, orientation_out(orientation), headers)
+
+
+@router.get("/decisions/{person_id}", response_model=OrientationOut, summary="A person's orientation and its history",
+            responses=documented(200, examples.ORIENTATION, {**AUTH_ERRORS, **NOT_VISIBLE}))
+def read_orientation(person_id: PersonId, platform: PlatformDep, service: ServiceDep, caller: Reader,
+                     response: Response) -> dict[str, Any]:
+    with platform.db.transaction() as session:
+        orientation = domain_errors(lambda: service.get(session, caller, person_id))
+    response.headers["ETag"] = etag(orientation.version)
+    return orientation_out(orientation)
+
+
+@router.post("/decisions/{person_id}/validate", response_model=OrientationOut,
+             summary="The département of residence decides an RSA recipient's orientation (as proposed or amended)",
+             responses=documented(200, examples.ORIENTATION, CHANGE_ERRORS))
+def validate(request: Request, person_id: PersonId, platform: PlatformDep, service: ServiceDep, caller: Decider,
+             body: Annotated[ValidateIn, Body(openapi_examples={
+                 "as_proposed": {"summary": "Validate the proposal as it is", "value": examples.VALIDATE_AS_PROPOSED},
+                 "amended": {"summary": "Decide otherwise, with a reason", "value": examples.VALIDATE_AMENDED}})],
+             if_match: IfMatch = None,
+             idempotency_key: ValidateKey = None) -> JSONResponse:
+    fields = (body.pathway, body.referent_org_type, body.intensity)
+    if any(fields) and not (all(fields) and body.reason):
+        raise Problem(422, "An amendment gives pathway, referent_org_type, intensity and a reason.",
+                      slug="validation-error", errors=[{"field": "reason", "message": "amendment incomplete"}])
+    amendment = Choice(body.pathway, body.referent_org_type, body.intensity) if all(fields) else None
+    return run_post(request, platform, caller, idempotency_key, body.model_dump(mode="json"), lambda session: _changed(
+        service.validate(session, caller, person_id, amendment, body.reason, body.comment,
+                         lambda version: check_if_match(if_match, version))))
+
+
+@router.post("/decisions/{person_id}/interview", response_model=OrientationOut,
+             summary="Record the outcome of a giratoire orientation interview",
+             responses=documented(200, examples.ORIENTATION, CHANGE_ERRORS))
+def record_interview(request: Request, person_id: PersonId, platform: PlatformDep, service: ServiceDep,
+                     caller: Decider, body: Annotated[InterviewIn, Body(openapi_examples={"outcome": {
+                         "summary": "Professional pathway with France Travail", "value": examples.INTERVIEW}})],
+                     if_match: IfMatch = None,
+                     idempotency_key: InterviewKey = None) -> JSONResponse:
+    choice = Choice(body.pathway, body.referent_org_type, body.intensity)
+    return run_post(request, platform, caller, idempotency_key, body.model_dump(mode="json"), lambda session: _changed(
+        service.record_interview(session, caller, person_id, choice, body.notes,
+                                 lambda version: check_if_match(if_match, version))))
+
+
+@router.post("/decisions/{person_id}/preference", response_model=OrientationOut,
+             summary="State the person's preferred organisation type; the rules run again with it",
+             responses=documented(200, examples.PROPOSED_ORIENTATION, CHANGE_ERRORS))
+def state_preference(request: Request, person_id: PersonId, platform: PlatformDep, service: ServiceDep,
+                     caller: Decider, body: Annotated[PreferenceIn, Body(openapi_examples={"mission_locale": {
+                         "summary": "A young person prefers the mission locale", "value": examples.PREFERENCE}})],
+                     if_match: IfMatch = None,
+                     idempotency_key: PreferenceKey = None) -> JSONResponse:
+    return run_post(request, platform, caller, idempotency_key, body.model_dump(mode="json"), lambda session: _changed(
+        service.state_preference(session, caller, person_id, body.org_type,
+                                 lambda version: check_if_match(if_match, version))))
+
+
+@router.post("/decisions/{person_id}/reorientations", status_code=201, response_model=OrientationOut,
+             summary="Re-orient a person (e.g. at the first appointment)",
+             responses=documented(201, examples.REORIENTED_ORIENTATION, CHANGE_ERRORS))
+def reorient(request: Request, person_id: PersonId, platform: PlatformDep, service: ServiceDep, caller: Decider,
+             body: Annotated[ReorientationIn, Body(openapi_examples={"social": {
+                 "summary": "Towards the département's social support", "value": examples.REORIENTATION}})],
+             if_match: IfMatch = None,
+             idempotency_key: ReorientationKey = None) -> JSONResponse:
+    choice = Choice(body.pathway, body.referent_org_type, body.intensity)
+    return run_post(request, platform, caller, idempotency_key, body.model_dump(mode="json"), lambda session: _changed(
+        service.reorient(session, caller, person_id, choice, body.reason, body.comment,
+                         lambda version: check_if_match(if_match, version)), 201))
+
+
+@router.post("/what-if", response_model=WhatIfOut,
+             summary="Simulate a candidate referential over the current population (changes nothing)",
+             responses=documented(200, examples.WHAT_IF_OUT, {**AUTH_ERRORS, 422: "Territory or referential not valid."}))
+def what_if(platform: PlatformDep, service: ServiceDep, caller: Decider,
+            body: Annotated[WhatIfIn, Body(openapi_examples={"operator_only": {
+                "summary": "What if France Travail were everyone's referent in 44?", "value": examples.WHAT_IF}})],
+            ) -> dict[str, Any]:
+    # No Idempotency-Key: nothing is created or changed, so a retry is harmless by nature.
+    with platform.db.transaction() as session:
+        return domain_errors(lambda: service.what_if(session, caller, body.territory, body.referential))
+
+
+@router.get("/referentials/{territory}", response_model=ReferentialOut,
+            summary="The referential version in force for a territory (a département: its override only)",
+            responses=documented(200, examples.REFERENTIAL_OUT, {**AUTH_ERRORS, 404: "No referential for this territory; "
+                                                                  "for a département, the national one applies."}))
+def read_referential(territory: TerritoryPath, platform: PlatformDep, service: ServiceDep, caller: Reader,
+                     response: Response) -> dict[str, Any]:
+    with platform.db.transaction() as session:
+        row = service.stored_referential(OrientationRepository(session), territory)
+    if row is None:
+        raise Problem(404, "No referential of its own for this territory: the national referential applies.",
+                      slug="not-found")
+    response.headers["ETag"] = etag(row.version)
+    return referential_out(row)
+
+
+@router.get("/referentials/{territory}/versions", response_model=ReferentialPage,
+            summary="Every version of a territory's referential, newest first",
+            responses=documented(200, examples.REFERENTIAL_PAGE, {**AUTH_ERRORS, 422: "Invalid cursor."}))
+def referential_versions(territory: TerritoryPath, platform: PlatformDep, service: ServiceDep, caller: Reader,
+                         limit: Limit = 20, cursor: Cursor = None) -> dict[str, Any]:
+    before = int(decode_cursor(cursor, 1)[0]) if cursor else None
+    with platform.db.transaction() as session:
+        repo = OrientationRepository(session)
+        service.stored_referential(repo, territory)
+        rows = repo.referential_versions(territory, before, limit)
+    next_cursor = encode_cursor([rows[-1].version]) if len(rows) == limit else None
+    return {"items": [referential_out(row) for row in rows], "next_cursor": next_cursor}
+
+
+@router.put("/referentials/{territory}", response_model=ReferentialOut,
+            summary="Store a new version of a territory's referential (admin)",
+            responses=documented(200, examples.REFERENTIAL_OUT, {
+                **AUTH_ERRORS, 403: "Requires the admin scope.", 409: "Another version was stored meanwhile.",
+                412: "Stale ETag (when If-Match is given).", 422: "The referential is not valid; `errors` names the field."}))
+def put_referential(territory: TerritoryPath, platform: PlatformDep, service: ServiceDep, caller: Decider,
+                    body: Annotated[ReferentialPut, Body(openapi_examples={"delegate": {
+                        "summary": "Loire-Atlantique delegates RSA orientation to the operator",
+                        "value": examples.REFERENTIAL_PUT}})],
+                    if_match: IfMatch = None) -> JSONResponse:
+    # If-Match is optional here (one admin team edits referentials) but honoured when given.
+    with platform.db.transaction() as session:
+        row = domain_errors(lambda: service.put_referential(
+            session, caller, territory, body.referential, body.comment,
+            lambda version: if_match is None or check_if_match(if_match, version)))
+    return JSONResponse(referential_out(row), headers={"ETag": etag(row.version)})

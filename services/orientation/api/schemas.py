@@ -1,0 +1,167 @@
+"""Request and response bodies of the orientation API (the published contract's schemas).
+
+Request models forbid unknown fields: a typo or a read-only field is a 422, never ignored.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from services.core.http import DateTime, RequestBody
+
+Pathway = Literal["professional", "socio_professional", "social"]
+OrgType = Literal["france_travail", "mission_locale", "cap_emploi", "apec", "departement"]
+Intensity = Literal["autonomous", "guided", "intensive"]
+Reason = Literal["first_appointment", "situation_changed", "person_request", "pathway_unsuited",
+                 "departement_assessment", "other"]
+Territory = Annotated[str, StringConstraints(pattern=r"^(national|\d{2}|2[AB]|97\d)$")]
+Notes = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+
+
+class ValidateIn(RequestBody):
+    """Empty to validate the proposal as it is; or the three fields and a reason to amend it."""
+
+    pathway: Pathway | None = None
+    referent_org_type: OrgType | None = None
+    intensity: Intensity | None = None
+    reason: Reason | None = Field(None, description="Required when amending.")
+    comment: Notes | None = Field(None, description="Kept with the decision; never published in events.")
+
+
+class InterviewIn(RequestBody):
+    pathway: Pathway
+    referent_org_type: OrgType
+    intensity: Intensity
+    notes: Notes | None = Field(None, description="The counsellor's notes; kept here, never published in events.")
+
+
+class PreferenceIn(RequestBody):
+    org_type: OrgType = Field(description="The organisation type the person prefers to be accompanied by.")
+
+
+class ReorientationIn(RequestBody):
+    reason: Reason
+    pathway: Pathway
+    referent_org_type: OrgType
+    intensity: Intensity
+    comment: Notes | None = Field(None, description="Kept with the decision; never published in events.")
+
+
+class ReferentOut(BaseModel):
+    org_type: str
+    org_id: str
+
+
+class DecisionOut(BaseModel):
+    decision_id: str
+    kind: Literal["made", "reoriented"]
+    status: Literal["proposed", "decided", "pending_interview"]
+    decided_by: str | None
+    pathway: str | None
+    referent: ReferentOut | None
+    intensity: str | None
+    referential: dict[str, Any]
+    rule: str = Field(description="Why, in words a counsellor can read.")
+    rule_ids: list[str]
+    decided_at: datetime
+    recorded_by: str | None
+    reason: str | None
+    comment: str | None
+    previous_decision_id: str | None
+
+
+class OrientationOut(BaseModel):
+    person_id: str
+    departement_code: str
+    rsa_recipient: bool
+    registered_at: datetime
+    version: int = Field(description="Also the ETag: send it as If-Match to act on this orientation.")
+    status: str
+    decision_due_at: datetime | None = Field(description="For a proposal: when it becomes the decision by default.")
+    preferred_org_type: str | None
+    current: DecisionOut
+    history: list[DecisionOut]
+
+
+class ReferentialPut(RequestBody):
+    referential: dict[str, Any] = Field(description="The whole document (national) or the override (département).")
+    comment: Notes | None = None
+
+
+class ReferentialOut(BaseModel):
+    territory: str
+    version: int
+    document: dict[str, Any]
+    comment: str | None
+    created_by: str
+    created_at: datetime
+
+
+class ReferentialPage(BaseModel):
+    items: list[ReferentialOut]
+    next_cursor: str | None = None
+
+
+class WhatIfIn(RequestBody):
+    territory: Territory
+    referential: dict[str, Any] = Field(description="A candidate document, as it would be PUT for this territory.")
+
+
+class Counts(BaseModel):
+    population: int
+    pathway_changed: int
+    organisation_changed: int
+    changed: int
+
+
+class DepartementCounts(Counts):
+    departement_code: str
+
+
+class WhatIfOut(Counts):
+    territory: str
+    by_departement: list[DepartementCounts]
+
+
+class SlotIn(RequestBody):
+    starts_at: DateTime
+    duration_minutes: int = Field(ge=5, le=480)
+    channel: Literal["on_site", "phone", "video"]
+    location: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)] | None = None
+
+
+class SlotOut(BaseModel):
+    slot_id: str
+    org_id: str
+    starts_at: datetime
+    duration_minutes: int
+    channel: str
+    location: str | None
+    available: bool
+    created_at: datetime
+
+
+class SlotPage(BaseModel):
+    items: list[SlotOut]
+    next_cursor: str | None = None
+
+
+class AppointmentIn(RequestBody):
+    person_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f-]{36}$")]
+    slot_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f-]{36}$")]
+
+
+class AppointmentOut(BaseModel):
+    appointment_id: str
+    person_id: str
+    slot: SlotOut
+    decision_id: str
+    status: Literal["booked", "no_show"]
+    delay_days: int = Field(description="Calendar days from registration to the appointment (target: 15 at most).")
+    within_target: bool
+    booked_at: datetime
+    booked_by: str
+    no_show_recorded_at: datetime | None
+    reminders_sent: list[str]

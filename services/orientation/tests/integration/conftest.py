@@ -1,0 +1,91 @@
+import json
+import time
+from datetime import datetime, timezone
+
+import pytest
+from fastapi.testclient import TestClient
+from kafka import KafkaConsumer
+
+from services.core.events import Envelope, SchemaRegistry
+from services.core.settings import REPO_ROOT, ServiceSettings
+from services.orientation.app import create_app
+
+SCHEMAS = SchemaRegistry(REPO_ROOT / "schemas")
+REGISTRATIONS = "registration.persons.v1"
+DECISIONS = "orientation.decisions.v1"
+APPOINTMENTS = "orientation.appointments.v1"
+
+
+@pytest.fixture
+def service(database_url, broker, tokens, consumer_prefix):
+    """The orientation app in-process, on SQLite or PostgreSQL, with its relay, consumer and jobs on
+    the real test broker; tokens are verified against the test issuer's key."""
+    settings = ServiceSettings.from_env("orientation").with_(
+        database_url=database_url, kafka_bootstrap_servers=broker.bootstrap, consumer_group_prefix=consumer_prefix)
+    app = create_app(settings)
+    app.state.token_verifier = tokens.issuer.verifier()
+    with TestClient(app) as client:
+        yield client
+
+
+class Orientation:
+    """Drives the service as its partners do: registrations on Kafka, calls through the API."""
+
+    def __init__(self, service, broker, tokens, consumer_prefix):
+        self.service, self.broker, self.tokens, self.group = service, broker, tokens, consumer_prefix
+        self.app = service.app
+
+    def register(self, data: dict) -> str:
+        envelope = Envelope(type="registration.person.registered.v1", source="registration",
+                            subject=data["registration_id"], data=data)
+        SCHEMAS.validate(envelope.to_dict())
+        self.broker.produce(REGISTRATIONS, envelope.subject, envelope.to_json())
+        return data["registration_id"]
+
+    def decision(self, person_id: str, client: str = "ft-agence-nantes", timeout: float = 60):
+        """The orientation once the consumer has applied the registration."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            answer = self.service.get(f"/v1/orientation/decisions/{person_id}", headers=self.tokens.headers(client))
+            if answer.status_code == 200:
+                return answer
+            time.sleep(0.2)
+        raise AssertionError(f"no decision for {person_id} within {timeout}s")
+
+    def post(self, path: str, body, client: str = "ft-agence-nantes", **headers):
+        return self.service.post(path, json=body, headers=self.tokens.headers(client, **headers))
+
+    def events(self, topic: str, since, subject: str, count: int, timeout: float = 30) -> list[dict]:
+        def mine(messages):
+            return [m for m in messages if m.key and m.key.decode() == subject]
+
+        found = [json.loads(m.value) for m in mine(self.broker.read(topic, since, lambda ms: len(mine(ms)) >= count,
+                                                                     timeout))]
+        for envelope in found:
+            SCHEMAS.validate(envelope)  # what consumers receive matches schemas/
+        return found
+
+    def caught_up(self, timeout: float = 120) -> None:
+        """Wait until the consumer has applied every registration already on the topic."""
+        # A consumer of the same group that never subscribes only reads the committed offsets.
+        reader = KafkaConsumer(bootstrap_servers=self.broker.bootstrap, enable_auto_commit=False,
+                               group_id=self.group + "orientation.registrations")
+        try:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                ends = self.broker.end_offsets(REGISTRATIONS)
+                if all((reader.committed(tp) or 0) >= end for tp, end in ends.items()):
+                    return
+                time.sleep(0.5)
+            raise AssertionError("the orientation consumer did not catch up")
+        finally:
+            reader.close()
+
+
+@pytest.fixture
+def orientation(service, broker, tokens, consumer_prefix) -> Orientation:
+    return Orientation(service, broker, tokens, consumer_prefix)
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
