@@ -1,0 +1,71 @@
+"""Loads and saves dossiers section by section; appends to the two journals, and only appends.
+
+There is deliberately no update or delete of journal rows here; the database refuses them too.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from services.core.db import UniqueKeyTaken
+from services.core.identity import Caller
+from services.dossier.adapters.orm import AccessRow, ChangeRow, SectionRow
+from services.dossier.domain.sections import Dossier, Section
+
+
+class DossierRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, person_id: str, *, for_update: bool = False) -> Dossier:
+        """Every section of the person; `for_update` serialises writers of the same person."""
+        query = select(SectionRow).where(SectionRow.person_id == person_id)
+        if for_update:
+            query = query.with_for_update()
+        rows = self.session.scalars(query)
+        return Dossier(person_id, {row.section: Section(row.section, row.version, row.content, row.meta)
+                                   for row in rows})
+
+    def save(self, person_id: str, section: Section, now: datetime) -> None:
+        """Store the section at its new version. A first write racing another first write of the
+        same section hits the primary key: surfaced as `UniqueKeyTaken`, i.e. a stale version."""
+        row = self.session.get(SectionRow, (person_id, section.name))
+        if row is None:
+            try:
+                with self.session.begin_nested():
+                    self.session.add(SectionRow(person_id=person_id, section=section.name, version=section.version,
+                                                content=section.content, meta=section.meta, updated_at=now))
+            except IntegrityError as exc:
+                raise UniqueKeyTaken() from exc
+            return
+        row.version, row.content, row.meta, row.updated_at = section.version, section.content, section.meta, now
+
+    def record_change(self, person_id: str, caller: Caller, section: str, action: str, version: int,
+                      changes: dict[str, Any], now: datetime) -> None:
+        self.session.add(ChangeRow(person_id=person_id, section=section, action=action, version=version,
+                                   changes=changes, at=now, **_who(caller)))
+
+    def record_access(self, person_id: str, caller: Caller, access: str, sections: list[str],
+                      purpose: str | None, now: datetime) -> None:
+        self.session.add(AccessRow(person_id=person_id, access=access, sections=sections, purpose=purpose, at=now,
+                                   **_who(caller)))
+
+    def changes(self, person_id: str, sections: list[str], before_id: int | None, limit: int) -> list[ChangeRow]:
+        query = select(ChangeRow).where(ChangeRow.person_id == person_id, ChangeRow.section.in_(sections))
+        if before_id is not None:
+            query = query.where(ChangeRow.id < before_id)
+        return list(self.session.scalars(query.order_by(ChangeRow.id.desc()).limit(limit)))
+
+    def accesses(self, person_id: str, before_id: int | None, limit: int) -> list[AccessRow]:
+        query = select(AccessRow).where(AccessRow.person_id == person_id)
+        if before_id is not None:
+            query = query.where(AccessRow.id < before_id)
+        return list(self.session.scalars(query.order_by(AccessRow.id.desc()).limit(limit)))
+
+
+def _who(caller: Caller) -> dict[str, str]:
+    return {"client_id": caller.client_id, "org_id": caller.org_id, "org_type": caller.org_type}

@@ -1,0 +1,19 @@
+"""Dependencies of the dossier routes: the service object and the caller's scopes."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from services.core.app import PlatformDep  # noqa: F401  (re-exported for the routes)
+from services.core.identity import Caller, require_scope
+from services.dossier.service.handlers import DossierService
+
+
+def _service(request: Request) -> DossierService:
+    return request.app.state.dossiers
+
+
+ServiceDep = Annotated[DossierService, Depends(_service)]
+Reader = Annotated[Caller, Depends(require_scope("dossier:read"))]
+Writer = Annotated[Caller, Depends(require_scope("dossier:write"))]

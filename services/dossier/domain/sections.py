@@ -1,0 +1,132 @@
+"""The shared dossier: its sections and the rules on their content. Pure Python, no I/O.
+
+Three sections are built from other services' events (identity, orientation, appointments), three
+are written by partners (diagnostic, contract, reviews); `rsa_status` is derived for the CAF.
+Each stored section carries its own version, so two partners editing different sections never
+conflict, and two editing the same one get a 412 instead of overwriting each other.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+IDENTITY, RSA_STATUS, ORIENTATION, APPOINTMENTS = "identity", "rsa_status", "orientation", "appointments"
+DIAGNOSTIC, CONTRACT, REVIEWS = "diagnostic", "contract", "reviews"
+HISTORY, ACCESS_LOG = "history", "access_log"
+# Not a section but a facet of two of them, with its own line in the policy table.
+HEALTH = "health"
+
+VIEW_SECTIONS = (IDENTITY, RSA_STATUS, ORIENTATION, APPOINTMENTS, DIAGNOSTIC, CONTRACT, REVIEWS)
+PARTNER_SECTIONS = (DIAGNOSTIC, CONTRACT, REVIEWS)
+# rsa_status is computed from these: its ETag moves whenever one of them does.
+RSA_STATUS_SOURCES = (IDENTITY, ORIENTATION, CONTRACT)
+
+# The six fields of the diagnostic France Travail (Proposition #10).
+DIAGNOSTIC_FIELDS = ("skills", "professional_project", "labour_market", "overall_situation",
+                     "digital_and_basic_skills", "rights_and_duties")
+
+# Health data (special-category data under the GDPR) inside sections: shown to the referent only.
+HEALTH_PATHS: dict[str, tuple[tuple[str, ...], ...]] = {
+    IDENTITY: (("barriers", "health"), ("rqth",)),
+    DIAGNOSTIC: (("overall_situation", "health"),),
+}
+
+
+class DossierError(Exception):
+    """A refused change, with the field to blame."""
+
+    def __init__(self, message: str, field: str = "body") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NothingToSign(DossierError):
+    pass
+
+
+class AlreadySigned(DossierError):
+    pass
+
+
+@dataclass
+class Section:
+    name: str
+    version: int = 0
+    content: dict[str, Any] = field(default_factory=dict)
+    # Kept by the service, never by a patch: completion, signature, event ordering.
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Dossier:
+    person_id: str
+    sections: dict[str, Section]
+
+    def section(self, name: str) -> Section:
+        return self.sections.setdefault(name, Section(name))
+
+    def version(self, name: str) -> int:
+        if name == RSA_STATUS:
+            return sum(self.section(source).version for source in RSA_STATUS_SOURCES)
+        return self.section(name).version
+
+    @property
+    def exists(self) -> bool:
+        return any(section.version for section in self.sections.values())
+
+    @property
+    def current_orientation(self) -> dict[str, Any]:
+        return self.section(ORIENTATION).content.get("current") or {}
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7386 JSON merge patch: objects merge, `null` removes, anything else replaces."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+def touches(patch: dict[str, Any], path: tuple[str, ...]) -> bool:
+    """Whether a merge patch could change `path` (itself, or an ancestor replaced or removed)."""
+    node: Any = patch
+    for key in path:
+        if not isinstance(node, dict) or key not in node:
+            return False
+        node = node[key]
+        if not isinstance(node, dict):
+            return True
+    return True
+
+
+def without_paths(content: dict[str, Any], paths: tuple[tuple[str, ...], ...]) -> dict[str, Any]:
+    result = copy.deepcopy(content)
+    for path in paths:
+        node = result
+        for key in path[:-1]:
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            node.pop(path[-1], None)
+    return result
+
+
+def diagnostic_is_complete(content: dict[str, Any]) -> bool:
+    return all(content.get(name) for name in DIAGNOSTIC_FIELDS)
+
+
+def completes_diagnostic(section: Section, explicit: bool) -> bool:
+    """Completion is told once: the first time all six fields are filled, or when a partner says so."""
+    return not section.meta.get("completed_at") and (explicit or diagnostic_is_complete(section.content))
+
+
+def check_signable(contract: Section) -> None:
+    if not contract.content.get("objectives") and not contract.content.get("actions"):
+        raise NothingToSign("The contract has no objectives or actions yet; write them before signing.")
+    if (contract.meta.get("signature") or {}).get("version") == contract.version:
+        raise AlreadySigned("This version of the contract is already signed.")

@@ -1,0 +1,67 @@
+"""What a caller is shown: the sections it may read, health data only if it may see it."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from services.dossier.domain.policy import Grants
+from services.dossier.domain.projections import age_on
+from services.dossier.domain.reviews import review_status
+from services.dossier.domain.sections import (
+    APPOINTMENTS, CONTRACT, DIAGNOSTIC, HEALTH_PATHS, IDENTITY, ORIENTATION, REVIEWS, RSA_STATUS, VIEW_SECTIONS, Dossier,
+    without_paths,
+)
+
+
+def render(dossier: Dossier, name: str, grants: Grants, today: date) -> dict[str, Any]:
+    """One section as the caller may see it; the caller's right to read it is checked before."""
+    if name == RSA_STATUS:
+        return rsa_status(dossier)
+    section = dossier.section(name)
+    body = {**section.content, **_public_meta(dossier, name, today)}
+    if not grants.sees_health:
+        body = without_paths(body, HEALTH_PATHS.get(name, ()))
+    return body
+
+
+def consolidated(dossier: Dossier, grants: Grants, today: date) -> dict[str, Any]:
+    """The whole dossier, each readable section once; a section the caller may not read is absent."""
+    readable = [name for name in VIEW_SECTIONS if grants.may_read(name)]
+    body: dict[str, Any] = {"person_id": dossier.person_id}
+    body.update({name: render(dossier, name, grants, today) for name in readable})
+    body["etags"] = {name: f'"{dossier.version(name)}"' for name in readable}
+    return body
+
+
+def rsa_status(dossier: Dossier) -> dict[str, Any]:
+    """What the CAF needs for an RSA right: is the person oriented, to which pathway, under contract."""
+    identity, orientation = dossier.section(IDENTITY).content, dossier.current_orientation
+    signature = dossier.section(CONTRACT).meta.get("signature") or {}
+    return {
+        "rsa_recipient": bool(identity.get("rsa_recipient")),
+        "departement_code": identity.get("departement_code"),
+        "orientation_status": orientation.get("status"),
+        "pathway": orientation.get("pathway"),
+        "contract_signed_at": signature.get("signed_at"),
+    }
+
+
+def _public_meta(dossier: Dossier, name: str, today: date) -> dict[str, Any]:
+    section = dossier.section(name)
+    if name == IDENTITY and section.content:
+        return {"under_26": age_on(section.content["birth_date"], today) < 26}
+    if name == DIAGNOSTIC:
+        return {"completed_at": section.meta.get("completed_at")}
+    if name == CONTRACT:
+        identity = dossier.section(IDENTITY).content
+        young = bool(identity) and age_on(identity["birth_date"], today) < 26
+        return {"signature": section.meta.get("signature"), "jeunes_mention": young}
+    if name == REVIEWS:
+        signed_at = (dossier.section(CONTRACT).meta.get("signature") or {}).get("signed_at")
+        items = section.content.get("items", [])
+        return {"items": items, **review_status(datetime.fromisoformat(signed_at) if signed_at else None, items, today)}
+    if name == ORIENTATION and not section.content:
+        return {"current": None, "history": []}
+    if name == APPOINTMENTS and not section.content:
+        return {"items": []}
+    return {}
