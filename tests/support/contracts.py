@@ -30,6 +30,25 @@ def build(route: Route) -> dict[str, Any]:
     return published_contract(app.openapi(), route)
 
 
+def committed(service: str) -> dict[str, Any]:
+    return yaml.safe_load(contract_path(service).read_text(encoding="utf-8"))
+
+
+def merged(contracts: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The services' contracts as one document, as the gateway's /openapi.json joins them. Two
+    services naming a schema alike but defining it differently would make one of them wrong there."""
+    first = next(iter(contracts.values()))
+    whole = {**first, "paths": {}, "components": {**first["components"], "schemas": {}}}
+    owners: dict[str, str] = {}
+    for service, contract in contracts.items():
+        whole["paths"].update(contract["paths"])
+        for name, schema in contract["components"].get("schemas", {}).items():
+            if whole["components"]["schemas"].setdefault(name, schema) != schema:
+                raise ValueError(f"schema {name!r} differs between {owners[name]} and {service}: rename one")
+            owners.setdefault(name, service)
+    return whole
+
+
 def render(contract: dict[str, Any]) -> str:
     return yaml.safe_dump(contract, sort_keys=False, allow_unicode=True)
 

@@ -19,7 +19,7 @@ Autonomy = Literal["autonomous", "needs_support", "not_autonomous"]
 Channel = Literal["on_site", "online", "phone"]
 
 
-class Skills(RequestBody):
+class DiagnosticSkills(RequestBody):
     summary: Note | None = Field(None, description="Experience, skills developed, training.")
     rome_codes: list[RomeCode] | None = Field(None, max_length=20, description="ROME codes of the jobs practised.")
     qualifications: list[Label] | None = Field(None, max_length=20)
@@ -75,7 +75,7 @@ class RightsAndDuties(RequestBody):
 class Diagnostic(RequestBody):
     """The diagnostic France Travail (Proposition #10): six fields, filled over one or more interviews."""
 
-    skills: Skills | None = None
+    skills: DiagnosticSkills | None = None
     professional_project: ProfessionalProject | None = None
     labour_market: LabourMarket | None = None
     overall_situation: OverallSituation | None = None

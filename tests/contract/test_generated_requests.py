@@ -1,0 +1,29 @@
+"""schemathesis through the gateway, with a counsellor agency's real token, over every published
+contract: no 5xx, every response conforms, schema-violating requests are refused."""
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from gateway.routing import ROUTES
+from tests.support.contracts import committed, merged
+
+AGENCY = "ft-agence-nantes"
+# Generated requests per operation: ~1 s an operation on 2 cores.
+MAX_EXAMPLES = 60
+
+# Loaded eagerly: schemathesis' lazy `from_fixture` loader reads pytest's private `_nodeid`, gone in pytest 9.
+published_api = schemathesis.openapi.from_dict(merged({route.service: committed(route.service) for route in ROUTES}))
+published_api.config.generation.update(max_examples=MAX_EXAMPLES)
+# Schema-valid is not always acceptable: no schema knows which INSEE codes exist, what an opaque cursor
+# holds, a resource's current ETag or which person a partner may see, so such requests are rightly
+# refused (422, 412, 404).
+published_api.config.checks.update(excluded_check_names=["positive_data_acceptance"])
+
+
+@pytest.mark.e2e
+@published_api.parametrize()
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+def test_the_api_keeps_to_its_contract_under_generated_requests(case, stack):
+    case.call_and_validate(base_url=stack.url, headers={"Authorization": f"Bearer {stack.token(AGENCY)}"})
