@@ -150,6 +150,11 @@ class OrientationRepository:
     def has_appointment(self, person_id: str) -> bool:
         return bool(self.session.scalar(select(func.count()).where(AppointmentRow.person_id == person_id)))
 
+    def booked_until(self, person_id: str, now: datetime) -> datetime | None:
+        """The start of the person's booked appointment still to come, if any."""
+        return self.session.scalar(select(func.max(AppointmentRow.starts_at)).where(
+            AppointmentRow.person_id == person_id, AppointmentRow.status == BOOKED, AppointmentRow.starts_at > now))
+
     def record_no_show(self, appointment_id: str, now: datetime) -> bool:
         result = self.session.execute(update(AppointmentRow).where(
             AppointmentRow.id == appointment_id, AppointmentRow.status == BOOKED).values(

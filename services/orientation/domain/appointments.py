@@ -41,6 +41,12 @@ def reminder_window(now: datetime) -> datetime:
     return now + max(lead for _, lead in REMINDERS)
 
 
+def already_booked(starts_at: datetime) -> str:
+    """One first appointment at a time: another is booked only once this one is missed."""
+    return (f"The person already has a first appointment on {starts_at.astimezone(LOCAL):%d/%m/%Y at %H:%M} "
+            "(Paris time); record a no-show before booking another.")
+
+
 def booking_refusal(slot_org_id: str, slot_starts_at: datetime, referent_org_id: str, now: datetime) -> str | None:
     """Why this slot may not be booked for a person with this referent, if it may not."""
     if slot_org_id != referent_org_id:

@@ -13,7 +13,8 @@ from services.core.identity import Caller
 from services.core.outbox import Outbox
 from services.orientation.adapters.repository import OrientationRepository
 from services.orientation.domain.appointments import (
-    BOOKED, Appointment, Slot, booking_refusal, delay_days, reminder_due, reminder_due_at, reminder_window, within_target,
+    BOOKED, Appointment, Slot, already_booked, booking_refusal, delay_days, reminder_due, reminder_due_at,
+    reminder_window, within_target,
 )
 from services.orientation.domain.model import DECIDED, InvalidTransition, OrientationError
 from services.orientation.domain.policy import may_book, may_see
@@ -51,7 +52,7 @@ class AppointmentService:
 
     def book(self, session: Session, caller: Caller, appointment_id: str, person_id: str, slot_id: str) -> Appointment:
         repo = OrientationRepository(session)
-        orientation = repo.get(person_id)
+        orientation = repo.get(person_id, for_update=True)  # one booking at a time per person
         if orientation is None or not may_see(caller, orientation):
             raise NotFound(person_id)
         if not may_book(caller, orientation):
@@ -62,6 +63,8 @@ class AppointmentService:
         slot, now = repo.slot(slot_id), self.clock()
         if slot is None:
             raise OrientationError("No slot with this id.", field="slot_id")
+        if booked_until := repo.booked_until(person_id, now):
+            raise InvalidTransition(already_booked(booked_until))
         refusal = booking_refusal(slot.org_id, slot.starts_at, decision.referent.org_id, now)
         if refusal:
             raise OrientationError(refusal, field="slot_id")

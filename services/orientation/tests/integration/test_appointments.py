@@ -27,19 +27,21 @@ def oriented_with_a_slot(orientation, hours_ahead: float = 72) -> tuple[str, dic
 
 def test_one_slot_booked_by_20_parallel_requests_is_booked_once(orientation, broker):
     since = broker.end_offsets(APPOINTMENTS)
-    person_id, slot = oriented_with_a_slot(orientation)
-    body = {"person_id": person_id, "slot_id": slot["slot_id"]}
+    first, slot = oriented_with_a_slot(orientation)
+    people = [first] + [orientation.register(registered_event()) for _ in range(19)]
+    for person_id in people:
+        orientation.decision(person_id)
 
     with ThreadPoolExecutor(max_workers=20) as pool:
-        answers = list(pool.map(lambda i: orientation.post("/v1/orientation/appointments", body,
-                                                           **{"Idempotency-Key": f"race-{i}"}), range(20)))
+        answers = list(pool.map(lambda person_id: orientation.post(
+            "/v1/orientation/appointments", {"person_id": person_id, "slot_id": slot["slot_id"]}), people))
     codes = sorted(answer.status_code for answer in answers)
     assert codes == [201] + [409] * 19, codes
     booked = next(a for a in answers if a.status_code == 201).json()
     assert booked["delay_days"] == 3 and booked["within_target"] is True
     assert all(a.json()["type"].endswith("/slot-taken") for a in answers if a.status_code == 409)
 
-    [event] = orientation.events(APPOINTMENTS, since, person_id, 1)
+    [event] = orientation.events(APPOINTMENTS, since, booked["person_id"], 1)
     assert event["type"] == "orientation.appointment.booked.v1"
     assert event["data"]["delay_days"] == 3 and event["data"]["appointment_id"] == booked["appointment_id"]
     free = orientation.service.get("/v1/orientation/slots", params={"org_id": "ft-agence-44-nantes-est",
@@ -97,3 +99,25 @@ def test_reminders_once_each_then_a_no_show(orientation, broker):
     events = orientation.events(APPOINTMENTS, since, person_id, 4)
     kinds = [(e["type"].split(".")[2], e["data"].get("reminder")) for e in events]
     assert kinds == [("booked", None), ("reminder_due", "48h"), ("reminder_due", "2h"), ("no_show", None)]
+
+
+def test_one_first_appointment_at_a_time_until_it_is_missed(orientation):
+    person_id, first = oriented_with_a_slot(orientation, hours_ahead=47)
+    later = orientation.post("/v1/orientation/slots", {
+        "starts_at": (now() + timedelta(hours=72)).isoformat(), "duration_minutes": 45, "channel": "phone"}).json()
+    booked = orientation.post("/v1/orientation/appointments", {"person_id": person_id, "slot_id": first["slot_id"]})
+    assert booked.status_code == 201, booked.text
+
+    second = orientation.post("/v1/orientation/appointments", {"person_id": person_id, "slot_id": later["slot_id"]})
+    assert second.status_code == 409 and "already has a first appointment" in second.json()["detail"]
+
+    appointments = orientation.app.state.appointments
+    real_clock = appointments.clock
+    appointments.clock = lambda: real_clock() + timedelta(hours=48)
+    try:
+        missed = orientation.post(f"/v1/orientation/appointments/{booked.json()['appointment_id']}/no-show", None)
+    finally:
+        appointments.clock = real_clock
+    assert missed.status_code == 200, missed.text
+    rebooked = orientation.post("/v1/orientation/appointments", {"person_id": person_id, "slot_id": later["slot_id"]})
+    assert rebooked.status_code == 201, rebooked.text

@@ -5,7 +5,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.orientation.domain.appointments import booking_refusal, delay_days, reminder_due, within_target
+from services.orientation.domain.appointments import (
+    already_booked, booking_refusal, delay_days, reminder_due, within_target,
+)
 
 START = datetime(2026, 11, 27, 9, 30, tzinfo=timezone.utc)
 
@@ -37,3 +39,7 @@ def test_booking_refusals():
     assert booking_refusal("ft-a", START, "ft-a", now) is None
     assert "another organisation" in booking_refusal("ml-b", START, "ft-a", now)
     assert "already started" in booking_refusal("ft-a", START, "ft-a", START)
+
+
+def test_a_second_first_appointment_is_refused_in_paris_time():
+    assert "on 01/12/2026 at 10:30 (Paris time)" in already_booked(datetime(2026, 12, 1, 9, 30, tzinfo=timezone.utc))
