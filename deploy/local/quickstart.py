@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from services.core.settings import REPO_ROOT
+from services.dossier.api import examples as dossier_examples
 from services.registration.api import examples
 
 GATEWAY = "http://127.0.0.1:8000"
@@ -14,7 +15,8 @@ def main() -> None:
     folder = REPO_ROOT / ".data" / "examples"
     folder.mkdir(parents=True, exist_ok=True)
     for name, body in {"registration.json": examples.REGISTRATION_CREATE, "patch.json": examples.REGISTRATION_PATCH,
-                       "confirm.json": examples.CONFIRM_BODY}.items():
+                       "confirm.json": examples.CONFIRM_BODY, "diagnostic.json": dossier_examples.DIAGNOSTIC_PATCH,
+                       "contract.json": dossier_examples.CONTRACT_PATCH}.items():
         (folder / name).write_text(json.dumps(body, indent=2, ensure_ascii=False))
     print(f"""
 The platform is up: gateway {GATEWAY} (docs: {GATEWAY}/docs), Kafka 127.0.0.1:9092.
@@ -37,6 +39,9 @@ make demo-caf-fact
 curl -s -X POST {GATEWAY}/v1/registrations/{examples.EXAMPLE_PRE_REGISTRATION_ID}/confirm \\
   -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -H 'If-Match: "1"' \\
   -d @.data/examples/confirm.json
+
+# 5. The whole journey (orientation, first appointment, diagnostic, contract, who sees what):
+#    README.md, "A person's journey, step by step"
 
 make stop   # stops the services, the gateway and Kafka
 """)

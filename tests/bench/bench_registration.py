@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -20,6 +19,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from services.registration.tests.builders import person  # noqa: E402
+from tests.bench.figures import backends, bench_broker, percentile  # noqa: E402
 from tests.support.databases import fresh_database  # noqa: E402
 from tests.support.kafka import TestBroker  # noqa: E402
 from tests.support.stack import Stack  # noqa: E402
@@ -62,10 +62,6 @@ def throughput(stack: Stack, broker: TestBroker) -> None:
     print(f"  end to end (event on Kafka): {REGISTRATIONS / delivered:8.1f} registrations/s ({delivered:.1f} s)")
 
 
-def percentile(samples: list[float], p: float) -> float:
-    return statistics.quantiles(samples, n=100)[int(p) - 1] if p < 100 else max(samples)
-
-
 def latency(stack: Stack) -> None:
     token = stack.token("ft-agence-nantes")
     headers = {"Authorization": f"Bearer {token}"}
@@ -91,12 +87,8 @@ def latency(stack: Stack) -> None:
 
 
 def main() -> None:
-    broker = TestBroker(int(os.environ.get("TEST_KAFKA_PORT", "19092")))
-    broker.start()
-    broker.ensure_topics()
-    backends = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
-    print(f"machine: {os.cpu_count()} cores; Kafka {broker.bootstrap}")
-    for backend in backends:
+    broker = bench_broker()
+    for backend in backends():
         with tempfile.TemporaryDirectory() as tmp, fresh_database(backend, Path(tmp), "registration") as url:
             stack = Stack.start(broker, Path(tmp), database_url=url)
             try:

@@ -8,7 +8,7 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 
 from services.core.broker import declared_topics, ensure_topics
 from services.core.settings import REPO_ROOT
@@ -64,6 +64,19 @@ class TestBroker:
             return messages
         finally:
             consumer.close()
+
+    def lag(self, group_id: str) -> int | None:
+        """Messages the consumer group has yet to commit, over the topics it committed on so far
+        (None before its first commit)."""
+        admin = KafkaAdminClient(bootstrap_servers=self.bootstrap)
+        try:
+            committed = admin.list_group_offsets(group_id).get(group_id) or {}
+        finally:
+            admin.close()
+        if not committed:
+            return None
+        ends = {tp: end for topic in {tp.topic for tp in committed} for tp, end in self.end_offsets(topic).items()}
+        return sum(end - (committed[tp].offset if tp in committed else 0) for tp, end in ends.items())
 
     def produce(self, topic: str, key: str, value: bytes, headers: list[tuple[str, bytes]] | None = None) -> None:
         producer = KafkaProducer(bootstrap_servers=self.bootstrap, acks="all")
