@@ -29,6 +29,8 @@ from services.core.telemetry import kafka_headers_to_dict, span_from_headers
 log = logging.getLogger("core.consumer")
 
 Handler = Callable[[Session, Envelope], None]
+# Events applied per transaction while all goes well; bounded so a run never holds the database long.
+TRANSACTION_SIZE = 100
 
 
 class ProcessedEvent(Base):
@@ -74,8 +76,7 @@ class IdempotentConsumer:
                 while not self._stop.is_set():
                     batches = consumer.poll(timeout_ms=500)
                     for tp, messages in batches.items():
-                        for message in messages:
-                            self.process(message.value, kafka_headers_to_dict(message.headers), message)
+                        self.process_batch(messages)
                         # Once per partition batch, not per message: a synchronous commit per message
                         # capped replays at ~100 events/s. A crash mid-batch re-delivers events whose
                         # ids are already recorded, which `process` skips.
@@ -89,6 +90,40 @@ class IdempotentConsumer:
             finally:
                 if consumer is not None:
                     consumer.close(autocommit=False)
+
+    def process_batch(self, messages: list) -> None:
+        """Apply a partition's messages in order. Runs of events go in one transaction each (a commit
+        per event held replays on PostgreSQL to ~40 events/s); a run holding an invalid event or a
+        failing handler is rolled back whole and redone one event at a time, retries and DLQ included."""
+        for start in range(0, len(messages), TRANSACTION_SIZE):
+            run = messages[start:start + TRANSACTION_SIZE]
+            if not self._apply_together(run):
+                for message in run:
+                    self.process(message.value, kafka_headers_to_dict(message.headers), message)
+
+    def _apply_together(self, messages: list) -> bool:
+        try:
+            envelopes = [(self.schemas.parse(m.value), kafka_headers_to_dict(m.headers)) for m in messages]
+        except InvalidEvent:
+            return False
+        try:
+            with self.db.transaction() as session:
+                done = set(session.scalars(select(ProcessedEvent.event_id).where(
+                    ProcessedEvent.consumer == self.name,
+                    ProcessedEvent.event_id.in_({envelope.id for envelope, _ in envelopes}))))
+                for envelope, headers in envelopes:
+                    handler = self.handlers.get(envelope.type)
+                    if handler is None or envelope.id in done:
+                        continue
+                    with span_from_headers(f"consume {self.name}", headers, SpanKind.CONSUMER) as span:
+                        span.set_attribute("messaging.message.id", envelope.id)
+                        handler(session, envelope)
+                    session.add(ProcessedEvent(consumer=self.name, event_id=envelope.id))
+                    done.add(envelope.id)
+            return True
+        except Exception as exc:
+            log.info("consumer %s redoes %d events one by one: %s", self.name, len(messages), exc)
+            return False
 
     def process(self, raw: bytes, headers: dict[str, str], message=None) -> None:
         """Apply one message exactly once, or park it on the DLQ; public for tests and replays."""

@@ -138,3 +138,62 @@ def test_an_event_its_schema_rejects_is_never_written(db):
         Outbox(SCHEMAS, "caf-44").add_event(session, "partners.inbound.v1", "partners.caf.rsa_opened.v1", "s", {})
     with db.sessions() as session:
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+class Message:
+    """What a Kafka poll yields, as far as the consumer reads it."""
+
+    def __init__(self, value: bytes, offset: int) -> None:
+        self.value, self.offset, self.headers = value, offset, []
+        self.topic, self.partition, self.key = "partners.inbound.v1", 0, None
+
+
+def facts(*ids: str) -> list[Message]:
+    return [Message(json.dumps({**FACT, "id": event_id}).encode(), offset) for offset, event_id in enumerate(ids)]
+
+
+def batch_consumer(db, handler, dlq=None) -> IdempotentConsumer:
+    return IdempotentConsumer("test", db, SCHEMAS, "unused", {FACT["type"]: handler}, ["partners.inbound.v1"],
+                              dlq_producer_factory=lambda: dlq or FakeProducer())
+
+
+def processed(db) -> int:
+    with db.sessions() as session:
+        return session.scalar(select(func.count()).select_from(ProcessedEvent))
+
+
+def test_a_batch_applies_each_event_once_in_order(db):
+    applied = []
+    ids = [f"00000000-0000-4000-8000-00000000000{i}" for i in range(4)]
+    consumer = batch_consumer(db, lambda s, e: applied.append(e.id))
+    consumer.process_batch(facts(ids[0], ids[1], ids[0], ids[2]))
+    consumer.process_batch(facts(ids[2], ids[3]))  # a re-delivery overlapping the first batch
+    assert applied == ids and processed(db) == 4
+
+
+def test_a_failing_handler_in_a_batch_rolls_it_back_and_each_event_is_redone_alone(db, monkeypatch):
+    monkeypatch.setattr("services.core.consumer.time.sleep", lambda _: None)
+    ids = [f"00000000-0000-4000-8000-00000000000{i}" for i in range(3)]
+    attempts, kept = [], []
+
+    def flaky(session, event):
+        attempts.append(event.id)
+        session.add(ProcessedEvent(consumer="effect", event_id=event.id))  # the handler's own effect
+        if event.id == ids[1] and attempts.count(ids[1]) == 1:
+            raise RuntimeError("transient")
+        kept.append(event.id)
+
+    batch_consumer(db, flaky).process_batch(facts(*ids))
+    assert attempts == [ids[0], ids[1], ids[0], ids[1], ids[2]]  # the batch, then one by one
+    with db.sessions() as session:
+        effects = session.scalars(select(ProcessedEvent.event_id).where(ProcessedEvent.consumer == "effect")).all()
+    assert sorted(effects) == ids  # the rolled-back batch left nothing behind: each effect once
+
+
+def test_an_invalid_event_in_a_batch_is_parked_and_the_others_applied(db):
+    applied, dlq = [], FakeProducer()
+    good = "00000000-0000-4000-8000-000000000001"
+    messages = facts(good) + [Message(b"not json", 1)]
+    batch_consumer(db, lambda s, e: applied.append(e.id), dlq).process_batch(messages)
+    assert applied == [good] and processed(db) == 1
+    assert dict(dlq.sent[0][3])["dlq_reason"].startswith(b"invalid event")
