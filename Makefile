@@ -10,7 +10,7 @@ TEST_KAFKA_ENV := KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 KAFKA_DATA_DIR=$(
 BENCH_KAFKA_PORT := 19292
 BENCH_KAFKA_DATA := $(CURDIR)/.data/test-kafka-$(BENCH_KAFKA_PORT)
 BENCH_KAFKA_ENV := KAFKA_PORT=$(BENCH_KAFKA_PORT) KAFKA_CONTROLLER_PORT=19293 KAFKA_DATA_DIR=$(BENCH_KAFKA_DATA)
-SERVICES := registration orientation dossier
+SERVICES := registration orientation dossier offers
 
 .PHONY: run stop test test-unit migrate topics bench contracts demo-caf-fact clean venv
 

@@ -22,7 +22,7 @@ from opentelemetry import propagate
 from gateway.docs import aggregated_openapi
 from gateway.partners import Partner, load_partners
 from gateway.ratelimit import RateLimiter
-from gateway.routing import ROUTES, route_for
+from gateway.routing import Route, larger_bodies, route_for, service_routes
 from gateway.tokens import TokenIssuer, SigningKey
 from services.core.app import install_request_context
 from services.core.http import BodySizeLimit
@@ -60,7 +60,7 @@ def create_app(settings: ServiceSettings | None = None, partners_file: Path | No
     app.state.token_issuer = issuer
     install_problem_handlers(app)
     install_request_context(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, larger=larger_bodies())
 
     @app.post("/oauth/token", tags=["auth"], summary="OAuth2 client credentials: get an access token")
     def token(
@@ -99,7 +99,7 @@ def create_app(settings: ServiceSettings | None = None, partners_file: Path | No
     @app.get("/readyz", tags=["health"])
     async def readyz(request: Request) -> Response:
         checks = {}
-        for route in ROUTES:
+        for route in service_routes().values():
             try:
                 answer = await request.app.state.upstream.get(f"{route.base_url}/readyz", timeout=2)
                 checks[route.service] = "ok" if answer.status_code == 200 else "not_ready"
@@ -137,7 +137,7 @@ def create_app(settings: ServiceSettings | None = None, partners_file: Path | No
         if not caller.has_scope(scope):
             raise Problem(403, f"This operation requires the scope '{scope}'.", slug="insufficient-scope",
                           headers=decision.headers())
-        upstream = await _forward(request, route.base_url)
+        upstream = await _forward(request, route)
         upstream.headers.update(decision.headers())
         return upstream
 
@@ -159,16 +159,19 @@ def _authenticate(partners: dict[str, Partner], request: Request, client_id: str
     return partner
 
 
-async def _forward(request: Request, base_url: str) -> Response:
+async def _forward(request: Request, route: Route) -> Response:
     headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
     headers["x-request-id"] = request.state.request_id
     propagate.inject(headers)  # the gateway's span becomes the service's parent
     # The path as received, still percent-encoded: decoding then re-encoding it would turn `%2F` into a
     # separator (and `..` segments into another path) and make control characters an invalid URL.
-    url = httpx.URL(base_url).copy_with(raw_path=request.scope["raw_path"])
+    url = httpx.URL(route.base_url).copy_with(raw_path=request.scope["raw_path"])
+    # Bulk uploads go through as a stream instead of being held whole in the gateway's memory.
+    streamed = route.max_body_bytes and request.method in ("POST", "PUT", "PATCH")
+    content = request.stream() if streamed else await request.body()
     try:
         answer = await request.app.state.upstream.request(
-            request.method, url, params=request.query_params, content=await request.body(), headers=headers)
+            request.method, url, params=request.query_params, content=content, headers=headers)
     except httpx.TimeoutException as exc:
         log.warning("upstream timeout %s: %s", url, exc)
         raise Problem(504, "The service did not answer in time; retry later.", slug="upstream-timeout") from exc

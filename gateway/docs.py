@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from gateway.routing import ROUTES, Route
+from gateway.routing import ROUTES, Route, route_for, service_routes
 
 log = logging.getLogger("gateway.docs")
 
@@ -43,19 +43,29 @@ GATEWAY_RESPONSES = {
 TOO_LARGE = {"413": {"description": "The request body is over 1 MiB.", "content": PROBLEM_CONTENT}}
 
 
+def _too_large(route: Route) -> dict[str, Any]:
+    if not route.max_body_bytes:
+        return TOO_LARGE
+    limit = f"{route.max_body_bytes // 2**20} MiB"
+    return {"413": {"description": f"The request body is over {limit}.", "content": PROBLEM_CONTENT}}
+
+
 def _behind_gateway(operation: dict[str, Any], route: Route, method: str) -> dict[str, Any]:
     """An operation as the gateway serves it: its scope, and the answers the gateway itself adds."""
-    responses = {**GATEWAY_RESPONSES, **(TOO_LARGE if "requestBody" in operation else {}), **operation["responses"]}
+    responses = {**GATEWAY_RESPONSES, **(_too_large(route) if "requestBody" in operation else {}), **operation["responses"]}
     return {**operation, "responses": responses, "security": [{"oauth2": [route.scope_for(method.upper())]}]}
 
 
 def published_contract(service_spec: dict[str, Any], route: Route) -> dict[str, Any]:
-    """The service's own paths under the gateway's URL, each operation secured by its scope."""
+    """The service's own paths under the gateway's URL, each operation secured by the scope of the
+    most specific route serving it (a service may have sub-resources with scopes of their own)."""
     spec = copy.deepcopy(service_spec)
     spec["servers"] = [{"url": GATEWAY_URL, "description": "Local platform (make run)"}]
+    served = {path: route_for(path) for path in spec.get("paths", {})}
     spec["paths"] = {
-        path: {method: _behind_gateway(op, route, method) for method, op in operations.items()}
-        for path, operations in spec.get("paths", {}).items() if path.startswith(route.prefix)
+        path: {method: _behind_gateway(op, served[path], method) for method, op in operations.items()}
+        for path, operations in spec.get("paths", {}).items()
+        if served[path] is not None and served[path].service == route.service
     }
     spec.setdefault("components", {})["securitySchemes"] = security_schemes()
     return spec
@@ -67,7 +77,7 @@ async def aggregated_openapi(client: httpx.AsyncClient, gateway_spec: dict[str, 
     components = spec.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     components["securitySchemes"] = security_schemes()
-    for route in ROUTES:
+    for route in service_routes().values():
         try:
             service_spec = (await client.get(f"{route.base_url}/openapi.json", timeout=5)).json()
         except (httpx.HTTPError, ValueError) as exc:

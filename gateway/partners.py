@@ -20,6 +20,8 @@ class Partner:
     territories: tuple[str, ...]
     scopes: frozenset[str]
     rate_limit_per_minute: int
+    siret: str | None = None  # an employer's establishment: it publishes offers for it only
+    offer_source: str | None = None  # a job board's source name: it publishes offers under it only
 
     def secret_matches(self, secret: str) -> bool:
         return hmac.compare_digest(self.client_secret.encode(), secret.encode())
@@ -35,5 +37,6 @@ def load_partners(path: Path) -> dict[str, Partner]:
             client_id=entry["client_id"], client_secret=entry["client_secret"], name=entry["name"],
             org_id=entry["org_id"], org_type=entry["org_type"], territories=tuple(entry.get("territories", ())),
             scopes=frozenset(entry["scopes"]), rate_limit_per_minute=int(entry.get("rate_limit_per_minute", 600)),
+            siret=entry.get("siret"), offer_source=entry.get("offer_source"),
         )
     return partners

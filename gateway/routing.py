@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from services.core.settings import SERVICE_PORTS
 
 READ_METHODS = frozenset({"GET", "HEAD"})
+IMPORT_MAX_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,8 @@ class Route:
     service: str
     read_scope: str
     write_scope: str
+    # Bulk uploads: a larger body limit than the platform's default, streamed to the service.
+    max_body_bytes: int | None = None
 
     @property
     def base_url(self) -> str:
@@ -29,11 +32,30 @@ ROUTES = (
     Route("/v1/registrations", "registration", "registrations:read", "registrations:write"),
     Route("/v1/orientation", "orientation", "orientation:read", "orientation:decide"),
     Route("/v1/dossiers", "dossier", "dossier:read", "dossier:write"),
+    Route("/v1/offers", "offers", "offers:read", "offers:publish"),
+    # A publisher follows its own import jobs; counsellors save searches for the people they follow.
+    Route("/v1/offers/imports", "offers", "offers:publish", "offers:publish", max_body_bytes=IMPORT_MAX_BYTES),
+    Route("/v1/offers/subscriptions", "offers", "offers:subscribe", "offers:subscribe"),
 )
+# Longest prefix first, so a service's sub-resource with scopes of its own wins over its root.
+_BY_SPECIFICITY = sorted(ROUTES, key=lambda route: len(route.prefix), reverse=True)
 
 
 def route_for(path: str) -> Route | None:
-    for route in ROUTES:
+    for route in _BY_SPECIFICITY:
         if path == route.prefix or path.startswith(route.prefix + "/"):
             return route
     return None
+
+
+def larger_bodies() -> dict[str, int]:
+    return {route.prefix: route.max_body_bytes for route in ROUTES if route.max_body_bytes}
+
+
+def service_routes() -> dict[str, Route]:
+    """One route per service, its root prefix (the shortest): where its contract is published."""
+    roots: dict[str, Route] = {}
+    for route in ROUTES:
+        if route.service not in roots or len(route.prefix) < len(roots[route.service].prefix):
+            roots[route.service] = route
+    return roots

@@ -54,6 +54,7 @@ class TokenIssuer:
             "jti": str(uuid.uuid4()), "org_id": partner.org_id, "org_type": partner.org_type,
             "territories": list(partner.territories), "scope": " ".join(sorted(scopes)),
         }
+        claims.update({name: value for name in ("siret", "offer_source") if (value := getattr(partner, name))})
         return jwt.encode(claims, self.key.private_key, algorithm="RS256", headers={"kid": self.key.kid})
 
     def jwks(self) -> dict:

@@ -11,6 +11,7 @@ PROCESSES=(
   "registration:services.registration.app:8001"
   "orientation:services.orientation.app:8002"
   "dossier:services.dossier.app:8003"
+  "offers:services.offers.app:8004"
   "gateway:gateway.app:8000"
 )
 

@@ -16,6 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from opentelemetry.trace import SpanKind
+from pydantic import BaseModel
 
 from services.core.broker import broker_reachable
 from services.core.consumer import Handler, IdempotentConsumer
@@ -75,7 +76,11 @@ PlatformDep = Annotated[Platform, Depends(_platform)]
 
 
 def create_service_app(settings: ServiceSettings, *, title: str, description: str, routers: list[APIRouter],
-                       version: str = "1.0.0") -> FastAPI:
+                       version: str = "1.0.0", body_limits: dict[str, int] | None = None,
+                       published_models: list[type[BaseModel]] | None = None) -> FastAPI:
+    """`body_limits`: larger body limits under some path prefixes (bulk uploads), beyond the
+    settings' `max_body_bytes` that applies everywhere else. `published_models`: schemas the
+    contract names though no route declares them (a body read by hand, e.g. in a choice of formats)."""
     setup_telemetry(settings.service_name)
     db = Database(settings.database_url)
     schemas = SchemaRegistry(settings.schemas_dir)
@@ -105,12 +110,29 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
         settings.jwks_url, settings.token_issuer, settings.token_audience
     )
     install_problem_handlers(app)
+    publish_models(app, published_models or [])
     install_request_context(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, larger=body_limits)
     app.include_router(health_router(platform))
     for router in routers:
         app.include_router(router)
     return app
+
+
+def publish_models(app: FastAPI, models: list[type[BaseModel]]) -> None:
+    """Add models to the OpenAPI components, so operations can `$ref` them in `openapi_extra`."""
+    generate_openapi = app.openapi
+
+    def openapi() -> dict:
+        spec = generate_openapi()
+        schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+        for model in models:
+            schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            schemas.update(schema.pop("$defs", {}))
+            schemas[model.__name__] = schema
+        return spec
+
+    app.openapi = openapi
 
 
 def install_request_context(app: FastAPI) -> None:

@@ -116,7 +116,10 @@ class SchemaRegistry:
         return Envelope.from_dict(body)
 
     def _check(self, name: str, instance: Any) -> None:
-        errors = sorted(self.validator(name).iter_errors(instance), key=lambda e: list(e.path))
+        validator = self.validator(name)
+        if validator.is_valid(instance):  # the common case, without collecting and sorting errors
+            return
+        errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.path))
         if errors:
             first = errors[0]
             where = "/".join(str(p) for p in first.path) or "(root)"

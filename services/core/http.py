@@ -101,35 +101,44 @@ def decode_cursor(cursor: str, arity: int) -> list[Any]:
 
 
 class BodySizeLimit:
-    """ASGI middleware: `413` for a body over the limit, declared or streamed."""
+    """ASGI middleware: `413` for a body over the limit, declared or streamed. `larger` raises the
+    limit under some path prefixes (bulk uploads), the longest matching prefix deciding."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = sorted((larger or {}).items(), key=lambda item: len(item[0]), reverse=True)
+
+    def limit_for(self, path: str) -> int:
+        for prefix, limit in self.larger:
+            if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
+                return limit
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        limit = self.limit_for(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            return await self._reject(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            return await self._reject(scope, receive, send, limit)
         seen = 0
 
         async def limited_receive() -> Message:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
+            if seen > limit:
                 raise _TooLarge
             return message
 
         try:
             await self.app(scope, limited_receive, send)
         except _TooLarge:
-            await self._reject(scope, receive, send)
+            await self._reject(scope, receive, send, limit)
 
-    async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
-        problem = Problem(413, f"The request body exceeds {self.max_bytes} bytes.", slug="payload-too-large")
+    async def _reject(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        problem = Problem(413, f"The request body exceeds {limit} bytes.", slug="payload-too-large")
         await problem_response(problem)(scope, receive, send)
 
 

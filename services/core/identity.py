@@ -31,6 +31,9 @@ class Caller:
     org_type: str
     territories: tuple[str, ...]
     scopes: frozenset[str]
+    # Optional, for publishers of job offers: the employer's SIRET, or a job board's offer source.
+    siret: str | None = None
+    offer_source: str | None = None
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes or "admin" in self.scopes
@@ -81,7 +84,13 @@ def caller_from_claims(claims: dict) -> Caller:
         org_type=str(claims["org_type"]),
         territories=tuple(claims.get("territories") or ()),
         scopes=frozenset(str(claims.get("scope", "")).split()),
+        siret=_optional(claims.get("siret")),
+        offer_source=_optional(claims.get("offer_source")),
     )
+
+
+def _optional(value: object) -> str | None:
+    return str(value) if value else None
 
 
 def bearer_token(request: Request) -> str:

@@ -21,8 +21,15 @@ def parameter_example(parameter: dict[str, Any]) -> Any | None:
 
 
 def body_example(op: dict[str, Any]) -> Any | None:
-    documented = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("examples") or {}
-    return next(iter(documented.values()))["value"] if documented else None
+    """The JSON body example, else the first example of another media type (an NDJSON or CSV upload)."""
+    content = op.get("requestBody", {}).get("content", {})
+    for media in sorted(content, key=lambda media: media != "application/json"):
+        documented = content[media].get("examples") or {}
+        if documented:
+            return next(iter(documented.values()))["value"]
+        if "example" in content[media]:
+            return content[media]["example"]
+    return None
 
 
 def success(op: dict[str, Any]) -> tuple[int, Any | None]:

@@ -1,25 +1,15 @@
 """From registration to a signed contract, through the gateway, each partner seeing what it may."""
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from services.dossier.api import examples as dossier_examples
 from services.registration.tests.builders import person
+from tests.support.polling import eventually
 
 pytestmark = pytest.mark.e2e
-
-
-def eventually(read, accept, timeout: float = 120.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        answer = read()
-        if accept(answer):
-            return answer
-        assert time.monotonic() < deadline, answer.text
-        time.sleep(0.3)
 
 
 def test_an_rsa_recipient_under_26_from_registration_to_signed_contract(stack):

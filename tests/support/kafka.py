@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 
 from services.core.broker import declared_topics, ensure_topics
+from services.core.events import SchemaRegistry
 from services.core.settings import REPO_ROOT
 
 KAFKA_SCRIPT = REPO_ROOT / "deploy" / "local" / "kafka.sh"
+EVENT_SCHEMAS = SchemaRegistry(REPO_ROOT / "schemas")
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,18 @@ class TestBroker:
             return None
         ends = {tp: end for topic in {tp.topic for tp in committed} for tp, end in self.end_offsets(topic).items()}
         return sum(end - (committed[tp].offset if tp in committed else 0) for tp, end in ends.items())
+
+    def events(self, topic: str, since: dict[TopicPartition, int], subject: str, count: int,
+               timeout: float = 30.0) -> list[dict]:
+        """The envelopes about `subject` published after `since`, once `count` of them are there; each
+        checked against schemas/, as what consumers receive must match them."""
+        def about(messages):
+            return [m for m in messages if m.key and m.key.decode() == subject]
+
+        found = [envelope_of(m) for m in about(self.read(topic, since, lambda ms: len(about(ms)) >= count, timeout))]
+        for envelope in found:
+            EVENT_SCHEMAS.validate(envelope)
+        return found
 
     def produce(self, topic: str, key: str, value: bytes, headers: list[tuple[str, bytes]] | None = None) -> None:
         producer = KafkaProducer(bootstrap_servers=self.bootstrap, acks="all")

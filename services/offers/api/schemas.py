@@ -1,0 +1,201 @@
+"""Request and response bodies of the offers API (the published contract's schemas).
+
+Names start with "Offer" where another service could use the same word: the gateway merges every
+contract into one document. The native deposit shape lives in service/native.py (imports use it too).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from services.core.http import RequestBody
+
+Status = Literal["published", "quarantined", "filled", "withdrawn", "expired"]
+RomeCode = Annotated[str, StringConstraints(pattern=r"^[A-N][0-9]{4}$")]
+DepartementCode = Annotated[str, StringConstraints(pattern=r"^([0-9]{2}|2[AB]|97[0-9])$")]
+CommuneCode = Annotated[str, StringConstraints(pattern=r"^[0-9][0-9AB][0-9]{3}$")]
+PersonId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+
+
+class OfferEmployer(BaseModel):
+    siret: str | None
+    name: str
+
+
+class OfferPlace(BaseModel):
+    commune_code: str
+    commune_name: str
+    departement_code: str
+    region_code: str
+
+
+class OfferRome(BaseModel):
+    code: str
+    label: str
+    confidence: float = Field(description="1.0 when the publisher gave the code; below when inferred from the text.")
+    method: Literal["given", "inferred"]
+
+
+class OfferSalary(BaseModel):
+    min_yearly_eur: int | None = Field(description="Gross yearly euros, whatever period the publisher used.")
+    max_yearly_eur: int | None
+    label: str | None
+
+
+class OfferSummary(BaseModel):
+    id: str
+    status: Status
+    title: str
+    employer: OfferEmployer
+    place: OfferPlace | None
+    rome: OfferRome
+    contract_type: Literal["CDI", "CDD", "MIS", "SAI", "ALT", "LIB"] | None
+    contract_duration_months: int | None
+    working_time: Literal["full_time", "part_time"]
+    weekly_hours: float | None
+    salary: OfferSalary
+    accessible_to_disabled: bool
+    positions: int
+    published_at: datetime | None
+    ends_on: date | None
+    distance_km: float | None = Field(None, description="From the searched commune, in a radius search.")
+
+
+class OfferFinding(BaseModel):
+    rule_id: str
+    severity: Literal["blocking", "warning"]
+    field: str
+    excerpt: str = Field(description="The words at fault, as written.")
+    explanation: str
+    legal_basis: str
+
+
+class OfferOut(OfferSummary):
+    version: int = Field(description="Also the ETag: send it as If-Match to fill or withdraw the offer.")
+    description: str
+    starts_on: date | None
+    url: str | None
+    owner_org_id: str
+    sources: int = Field(description="How many boards carry this offer (see /distribution).")
+    findings: list[OfferFinding] = Field(description="The legality check: blocking findings quarantine the offer.")
+    received_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+
+
+class OfferIngestOut(OfferOut):
+    outcome: Literal["created", "updated", "merged", "unchanged"] = Field(description=(
+        "created: a new offer; updated: your earlier copy (same source_offer_id) changed; merged: the same job "
+        "was already published elsewhere, your copy became one more source of it; unchanged: nothing new."))
+
+
+class FacetCount(BaseModel):
+    value: str | None
+    count: int
+    label: str | None = Field(None, description="The ROME label, for ROME codes.")
+
+
+class OfferFacets(BaseModel):
+    contract_type: list[FacetCount]
+    departement_code: list[FacetCount]
+    rome_code: list[FacetCount]
+
+
+class OfferPage(BaseModel):
+    items: list[OfferSummary]
+    next_cursor: str | None = None
+    total: int = Field(description="Offers matching the search (all pages).")
+    facets: OfferFacets | None = Field(None, description="Counts over every matching offer, not only this page.")
+
+
+class OfferSource(BaseModel):
+    source: str
+    source_offer_id: str
+    publisher_org_id: str
+    url: str | None
+    primary: bool = Field(description="The copy whose words the canonical offer shows.")
+    similarity: float | None = Field(description="How close this copy is to the canonical offer (0-1).")
+    received_at: datetime
+    updated_at: datetime
+
+
+class OfferDistribution(BaseModel):
+    offer_id: str
+    status: Status
+    sources: list[OfferSource]
+
+
+class OfferAttractiveness(BaseModel):
+    offer_id: str
+    rome_code: str
+    departement_code: str
+    peers: int = Field(description="Published offers of the same ROME code in the same département.")
+    dimensions: dict[str, dict] = Field(description=(
+        "Per dimension (salary, contract_duration_months, weekly_hours): the offer's value, its percentile rank "
+        "among its peers (100: better paid / longer / more hours than all of them; a CDI is longer than any "
+        "duration), how many peers had that dimension and their median."))
+
+
+class WithdrawIn(RequestBody):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+
+
+class FillIn(RequestBody):
+    """Empty: the offer is filled now (the time to fill is measured from its publication)."""
+
+
+class SavedCriteria(RequestBody):
+    text: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    rome_codes: list[RomeCode] = Field(default_factory=list, max_length=20)
+    contract_types: list[Literal["CDI", "CDD", "MIS", "SAI", "ALT", "LIB"]] = Field(default_factory=list)
+    departement_codes: list[DepartementCode] = Field(default_factory=list, max_length=20)
+    commune_code: CommuneCode | None = None
+    radius_km: float | None = Field(None, gt=0, le=200)
+    min_salary_yearly: int | None = Field(None, ge=0, le=1_000_000)
+    accessible_to_disabled: bool | None = None
+
+
+class OfferSubscriptionIn(RequestBody):
+    person_id: PersonId = Field(description="The registration id of the person the offers are for.")
+    criteria: SavedCriteria
+
+
+class OfferSubscriptionOut(BaseModel):
+    id: str
+    person_id: str
+    org_id: str
+    created_by: str
+    criteria: dict
+    created_at: datetime
+
+
+class OfferSubscriptionPage(BaseModel):
+    items: list[OfferSubscriptionOut]
+    next_cursor: str | None = None
+
+
+class ImportLineError(BaseModel):
+    line: int = Field(description="Line of the file where the record starts (the CSV header is line 1).")
+    errors: list[dict[str, str]] = Field(description='[{"field", "message"}], as for a single deposit.')
+
+
+class OfferImportOut(BaseModel):
+    id: str
+    status: Literal["queued", "running", "completed", "failed"]
+    media_type: Literal["ndjson", "csv"]
+    format: Literal["native", "job-posting", "ft-v2"]
+    lines_total: int = Field(description="Records in the file (blank lines aside).")
+    lines_done: int
+    created: int
+    updated: int
+    merged: int
+    quarantined: int
+    unchanged: int
+    rejected: int = Field(description="Records refused; see errors.")
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    errors: list[ImportLineError] = Field(description="Line errors, in line order, one page at a time.")
+    next_errors_cursor: str | None = None

@@ -1,0 +1,16 @@
+"""Kafka events → commands: the service's own `published` events drive saved-search matching."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from services.core.app import ConsumerSpec
+from services.core.events import Envelope
+from services.offers.service.events import OFFERS_TOPIC, PUBLISHED
+from services.offers.service.subscriptions import Subscriptions
+
+
+def consumer_specs(subscriptions: Subscriptions) -> list[ConsumerSpec]:
+    def on_published(session: Session, event: Envelope) -> None:
+        subscriptions.on_published(session, event.data["offer_id"])
+
+    return [ConsumerSpec(name="offers.matching", topics=[OFFERS_TOPIC], handlers={PUBLISHED: on_published})]

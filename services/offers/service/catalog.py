@@ -1,0 +1,284 @@
+"""The catalogue of offers: ingest (one offer or a batch), legality check, deduplication, search.
+
+Ingesting a draft:
+1. A known (source, source_offer_id) is a re-send: the source's copy is updated, and the canonical
+   offer too when this source is its primary one (checked again, published or quarantined anew).
+2. Otherwise the legality check runs. A blocking finding quarantines the offer as its own canonical
+   offer: not distributed, not deduplicated (a clean copy elsewhere must not hide behind it).
+3. A clean offer is compared with the published offers sharing a blocking key (and with the
+   offers of the same batch): the same job becomes one more source of that canonical offer, which
+   gains what it lacked (salary, hours, dates) and says so with an `updated` event. A new job
+   becomes a canonical offer of its own, published with its warnings.
+
+A batch is written with a handful of statements whatever its size; handlers never commit.
+"""
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from services.core.db import utcnow
+from services.core.outbox import Outbox
+from services.offers.adapters.orm import OfferRow, OfferSourceRow
+from services.offers.adapters.repository import OfferRepository, facet_key
+from services.offers.adapters.search import PUBLISHED, SearchQuery, SearchResult
+from services.offers.adapters.text_index import indexed_text
+from services.offers.domain import dedup, legality
+from services.offers.domain.model import Finding, OfferDraft
+from services.offers.service.events import OfferEvents
+from services.offers.service.merge import changed_fields, enrich
+from services.offers.service.policy import Publisher
+
+QUARANTINED = "quarantined"
+CLOSED = ("filled", "withdrawn", "expired")
+CREATED, UPDATED, MERGED, UNCHANGED = "created", "updated", "merged", "unchanged"
+
+
+@dataclass
+class IngestOutcome:
+    offer_id: str
+    outcome: str  # created | updated | merged | unchanged
+    status: str
+    findings: list[Finding]
+
+
+@dataclass(eq=False)
+class _Plan:
+    """One new draft on its way into the catalogue."""
+
+    draft: OfferDraft
+    findings: list[Finding]
+    fingerprint: Any
+    offer_id: str
+    target: tuple[int, str] | None = None  # (seq, id) of an existing canonical offer it duplicates
+    target_plan: "_Plan | None" = None  # a new canonical offer of the same batch it duplicates
+    similarity: float | None = None
+    merged: list["_Plan"] = field(default_factory=list)
+    seq: int | None = None
+    document: dict[str, Any] = field(default_factory=dict)  # draft.to_dict(), computed once
+
+    @property
+    def blocking(self) -> bool:
+        return legality.is_blocking(self.findings)
+
+    @property
+    def canonical(self) -> bool:
+        return self.target is None and self.target_plan is None
+
+    @property
+    def status(self) -> str:
+        return QUARANTINED if self.blocking else PUBLISHED
+
+
+class OfferCatalog:
+    def __init__(self, outbox: Outbox, clock: Callable[[], datetime] = utcnow) -> None:
+        self.events = OfferEvents(outbox)
+        self.clock = clock
+
+    # -- search --------------------------------------------------------------------------------
+    def search(self, session: Session, query: SearchQuery) -> SearchResult:
+        return OfferRepository(session).search(query)
+
+    # -- ingest --------------------------------------------------------------------------------
+    def ingest_many(self, session: Session, drafts: Sequence[OfferDraft], publisher: Publisher,
+                    new_id: Callable[[OfferDraft], str] | None = None) -> list[IngestOutcome]:
+        """Ingest drafts in the caller's transaction; one outcome per draft, in order."""
+        new_id = new_id or (lambda _: str(uuid.uuid4()))
+        repo = OfferRepository(session)
+        known = repo.sources_by_key((d.source, d.source_offer_id) for d in drafts)
+        outcomes: dict[int, IngestOutcome] = {}
+        fresh: dict[tuple[str, str], tuple[int, OfferDraft]] = {}
+        resent: list[tuple[int, OfferDraft]] = []
+        for position, draft in enumerate(drafts):
+            key = (draft.source, draft.source_offer_id)
+            if key in known or key in fresh:
+                resent.append((position, draft))  # an update, applied after this batch's creations
+            else:
+                fresh[key] = (position, draft)
+        plans = [self._plan(d, new_id(d)) for _, d in fresh.values()]
+        self._deduplicate(repo, plans)
+        self._create(repo, session, plans, publisher)
+        for (position, _), plan in zip(fresh.values(), plans):
+            outcomes[position] = _outcome_of(plan)
+        if resent:
+            known = repo.sources_by_key((d.source, d.source_offer_id) for _, d in resent)
+            for position, draft in resent:
+                outcomes[position] = self._resend(repo, session, known[(draft.source, draft.source_offer_id)], draft)
+        return [outcomes[position] for position in range(len(drafts))]
+
+    def _plan(self, draft: OfferDraft, offer_id: str) -> _Plan:
+        return _Plan(draft, legality.check(draft), dedup.fingerprint(draft), offer_id)
+
+    def _deduplicate(self, repo: OfferRepository, plans: list[_Plan]) -> None:
+        clean = [p for p in plans if not p.blocking]
+        candidates = repo.published_under(key for p in clean for key in p.fingerprint.blocking_keys)
+        parsed: dict[int, Any] = {}
+        batch: dict[str, list[_Plan]] = {}
+        for plan in clean:
+            keys = plan.fingerprint.blocking_keys
+            found = {seq: (seq, offer_id, text) for key in keys for seq, offer_id, text in candidates.get(key, ())}
+            for seq, offer_id, text in found.values():
+                other = parsed.get(seq) or parsed.setdefault(seq, dedup.Fingerprint.loads(text))
+                if dedup.same_job(plan.fingerprint, other):
+                    plan.target, plan.similarity = (seq, offer_id), dedup.similarity(plan.fingerprint, other)
+                    break
+            else:
+                twins = (p for key in keys for p in batch.get(key, ()))
+                twin = next((p for p in twins if dedup.same_job(plan.fingerprint, p.fingerprint)), None)
+                if twin is None:
+                    for key in keys:
+                        batch.setdefault(key, []).append(plan)
+                    continue
+                plan.target_plan, plan.similarity = twin, dedup.similarity(plan.fingerprint, twin.fingerprint)
+                twin.merged.append(plan)
+
+    def _create(self, repo: OfferRepository, session: Session, plans: list[_Plan], publisher: Publisher) -> None:
+        now = self.clock()
+        canonical = [p for p in plans if p.canonical]
+        for plan in canonical:  # a new offer takes from its batch twins what it lacks
+            for twin in plan.merged:
+                plan.draft = enrich(plan.draft, twin.draft)
+        for plan in plans:
+            plan.document = plan.draft.to_dict()
+        values = [offer_values(p.draft, p.status, p.fingerprint, now, p.document) | {
+            "id": p.offer_id, "version": 1, "owner_org_id": publisher.org_id, "received_at": now,
+            "published_at": now if p.status == PUBLISHED else None} for p in canonical]
+        for plan, seq in zip(canonical, repo.add_offers(values)):
+            plan.seq = seq
+        for plan in plans:
+            if plan.target_plan is not None:
+                plan.seq, plan.offer_id = plan.target_plan.seq, plan.target_plan.offer_id
+            elif plan.target is not None:
+                plan.seq, plan.offer_id = plan.target
+        repo.add_sources([source_values(p.draft, p.seq, publisher, now, primary=p.canonical, similarity=p.similarity,
+                                        document=p.document) for p in plans])
+        repo.replace_findings({p.seq: p.findings for p in canonical}, new=True)
+        repo.file_under({p.seq: p.fingerprint.blocking_keys for p in canonical if not p.blocking}, new=True)
+        repo.index_text([text_of(p.seq, p.draft) for p in canonical], new=True)
+        repo.count_facets(Counter(facet_key(v) for v in values if v["status"] == PUBLISHED))
+        for plan, row_values in zip(canonical, values):
+            row = OfferRow(seq=plan.seq, **row_values)
+            if plan.blocking:
+                self.events.quarantined(session, row, 1, plan.findings)
+            else:
+                self.events.published(session, row, 1 + len(plan.merged), plan.findings)
+        self._enrich_existing(repo, session, [p for p in plans if p.target is not None], now)
+
+    def _enrich_existing(self, repo: OfferRepository, session: Session, plans: list[_Plan], now: datetime) -> None:
+        by_seq: dict[int, list[_Plan]] = {}
+        for plan in plans:
+            by_seq.setdefault(plan.seq, []).append(plan)
+        for seq, merged in by_seq.items():
+            row = repo.get_by_seq(seq, for_update=True)
+            draft = OfferDraft.from_dict(row.draft)
+            enriched = draft
+            for plan in merged:
+                enriched = enrich(enriched, plan.draft)
+            changed = changed_fields(draft, enriched)
+            if changed:
+                self._rewrite(repo, row, enriched, row.status, now)
+                self.events.updated(session, row, len(repo.sources_of(seq)), changed)
+
+    # -- re-sends ------------------------------------------------------------------------------
+    def _resend(self, repo: OfferRepository, session: Session, source: OfferSourceRow,
+                draft: OfferDraft) -> IngestOutcome:
+        now = self.clock()
+        row = repo.get_by_seq(source.offer_seq, for_update=True)
+        if source.draft == draft.to_dict():
+            return IngestOutcome(row.id, UNCHANGED, row.status, repo.findings_of(row.seq))
+        repo.update_source(source.id, {"draft": draft.to_dict(), "url": draft.url, "updated_at": now})
+        if row.status in CLOSED:
+            return IngestOutcome(row.id, UPDATED, row.status, repo.findings_of(row.seq))
+        if not source.primary:
+            return self._resend_secondary(repo, session, row, draft, now)
+        for other in repo.sources_of(row.seq):  # what other copies brought stays
+            if not other.primary:
+                draft = enrich(draft, OfferDraft.from_dict(other.draft))
+        findings = legality.check(draft)
+        was = row.status
+        status = QUARANTINED if legality.is_blocking(findings) else PUBLISHED
+        previous = OfferDraft.from_dict(row.draft)
+        changed = changed_fields(previous, draft)
+        self._rewrite(repo, row, draft, status, now, findings=findings)
+        sources = len(repo.sources_of(row.seq))
+        if status == QUARANTINED:
+            self.events.quarantined(session, row, sources, findings)
+        elif was == QUARANTINED:
+            self.events.published(session, row, sources, findings)
+        elif changed:
+            self.events.updated(session, row, sources, changed)
+        return IngestOutcome(row.id, UPDATED, row.status, findings)
+
+    def _resend_secondary(self, repo: OfferRepository, session: Session, row: OfferRow, draft: OfferDraft,
+                          now: datetime) -> IngestOutcome:
+        current = OfferDraft.from_dict(row.draft)
+        enriched = enrich(current, draft)
+        changed = changed_fields(current, enriched)
+        if changed and row.status == PUBLISHED:
+            self._rewrite(repo, row, enriched, row.status, now)
+            self.events.updated(session, row, len(repo.sources_of(row.seq)), changed)
+        return IngestOutcome(row.id, MERGED, row.status, repo.findings_of(row.seq))
+
+    def _rewrite(self, repo: OfferRepository, row: OfferRow, draft: OfferDraft, status: str, now: datetime,
+                 findings: list[Finding] | None = None) -> None:
+        """The canonical offer takes a new content (and status); counts, terms and findings follow."""
+        before = facet_key(row) if row.status == PUBLISHED else None
+        fingerprint = dedup.fingerprint(draft)
+        for name, value in offer_values(draft, status, fingerprint, now).items():
+            setattr(row, name, value)
+        row.version += 1
+        if status == PUBLISHED and row.published_at is None:
+            row.published_at = now
+        after = facet_key(row) if status == PUBLISHED else None
+        if before != after:
+            repo.count_facets(Counter({k: n for k, n in ((before, -1), (after, 1)) if k is not None}))
+        repo.session.flush()
+        repo.index_text([text_of(row.seq, draft)], new=False)
+        repo.file_under({row.seq: fingerprint.blocking_keys if status == PUBLISHED else ()}, new=False)
+        if findings is not None:
+            repo.replace_findings({row.seq: findings}, new=False)
+
+
+def offer_values(draft: OfferDraft, status: str, fingerprint: Any, now: datetime,
+                 document: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The canonical offer's columns that follow from its content (`document`: its to_dict())."""
+    place, salary = draft.place, draft.salary
+    top = salary.max_yearly_eur if salary.max_yearly_eur is not None else salary.min_yearly_eur
+    return {
+        "status": status, "title": draft.title[:300], "contract_type": draft.contract_type,
+        "departement_code": place.departement_code if place else None,
+        "commune_code": place.commune_code if place else None, "rome_code": draft.rome.code,
+        "latitude": place.latitude if place else None, "longitude": place.longitude if place else None,
+        "salary_top_yearly": top, "salary_mid_yearly": salary.mid_yearly_eur,
+        "contract_duration_months": draft.contract_duration_months, "weekly_hours": draft.weekly_hours,
+        "employer_siret": draft.employer.siret, "accessible": draft.accessible_to_disabled,
+        "ends_on": draft.ends_on, "updated_at": now, "fingerprint": fingerprint.dumps(),
+        "draft": document if document is not None else draft.to_dict(),
+    }
+
+
+def source_values(draft: OfferDraft, seq: int, publisher: Publisher, now: datetime, *, primary: bool,
+                  similarity: float | None, document: dict[str, Any]) -> dict[str, Any]:
+    return {"offer_seq": seq, "source": draft.source, "source_offer_id": draft.source_offer_id,
+            "publisher_org_id": publisher.org_id, "url": draft.url, "primary": primary, "similarity": similarity,
+            "draft": document, "received_at": now, "updated_at": now}
+
+
+def text_of(seq: int, draft: OfferDraft):
+    """What the full-text index holds: title apart (it weighs more), then the description, the ROME
+    label, the employer's and the commune's names, so "boulanger Nantes" finds what it should."""
+    place = draft.place
+    return indexed_text(seq, draft.title, (draft.description, draft.rome.label, draft.employer.name,
+                                           place.commune_name if place else None))
+
+
+def _outcome_of(plan: _Plan) -> IngestOutcome:
+    if plan.canonical:
+        return IngestOutcome(plan.offer_id, CREATED, plan.status, plan.findings)
+    return IngestOutcome(plan.offer_id, MERGED, PUBLISHED, plan.findings)

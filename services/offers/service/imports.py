@@ -1,0 +1,139 @@
+"""Bulk deposit: an import job reads its file in batches, each batch one transaction.
+
+A bad record never sinks the file: it is reported with its line and fields and the batch goes on.
+Each batch commits its offers, its line errors and the job's progress together, so a job resumed
+after a crash (another tick or replica re-claims it once it has been silent a while) continues at
+the first record not yet committed and never ingests a record twice.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from itertools import islice
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from services.core.db import Database
+from services.core.identity import Caller
+from services.offers.adapters.import_files import CSV, records
+from services.offers.adapters.orm import ImportErrorRow, ImportRow
+from services.offers.domain.model import InvalidOffer, OfferDraft
+from services.offers.service.catalog import OfferCatalog
+from services.offers.service.formats import NATIVE, draft_of
+from services.offers.service.native import NotNative, native_from_csv
+from services.offers.service.policy import Forbidden, NotFound, Publisher
+
+log = logging.getLogger("offers.imports")
+QUEUED, RUNNING, COMPLETED, FAILED = "queued", "running", "completed", "failed"
+STALE_AFTER = timedelta(minutes=5)
+COUNTERS = ("created", "updated", "merged", "quarantined", "unchanged", "rejected")
+
+
+class Imports:
+    def __init__(self, db: Database, catalog: OfferCatalog, clock: Callable[[], datetime], batch_size: int = 500) -> None:
+        self.db, self.catalog, self.clock, self.batch_size = db, catalog, clock, batch_size
+
+    def create(self, session: Session, caller: Caller, import_id: str, path: Path, kind: str, format_: str,
+               total: int) -> ImportRow:
+        row = ImportRow(id=import_id, client_id=caller.client_id, org_id=caller.org_id,
+                        publisher=Publisher.of(caller).to_dict(), media_type=kind, format=format_, path=str(path),
+                        status=QUEUED, lines_total=total, lines_done=0, created_at=self.clock(),
+                        **{name: 0 for name in COUNTERS})
+        session.add(row)
+        session.flush()
+        return row
+
+    def get(self, session: Session, caller: Caller, import_id: str) -> ImportRow:
+        row = session.get(ImportRow, import_id)
+        if row is None or (row.org_id != caller.org_id and "admin" not in caller.scopes):
+            raise NotFound()
+        return row
+
+    def errors(self, session: Session, import_id: str, after_line: int, limit: int) -> list[ImportErrorRow]:
+        return list(session.scalars(sa.select(ImportErrorRow).where(
+            ImportErrorRow.import_id == import_id, ImportErrorRow.line > after_line)
+            .order_by(ImportErrorRow.line).limit(limit)))
+
+    # -- the worker ----------------------------------------------------------------------------
+    def run_pending(self, now: datetime) -> int:
+        """Process claimable jobs one after the other; returns how many were finished."""
+        finished = 0
+        while (import_id := self._claim(now)) is not None:
+            self._process(import_id)
+            finished += 1
+            now = self.clock()
+        return finished
+
+    def _claim(self, now: datetime) -> str | None:
+        with self.db.transaction() as session:
+            i = ImportRow
+            claimable = sa.or_(i.status == QUEUED, sa.and_(i.status == RUNNING, i.progress_at < now - STALE_AFTER))
+            import_id = session.scalar(sa.select(i.id).where(claimable).order_by(i.created_at).limit(1))
+            if import_id is None:
+                return None
+            claimed = session.execute(sa.update(i).where(i.id == import_id, claimable).values(
+                status=RUNNING, started_at=sa.func.coalesce(i.started_at, now), progress_at=now))
+            return import_id if claimed.rowcount == 1 else None
+
+    def _process(self, import_id: str) -> None:
+        with self.db.transaction() as session:
+            job = session.get(ImportRow, import_id)
+            path, kind, format_, done = Path(job.path), job.media_type, job.format, job.lines_done
+            publisher = Publisher.from_dict(job.publisher)
+        try:
+            stream = records(path, kind, skip=done)
+            while batch := list(islice(stream, self.batch_size)):
+                self._batch(import_id, batch, kind, format_, publisher)
+        except Exception:
+            log.exception("import %s failed", import_id)
+            self._finish(import_id, FAILED)
+            return
+        self._finish(import_id, COMPLETED)
+        path.unlink(missing_ok=True)
+
+    def _batch(self, import_id: str, batch: list, kind: str, format_: str, publisher: Publisher) -> None:
+        drafts: list[OfferDraft] = []
+        errors: list[ImportErrorRow] = []
+        for line, record in batch:
+            try:
+                drafts.append(self._draft(record, kind, format_, publisher))
+            except InvalidOffer as exc:
+                errors.append(ImportErrorRow(import_id=import_id, line=line, errors=exc.errors))
+            except Forbidden as exc:
+                errors.append(ImportErrorRow(import_id=import_id, line=line,
+                                             errors=[{"field": exc.field, "message": str(exc)}]))
+        with self.db.transaction() as session:
+            outcomes = self.catalog.ingest_many(session, drafts, publisher)
+            counts = Counter("quarantined" if o.status == "quarantined" and o.outcome == "created" else o.outcome
+                             for o in outcomes)
+            session.add_all(errors)
+            job = session.get(ImportRow, import_id, with_for_update=True)
+            job.lines_done += len(batch)
+            job.rejected += len(errors)
+            for name in ("created", "updated", "merged", "quarantined", "unchanged"):
+                setattr(job, name, getattr(job, name) + counts[name])
+            job.progress_at = self.clock()
+
+    def _draft(self, record: str | dict, kind: str, format_: str, publisher: Publisher) -> OfferDraft:
+        if kind == CSV:
+            if "__error__" in record:
+                raise InvalidOffer([{"field": "line", "message": record["__error__"]}])
+            try:
+                return draft_of(native_from_csv(record), NATIVE, publisher)
+            except NotNative as exc:
+                raise InvalidOffer(exc.errors) from exc
+        try:
+            document = json.loads(record)
+        except ValueError as exc:
+            raise InvalidOffer([{"field": "line", "message": f"not valid JSON: {exc}"}]) from exc
+        return draft_of(document, format_, publisher)
+
+    def _finish(self, import_id: str, status: str) -> None:
+        with self.db.transaction() as session:
+            job = session.get(ImportRow, import_id, with_for_update=True)
+            job.status, job.finished_at = status, self.clock()

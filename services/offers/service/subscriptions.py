@@ -1,0 +1,145 @@
+"""Saved searches for a person (Proposition #19): each new published offer that matches one is sent
+once to that person, as `offers.match.found.v1` on offers.matches.v1.
+
+Matching runs off the service's own `published` events (consumers.py), not inside the ingest
+transaction, so a bulk import never waits on thousands of saved searches. A new offer is compared
+only with the searches sharing one of its candidate keys (its ROME, its département, or none), and
+the domain's `matches` decides. A saved search belongs to the organisation that created it.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from services.core.identity import Caller
+from services.offers.adapters.orm import MatchRow, OfferRow, SubscriptionKeyRow, SubscriptionRow
+from services.offers.adapters.search import PUBLISHED, InvalidCursor
+from services.offers.domain.model import OfferDraft
+from services.offers.domain.places import place_of
+from services.offers.domain.rome import RomeReference
+from services.offers.domain.subscriptions import SavedSearch, matches
+from services.offers.service.events import OfferEvents, rfc3339
+from services.offers.service.policy import NotFound
+
+ANY = "any"
+
+
+class InvalidCriteria(Exception):
+    def __init__(self, errors: list[dict[str, str]]) -> None:
+        super().__init__("; ".join(e["message"] for e in errors))
+        self.errors = errors
+
+
+def saved_search(criteria: dict[str, Any]) -> SavedSearch:
+    return SavedSearch(
+        text=criteria.get("text"), rome_codes=frozenset(criteria.get("rome_codes") or ()),
+        contract_types=frozenset(criteria.get("contract_types") or ()),
+        departement_codes=frozenset(criteria.get("departement_codes") or ()),
+        commune_code=criteria.get("commune_code"), radius_km=criteria.get("radius_km"),
+        min_salary_yearly=criteria.get("min_salary_yearly"), accessible_to_disabled=criteria.get("accessible_to_disabled"))
+
+
+def check_criteria(criteria: dict[str, Any]) -> None:
+    errors = []
+    rome = RomeReference.default()
+    for code in criteria.get("rome_codes") or ():
+        if code not in rome:
+            errors.append({"field": "criteria.rome_codes", "message": f"unknown ROME code {code}"})
+    commune = criteria.get("commune_code")
+    if commune is not None and place_of(commune) is None:
+        errors.append({"field": "criteria.commune_code", "message": f"unknown INSEE commune code {commune}"})
+    if criteria.get("radius_km") is not None and commune is None:
+        errors.append({"field": "criteria.radius_km", "message": "a radius needs a commune_code to measure from"})
+    if errors:
+        raise InvalidCriteria(errors)
+
+
+def candidate_keys(criteria: dict[str, Any]) -> list[str]:
+    """The keys an offer must share with this search to be compared with it: a necessary condition."""
+    if criteria.get("rome_codes"):
+        return [f"rome:{code}" for code in criteria["rome_codes"]]
+    if criteria.get("departement_codes") and criteria.get("radius_km") is None:
+        return [f"dep:{code}" for code in criteria["departement_codes"]]
+    return [ANY]
+
+
+class Subscriptions:
+    def __init__(self, events: OfferEvents, clock: Callable[[], datetime]) -> None:
+        self.events = events
+        self.clock = clock
+
+    def create(self, session: Session, caller: Caller, subscription_id: str, person_id: str,
+               criteria: dict[str, Any]) -> SubscriptionRow:
+        check_criteria(criteria)
+        row = SubscriptionRow(id=subscription_id, person_id=person_id, org_id=caller.org_id,
+                              created_by=caller.client_id, criteria=criteria, created_at=self.clock())
+        session.add(row)
+        session.flush()
+        session.add_all(SubscriptionKeyRow(key=key, subscription_id=row.id) for key in candidate_keys(criteria))
+        session.flush()
+        return row
+
+    def get(self, session: Session, caller: Caller, subscription_id: str) -> SubscriptionRow:
+        row = session.get(SubscriptionRow, subscription_id)
+        if row is None or (row.org_id != caller.org_id and "admin" not in caller.scopes):
+            raise NotFound()
+        return row
+
+    def page(self, session: Session, caller: Caller, person_id: str | None, after: tuple[str, str] | None,
+             limit: int) -> list[SubscriptionRow]:
+        s = SubscriptionRow
+        statement = sa.select(s).where(s.org_id == caller.org_id)
+        if person_id:
+            statement = statement.where(s.person_id == person_id)
+        if after:
+            try:
+                created_at, last_id = datetime.fromisoformat(after[0]), after[1]
+            except ValueError as exc:
+                raise InvalidCursor() from exc
+            statement = statement.where(sa.or_(s.created_at < created_at, sa.and_(s.created_at == created_at, s.id < last_id)))
+        return list(session.scalars(statement.order_by(s.created_at.desc(), s.id.desc()).limit(limit)))
+
+    def delete(self, session: Session, caller: Caller, subscription_id: str) -> None:
+        row = self.get(session, caller, subscription_id)
+        session.execute(sa.delete(SubscriptionKeyRow).where(SubscriptionKeyRow.subscription_id == row.id))
+        session.delete(row)
+        session.flush()
+
+    # -- matching ------------------------------------------------------------------------------
+    def on_published(self, session: Session, offer_id: str) -> int:
+        """Send the offer to every person whose saved search it matches, once per person."""
+        offer = session.scalar(sa.select(OfferRow).where(OfferRow.id == offer_id))
+        if offer is None or offer.status != PUBLISHED:
+            return 0
+        draft = OfferDraft.from_dict(offer.draft)
+        keys = [ANY, f"rome:{offer.rome_code}", f"dep:{offer.departement_code}"]
+        candidates = session.scalars(sa.select(SubscriptionRow).where(SubscriptionRow.id.in_(
+            sa.select(SubscriptionKeyRow.subscription_id).where(SubscriptionKeyRow.key.in_(keys))))
+            .order_by(SubscriptionRow.created_at))
+        sent = 0
+        for subscription in candidates:
+            if matches(saved_search(subscription.criteria), draft) and self._record(session, subscription, offer):
+                sent += 1
+        return sent
+
+    def _record(self, session: Session, subscription: SubscriptionRow, offer: OfferRow) -> bool:
+        now = self.clock()
+        try:
+            with session.begin_nested():  # the key (person, offer) lets one match through
+                session.add(MatchRow(person_id=subscription.person_id, offer_id=offer.id,
+                                     subscription_id=subscription.id, matched_at=now))
+        except IntegrityError:
+            return False
+        place = offer.draft.get("place") or {}
+        self.events.match(session, subscription.person_id, {
+            "person_id": subscription.person_id, "offer_id": offer.id, "subscription_id": subscription.id,
+            "org_id": subscription.org_id, "matched_at": rfc3339(now), "offer": {
+                "title": offer.title, "rome_code": offer.rome_code, "contract_type": offer.contract_type,
+                "commune_code": offer.commune_code, "commune_name": place.get("commune_name"),
+                "departement_code": offer.departement_code, "employer_name": offer.draft["employer"]["name"]}})
+        return True
