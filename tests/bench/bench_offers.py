@@ -1,0 +1,210 @@
+"""`make bench`, offers: ingest of BENCH_OFFERS generated offers (1,000,000 by default) through the
+import API, search latency with facets on them, the same searches on a plain PostgreSQL full-text
+baseline in the same run, and the offers service's resident memory.
+
+Prints figures; asserts nothing about time. The offers service runs as a process on SQLite (the
+embedded default) behind a real gateway; the baseline needs TEST_DATABASE_URL (make bench sets it).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from services.core.referentials.geo import default_geo  # noqa: E402
+from services.offers.domain.model import InvalidOffer  # noqa: E402
+from services.offers.domain.normalise import normalise  # noqa: E402
+from tests.bench import offers_baseline as baseline  # noqa: E402
+from tests.bench.figures import bench_broker, percentile  # noqa: E402
+from tests.bench.offers_dataset import BOARDS, generate_feed  # noqa: E402
+from tests.support.databases import postgres_admin_url  # noqa: E402
+from tests.support.stack import Stack  # noqa: E402
+
+OFFERS = int(os.environ.get("BENCH_OFFERS", "1000000"))
+FILE_LINES = 100_000  # offers per import file
+RUNS = int(os.environ.get("BENCH_SEARCH_RUNS", "40"))  # timed runs of each query, after a warm-up
+SEED = 7
+# The generator's boards, published by the two demo partners that publish for a source of their own.
+PUBLISHERS = {board: ("emploi-ouest-board", "interim-ouest")[i % 2] for i, board in enumerate(BOARDS)}
+NANTES = "44109"
+
+
+def queries() -> list[baseline.Query]:
+    """What counsellors and job boards ask most: words, a trade, a place, a contract, a salary."""
+    nantes = default_geo().commune(NANTES)
+    near_nantes = (nantes.latitude, nantes.longitude, 30.0)
+    return [
+        baseline.Query("one word", text="boulanger"),
+        baseline.Query("two words, one département", text="aide soignant", departement_code="44"),
+        baseline.Query("ROME + CDI", rome_code="K2204", contract_type="CDI"),
+        baseline.Query("words near Nantes, 30 km", text="chauffeur", near=near_nantes),
+        baseline.Query("département by date", departement_code="69", sort="date"),
+        baseline.Query("CDI, min salary 30 k€", contract_type="CDI", min_salary=30000),
+        baseline.Query("everything, by date", sort="date"),
+        baseline.Query("common word + CDD", text="equipe", contract_type="CDD"),
+    ]
+
+
+def service_params(query: baseline.Query) -> dict:
+    params = {"q": query.text, "rome_code": query.rome_code, "contract_type": query.contract_type,
+              "departement_code": query.departement_code, "min_salary": query.min_salary, "sort": query.sort}
+    if query.near is not None:
+        params.update(commune_code=NANTES, radius_km=query.near[2])
+    return {key: value for key, value in params.items() if value is not None}
+
+
+def feed() -> Iterator[tuple[str, dict]]:
+    return generate_feed(OFFERS, SEED)
+
+
+def write_files(workdir: Path) -> list[tuple[str, Path]]:
+    """NDJSON files of at most FILE_LINES offers, per publishing partner."""
+    files: list[tuple[str, Path]] = []
+    handles: dict[str, tuple[object, int]] = {}
+    for board, offer in feed():
+        client = PUBLISHERS[board]
+        handle, lines = handles.get(client, (None, FILE_LINES))
+        if lines == FILE_LINES:
+            if handle is not None:
+                handle.close()
+            path = workdir / f"{client}-{len(files):03d}.ndjson"
+            files.append((client, path))
+            handle, lines = path.open("w", encoding="utf-8"), 0
+        handle.write(json.dumps(offer, ensure_ascii=False) + "\n")
+        handles[client] = (handle, lines + 1)
+    for handle, _ in handles.values():
+        handle.close()
+    return files
+
+
+def ingest(stack: Stack, files: list[tuple[str, Path]]) -> None:
+    started = time.perf_counter()
+    totals: dict[str, int] = {}
+    for done, (client, path) in enumerate(files, start=1):
+        with stack.client(client) as api, path.open("rb") as body:
+            created = api.post("/v1/offers/imports", content=body, timeout=600,
+                               headers={"Content-Type": "application/x-ndjson"})
+            created.raise_for_status()
+            job = wait_for(api, created.headers["Location"])
+        for key in ("lines_total", "created", "merged", "updated", "quarantined", "rejected"):
+            totals[key] = totals.get(key, 0) + job[key]
+        rate = totals["lines_total"] / (time.perf_counter() - started)
+        print(f"    {done}/{len(files)} files, {totals['lines_total']} offers, {rate:7.0f} offers/s", flush=True)
+    elapsed = time.perf_counter() - started
+    print(f"  ingest: {totals['lines_total'] / elapsed:8.0f} offers/s through normalisation, legality check and "
+          f"deduplication ({totals['lines_total']} offers in {elapsed:.0f} s)")
+    print(f"          {totals['created']} canonical, {totals['merged']} merged as duplicates, "
+          f"{totals['quarantined']} quarantined, {totals['rejected']} rejected lines")
+
+
+def wait_for(api: httpx.Client, location: str) -> dict:
+    while True:
+        job = api.get(location, timeout=60).json()
+        if job["status"] in ("completed", "failed"):
+            assert job["status"] == "completed", job
+            return job
+        time.sleep(1)
+
+
+def latencies(run_one, label: str) -> dict[str, list[float]]:
+    samples: dict[str, list[float]] = {}
+    for query in queries():
+        run_one(query)  # warm-up: caches, query plans
+        timings = []
+        for _ in range(RUNS):
+            started = time.perf_counter()
+            run_one(query)
+            timings.append((time.perf_counter() - started) * 1000)
+        samples[query.name] = timings
+    report(label, samples)
+    return samples
+
+
+def report(label: str, samples: dict[str, list[float]]) -> None:
+    print(f"  {label}: search with facets, {RUNS} runs of each query, ms")
+    print(f"    {'query':34} {'p50':>8} {'p95':>8} {'p99':>8}")
+    for name, timings in samples.items():
+        print(f"    {name:34} {percentile(timings, 50):8.1f} {percentile(timings, 95):8.1f} "
+              f"{percentile(timings, 99):8.1f}")
+    every = [t for timings in samples.values() for t in timings]
+    print(f"    {'all queries':34} {percentile(every, 50):8.1f} {percentile(every, 95):8.1f} "
+          f"{percentile(every, 99):8.1f}")
+
+
+def service_search(stack: Stack):
+    client = httpx.Client(base_url=stack.services["offers"].url, timeout=60,
+                          headers={"Authorization": f"Bearer {stack.token('ft-agence-nantes')}"})
+
+    def run_one(query: baseline.Query) -> None:
+        answer = client.get("/v1/offers", params=service_params(query))
+        answer.raise_for_status()
+        assert answer.json()["facets"] is not None
+    return run_one
+
+
+def resident_memory_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1]) / 1024
+
+
+def baseline_rows() -> Iterator[tuple]:
+    """The same offers, normalised as the service does, each published on a day of the last 60."""
+    geo, today = default_geo(), date.today()
+    for index, (board, offer) in enumerate(feed()):
+        try:
+            draft = normalise(offer, source=board, geo=geo)
+        except InvalidOffer:
+            continue
+        yield draft, (today - timedelta(days=index % 60)).isoformat()
+
+
+def compare_with_baseline(service: dict[str, list[float]]) -> None:
+    url = postgres_admin_url()
+    if not url:
+        print("  baseline: skipped (no TEST_DATABASE_URL)")
+        return
+    url = url.replace("postgresql+psycopg://", "postgresql://")
+    started = time.perf_counter()
+    count = baseline.load(url, baseline_rows())
+    print(f"  baseline: {count} offers loaded and indexed in PostgreSQL in {time.perf_counter() - started:.0f} s")
+    with psycopg.connect(url) as conn:
+        plain = latencies(lambda query: baseline.search(conn, query), "plain PostgreSQL full text (baseline)")
+        conn.execute("DROP TABLE baseline_offers")
+    every = lambda samples: [t for timings in samples.values() for t in timings]  # noqa: E731
+    for p in (50, 95, 99):
+        ratio = percentile(every(plain), p) / percentile(every(service), p)
+        print(f"  p{p}: the service answers x{ratio:.1f} faster than the baseline" if ratio >= 1
+              else f"  p{p}: the baseline answers x{1 / ratio:.1f} faster than the service")
+
+
+def main() -> None:
+    broker = bench_broker()
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        print(f"\n[offers] generating {OFFERS} offers (seed {SEED}) ...", flush=True)
+        files = write_files(workdir)
+        stack = Stack.start(broker, workdir)
+        try:
+            ingest(stack, files)
+            for _, path in files:
+                path.unlink()
+            service = latencies(service_search(stack), "offers service, SQLite FTS5 (embedded default)")
+            pid = stack.services["offers"].process.pid
+            print(f"  offers service resident memory: {resident_memory_mb(pid):.0f} MB")
+        finally:
+            stack.stop()
+        compare_with_baseline(service)
+
+
+if __name__ == "__main__":
+    main()
