@@ -37,6 +37,8 @@ SEED = 7
 # The generator's boards, published by the two demo partners that publish for a source of their own.
 PUBLISHERS = {board: ("emploi-ouest-board", "interim-ouest")[i % 2] for i, board in enumerate(BOARDS)}
 NANTES = "44109"
+OFFERS_TOPIC = "offers.offers.v1"
+MATCHING_CONSUMER = "offers.matching"  # services/offers/consumers.py
 
 
 def queries() -> list[baseline.Query]:
@@ -105,6 +107,20 @@ def ingest(stack: Stack, files: list[tuple[str, Path]]) -> None:
           f"deduplication ({totals['lines_total']} offers in {elapsed:.0f} s)")
     print(f"          {totals['created']} canonical, {totals['merged']} merged as duplicates, "
           f"{totals['quarantined']} quarantined, {totals['rejected']} rejected lines")
+
+
+def wait_until_idle(broker, stack: Stack) -> None:
+    """Searches are timed once the service has published every event and matched every offer
+    against the saved searches: otherwise the figures would measure the ingest's tail."""
+    group = stack.services["offers"].env["CONSUMER_GROUP_PREFIX"] + MATCHING_CONSUMER
+    started, last_end = time.perf_counter(), -1
+    while True:
+        end = sum(broker.end_offsets(OFFERS_TOPIC).values())
+        if end == last_end and broker.lag(group) == 0:
+            break
+        last_end = end
+        time.sleep(3)
+    print(f"  (events published and matched {time.perf_counter() - started:.0f} s after the last import)")
 
 
 def wait_for(api: httpx.Client, location: str) -> dict:
@@ -196,6 +212,7 @@ def main() -> None:
         stack = Stack.start(broker, workdir)
         try:
             ingest(stack, files)
+            wait_until_idle(broker, stack)
             for _, path in files:
                 path.unlink()
             service = latencies(service_search(stack), "offers service, SQLite FTS5 (embedded default)")
