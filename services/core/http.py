@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import Query
 from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.core.problems import Problem, problem_response
@@ -59,6 +60,23 @@ class RequestBody(BaseModel):
     silently ignored), and JSON types are kept as published: `1` is not `true`, `"1"` not a number."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class _UUIDText(Convertor):
+    """`/{offer_id:uuid_text}`: the segment must be a UUID, kept as text. A fixed sibling such as
+    `/imports` then never matches `/{offer_id}`, so a 405's Allow header lists only the methods
+    that path really has."""
+
+    regex = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("uuid_text", _UUIDText())
 
 
 def etag(version: int) -> str:

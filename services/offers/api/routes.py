@@ -100,7 +100,7 @@ def _restriction(caller: Caller, status: str, employer: str | None) -> tuple[str
     return caller.org_id, employer
 
 
-@router.get("/{offer_id}", response_model=OfferOut, summary="One offer, with its legality findings",
+@router.get("/{offer_id:uuid_text}", response_model=OfferOut, summary="One offer, with its legality findings",
             responses=documented(200, examples.OFFER, {**AUTH_ERRORS, **NOT_VISIBLE}))
 def read_offer(offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleDep, caller: Reader,
                response: Response) -> dict[str, Any]:
@@ -111,7 +111,7 @@ def read_offer(offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleDep
     return body
 
 
-@router.get("/{offer_id}/distribution", response_model=OfferDistribution,
+@router.get("/{offer_id:uuid_text}/distribution", response_model=OfferDistribution,
             summary="Everywhere the offer was published: one canonical offer, all its sources",
             responses=documented(200, examples.DISTRIBUTION, {**AUTH_ERRORS, **NOT_VISIBLE}))
 def distribution(offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleDep, caller: Reader) -> dict[str, Any]:
@@ -120,7 +120,7 @@ def distribution(offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleD
         return {"offer_id": view.row.id, "status": view.row.status, "sources": [render.source(s) for s in view.sources]}
 
 
-@router.get("/{offer_id}/attractiveness", response_model=OfferAttractiveness,
+@router.get("/{offer_id:uuid_text}/attractiveness", response_model=OfferAttractiveness,
             summary="How the offer compares with the offers of its ROME code in its département",
             responses=documented(200, examples.ATTRACTIVENESS, {**AUTH_ERRORS, **NOT_VISIBLE,
                                                                   409: "The offer has no ROME code or no place."}))
@@ -137,7 +137,7 @@ def _changed(session, lifecycle, caller: Caller, row) -> StoredResponse:
                           {"ETag": etag(row.version)})
 
 
-@router.post("/{offer_id}/fill", response_model=OfferOut, summary="The offer is filled: it leaves distribution, "
+@router.post("/{offer_id:uuid_text}/fill", response_model=OfferOut, summary="The offer is filled: it leaves distribution, "
              "and its time to fill is recorded", responses=documented(200, examples.FILLED, CHANGE_ERRORS))
 def fill(request: Request, offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleDep, caller: PublisherCaller,
          if_match: IfMatch = None, idempotency_key: FillKey = None) -> JSONResponse:
@@ -145,7 +145,7 @@ def fill(request: Request, offer_id: OfferId, platform: PlatformDep, lifecycle: 
         session, lifecycle, caller, lifecycle.fill(session, caller, offer_id, lambda v: check_if_match(if_match, v))))
 
 
-@router.post("/{offer_id}/withdraw", response_model=OfferOut, summary="Withdraw the offer (published or quarantined)",
+@router.post("/{offer_id:uuid_text}/withdraw", response_model=OfferOut, summary="Withdraw the offer (published or quarantined)",
              responses=documented(200, examples.WITHDRAWN, CHANGE_ERRORS))
 def withdraw(request: Request, offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleDep,
              caller: PublisherCaller, body: Annotated[WithdrawIn | None, Body(openapi_examples={"cancelled": {
