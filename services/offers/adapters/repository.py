@@ -22,6 +22,10 @@ from services.offers.domain.model import Finding
 
 FacetKey = tuple[str, str, str, bool]
 LOOKUP_CHUNK = 500  # keys per IN (...) query
+# A board copies an offer while it is fresh: comparing a new offer with the most recent offers of the
+# same employer, place and job is enough, and keeps ingest from slowing as an employer's history grows
+# (a million offers made it compare with hundreds).
+CANDIDATES_PER_KEY = 20
 
 
 class OfferRepository:
@@ -50,12 +54,16 @@ class OfferRepository:
 
     def published_under(self, keys: Iterable[str]) -> dict[str, list[tuple[int, str, str]]]:
         """Dedup candidates: (seq, id, fingerprint) of the published offers filed under any of these
-        blocking keys. Two indexed lookups (keys, then offers by primary key): joined in one query,
-        the planner may start from the many published offers instead of the few keys."""
+        blocking keys, the CANDIDATES_PER_KEY most recent of each. Two indexed lookups (keys, then
+        offers by primary key): joined in one query, the planner may start from the many published
+        offers instead of the few keys."""
         filed: dict[int, list[str]] = {}
+        k = BlockingKeyRow
         for chunk in _chunks(list(dict.fromkeys(keys))):
-            for key, seq in self.session.execute(sa.select(BlockingKeyRow.key, BlockingKeyRow.offer_seq)
-                                                 .where(BlockingKeyRow.key.in_(chunk))):
+            recent = sa.select(k.key, k.offer_seq, sa.func.row_number().over(
+                partition_by=k.key, order_by=k.offer_seq.desc()).label("rank")).where(k.key.in_(chunk)).subquery()
+            for key, seq in self.session.execute(sa.select(recent.c.key, recent.c.offer_seq)
+                                                 .where(recent.c.rank <= CANDIDATES_PER_KEY)):
                 filed.setdefault(seq, []).append(key)
         found: dict[str, list[tuple[int, str, str]]] = {}
         o = OfferRow
