@@ -6,6 +6,7 @@ import json
 
 from services.core.settings import REPO_ROOT
 from services.dossier.api import examples as dossier_examples
+from services.offers.api import examples as offer_examples
 from services.registration.api import examples
 
 GATEWAY = "http://127.0.0.1:8000"
@@ -16,7 +17,7 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, body in {"registration.json": examples.REGISTRATION_CREATE, "patch.json": examples.REGISTRATION_PATCH,
                        "confirm.json": examples.CONFIRM_BODY, "diagnostic.json": dossier_examples.DIAGNOSTIC_PATCH,
-                       "contract.json": dossier_examples.CONTRACT_PATCH}.items():
+                       "contract.json": dossier_examples.CONTRACT_PATCH, "offer.json": offer_examples.NATIVE}.items():
         (folder / name).write_text(json.dumps(body, indent=2, ensure_ascii=False))
     print(f"""
 The platform is up: gateway {GATEWAY} (docs: {GATEWAY}/docs), Kafka 127.0.0.1:9092.
@@ -40,7 +41,16 @@ curl -s -X POST {GATEWAY}/v1/registrations/{examples.EXAMPLE_PRE_REGISTRATION_ID
   -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -H 'If-Match: "1"' \\
   -d @.data/examples/confirm.json
 
-# 5. The whole journey (orientation, first appointment, diagnostic, contract, who sees what):
+# 5. Offers: an employer publishes once (normalised, checked, merged with board copies), a counsellor
+#    searches with facets (accents and plurals folded)
+EMPLOYER=$(curl -s {GATEWAY}/oauth/token -d grant_type=client_credentials \
+  -d client_id=boulangerie-nantaise -d client_secret=demo-boulangerie-nantaise-secret \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+curl -s -X POST {GATEWAY}/v1/offers -H "Authorization: Bearer $EMPLOYER" \
+  -H 'Content-Type: application/json' -d @.data/examples/offer.json
+curl -s '{GATEWAY}/v1/offers?q=boulangeres&departement_code=44' -H "Authorization: Bearer $TOKEN"
+
+# 6. The whole journey (orientation, first appointment, diagnostic, contract, who sees what):
 #    README.md, "A person's journey, step by step"
 
 make stop   # stops the services, the gateway and Kafka
