@@ -19,9 +19,12 @@ EMPLOYER, BOARD, COUNSELLOR = "boulangerie-nantaise", "emploi-ouest-board", "ft-
 
 
 def bakery_offer(marker: str, **changes) -> dict:
-    """The bakery's offer, made unique in the shared stack by a word of its own."""
-    return {**examples.NATIVE, "source_offer_id": f"e2e-{marker}",
-            "description": examples.NATIVE["description"] + f" Référence fournil{marker}.", **changes}
+    """Another job of the bakery than the published example, made unique by a word of its own: the
+    shared stack also holds the example (schemathesis publishes it), which this must not merge with."""
+    return {**examples.NATIVE, "source_offer_id": f"e2e-{marker}", "title": "Boulanger de nuit (H/F)",
+            "description": f"Le fournil{marker} de la Boulangerie Nantaise cherche un boulanger de nuit pour ses "
+                           "pains au levain, ses baguettes de tradition et ses brioches. Horaires de 3 h à 10 h, cinq "
+                           "nuits par semaine, avec une équipe de quatre personnes.", **changes}
 
 
 def test_publish_once_merge_a_board_copy_find_it_and_tell_the_person(stack, broker):
