@@ -1,11 +1,11 @@
 import json
 import shutil
+from contextlib import ExitStack
 
 import pytest
-from fastapi.testclient import TestClient
 
-from services.core.settings import REPO_ROOT, ServiceSettings
-from services.dossier.app import create_app
+from services.core.settings import REPO_ROOT
+from tests.support.apps import service_client
 from tests.support.databases import fresh_database
 
 ORIENTATION_TYPES = ("orientation.decision.made.v1", "orientation.decision.reoriented.v1",
@@ -33,24 +33,10 @@ def schemas_dir(tmp_path_factory):
 
 @pytest.fixture
 def make_service(broker, tokens, schemas_dir):
-    """Dossier apps in-process, on SQLite or PostgreSQL, with relay and consumers on the real test
-    broker; tokens are verified against the test issuer's key."""
-    clients = []
-
-    def make(database_url: str, consumer_prefix: str) -> TestClient:
-        settings = ServiceSettings.from_env("dossier").with_(
-            database_url=database_url, kafka_bootstrap_servers=broker.bootstrap, consumer_group_prefix=consumer_prefix,
-            schemas_dir=schemas_dir)
-        app = create_app(settings)
-        app.state.token_verifier = tokens.issuer.verifier()
-        client = TestClient(app)
-        client.__enter__()
-        clients.append(client)
-        return client
-
-    yield make
-    for client in clients:
-        client.__exit__(None, None, None)
+    """Dossier apps in-process (several may share a test, e.g. to replay into a second database)."""
+    with ExitStack() as apps:
+        yield lambda database_url, consumer_prefix: apps.enter_context(
+            service_client("dossier", database_url, broker, tokens, consumer_prefix, schemas_dir=schemas_dir))
 
 
 @pytest.fixture

@@ -2,11 +2,9 @@ import copy
 import time
 
 import pytest
-from fastapi.testclient import TestClient
 
-from services.core.settings import ServiceSettings
 from services.offers.api import examples
-from services.offers.app import create_app
+from tests.support.apps import service_client
 
 OFFERS_TOPIC = "offers.offers.v1"
 MATCHES_TOPIC = "offers.matches.v1"
@@ -17,14 +15,8 @@ SIRET = examples.SIRET
 
 @pytest.fixture
 def service(database_url, broker, tokens, consumer_prefix, tmp_path, monkeypatch):
-    """The offers app in-process, on SQLite or PostgreSQL, with its relay, consumer and jobs on the
-    real test broker; tokens are verified against the test issuer's key."""
     monkeypatch.setenv("OFFERS_SPOOL_DIR", str(tmp_path / "spool"))
-    settings = ServiceSettings.from_env("offers").with_(
-        database_url=database_url, kafka_bootstrap_servers=broker.bootstrap, consumer_group_prefix=consumer_prefix)
-    app = create_app(settings)
-    app.state.token_verifier = tokens.issuer.verifier()
-    with TestClient(app) as client:
+    with service_client("offers", database_url, broker, tokens, consumer_prefix) as client:
         yield client
 
 

@@ -2,12 +2,11 @@ import time
 from datetime import datetime, timezone
 
 import pytest
-from fastapi.testclient import TestClient
 from kafka import KafkaConsumer
 
 from services.core.events import Envelope, SchemaRegistry
-from services.core.settings import REPO_ROOT, ServiceSettings
-from services.orientation.app import create_app
+from services.core.settings import REPO_ROOT
+from tests.support.apps import service_client
 
 SCHEMAS = SchemaRegistry(REPO_ROOT / "schemas")
 REGISTRATIONS = "registration.persons.v1"
@@ -17,13 +16,7 @@ APPOINTMENTS = "orientation.appointments.v1"
 
 @pytest.fixture
 def service(database_url, broker, tokens, consumer_prefix):
-    """The orientation app in-process, on SQLite or PostgreSQL, with its relay, consumer and jobs on
-    the real test broker; tokens are verified against the test issuer's key."""
-    settings = ServiceSettings.from_env("orientation").with_(
-        database_url=database_url, kafka_bootstrap_servers=broker.bootstrap, consumer_group_prefix=consumer_prefix)
-    app = create_app(settings)
-    app.state.token_verifier = tokens.issuer.verifier()
-    with TestClient(app) as client:
+    with service_client("orientation", database_url, broker, tokens, consumer_prefix) as client:
         yield client
 
 
