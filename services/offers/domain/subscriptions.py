@@ -19,9 +19,11 @@ from typing import Any, Mapping
 from services.core.referentials.geo import GeoReferential, default_geo
 from services.offers.domain.geo import haversine_km
 from services.offers.domain.model import CONTRACT_TYPES, OfferDraft
+from services.offers.domain.rome import RomeReference
 from services.offers.domain.text import terms
 
 MAX_RADIUS_KM = 200.0
+ANY_KEY = "any"
 
 
 class InvalidSearch(ValueError):
@@ -46,44 +48,68 @@ class SavedSearch:
         object.__setattr__(self, "query_terms", frozenset(terms(self.text or "")))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], geo: GeoReferential | None = None) -> "SavedSearch":
-        """Checked construction from API input; `InvalidSearch` lists every field at fault."""
-        geo = geo or default_geo()
+    def checked(cls, data: Mapping[str, Any], geo: GeoReferential | None = None,
+                rome: RomeReference | None = None) -> "SavedSearch":
+        """Construction from API input; `InvalidSearch` lists every field at fault."""
+        geo, rome = geo or default_geo(), rome or RomeReference.default()
         errors: list[dict[str, str]] = []
-        contract_types = frozenset(data.get("contract_types") or ())
-        if not contract_types <= set(CONTRACT_TYPES):
+        search = cls.from_dict(data)
+        unknown_rome = sorted(code for code in search.rome_codes if code not in rome)
+        if unknown_rome:
+            errors.append({"field": "rome_codes", "message": f"unknown ROME codes {', '.join(unknown_rome)}"})
+        if not search.contract_types <= set(CONTRACT_TYPES):
             errors.append({"field": "contract_types", "message": f"each must be one of {', '.join(CONTRACT_TYPES)}"})
-        commune = data.get("commune_code")
-        if commune is not None and geo.commune(commune) is None:
-            errors.append({"field": "commune_code", "message": f"unknown INSEE commune code {commune}"})
-        radius = data.get("radius_km")
-        if radius is not None and (commune is None or not 0 < radius <= MAX_RADIUS_KM):
+        if search.commune_code is not None and geo.commune(search.commune_code) is None:
+            errors.append({"field": "commune_code", "message": f"unknown INSEE commune code {search.commune_code}"})
+        radius = search.radius_km
+        if radius is not None and (search.commune_code is None or not 0 < radius <= MAX_RADIUS_KM):
             errors.append({"field": "radius_km",
                            "message": f"needs a commune_code and must be above 0 and at most {MAX_RADIUS_KM:g}"})
-        departements = frozenset(data.get("departement_codes") or ())
-        unknown = sorted(d for d in departements if geo.departement(d) is None)
+        unknown = sorted(d for d in search.departement_codes if geo.departement(d) is None)
         if unknown:
             errors.append({"field": "departement_codes", "message": f"unknown département codes {', '.join(unknown)}"})
         if errors:
             raise InvalidSearch(errors)
+        return search
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "SavedSearch":
+        """Construction from stored criteria, as `to_dict` wrote them (or as API input before `checked`)."""
         return cls(
             text=data.get("text") or None,
             rome_codes=frozenset(code.upper() for code in data.get("rome_codes") or ()),
-            contract_types=contract_types,
-            departement_codes=frozenset(d.upper() for d in departements),
-            commune_code=commune,
-            radius_km=radius,
+            contract_types=frozenset(data.get("contract_types") or ()),
+            departement_codes=frozenset(d.upper() for d in data.get("departement_codes") or ()),
+            commune_code=data.get("commune_code"),
+            radius_km=data.get("radius_km"),
             min_salary_yearly=data.get("min_salary_yearly"),
             accessible_to_disabled=data.get("accessible_to_disabled"),
         )
 
+    def candidate_keys(self) -> list[str]:
+        """Keys an offer must share with this search to be compared with it (a necessary condition):
+        one of its ROME codes, else one of its départements, else none at all."""
+        if self.rome_codes:
+            return sorted(f"rome:{code}" for code in self.rome_codes)
+        if self.departement_codes and self.radius_km is None:
+            return sorted(f"dep:{code}" for code in self.departement_codes)
+        return [ANY_KEY]
+
+    @staticmethod
+    def keys_of(draft: OfferDraft) -> list[str]:
+        """The candidate keys under which the searches an offer may match are filed."""
+        keys = [ANY_KEY, f"rome:{draft.rome.code}"]
+        return keys + [f"dep:{draft.place.departement_code}"] if draft.place else keys
+
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """The criteria set, normalised (codes upper-case, lists sorted without repeats); unset ones left out."""
+        data = {
             "text": self.text, "rome_codes": sorted(self.rome_codes), "contract_types": sorted(self.contract_types),
             "departement_codes": sorted(self.departement_codes), "commune_code": self.commune_code,
             "radius_km": self.radius_km, "min_salary_yearly": self.min_salary_yearly,
             "accessible_to_disabled": self.accessible_to_disabled,
         }
+        return {name: value for name, value in data.items() if value not in (None, [])}
 
 
 def matches(search: SavedSearch, draft: OfferDraft, geo: GeoReferential | None = None) -> bool:

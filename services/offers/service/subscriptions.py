@@ -4,7 +4,8 @@ once to that person, as `offers.match.found.v1` on offers.matches.v1.
 Matching runs off the service's own `published` events (consumers.py), not inside the ingest
 transaction, so a bulk import never waits on thousands of saved searches. A new offer is compared
 only with the searches sharing one of its candidate keys (its ROME, its département, or none), and
-the domain's `matches` decides. A saved search belongs to the organisation that created it.
+the domain's `matches` decides. Criteria are stored normalised, as the domain's `SavedSearch` writes
+them. A saved search belongs to the organisation that created it.
 """
 from __future__ import annotations
 
@@ -20,52 +21,14 @@ from services.core.identity import Caller
 from services.offers.adapters.orm import MatchRow, OfferRow, SubscriptionKeyRow, SubscriptionRow
 from services.offers.adapters.search import PUBLISHED, InvalidCursor
 from services.offers.domain.model import OfferDraft
-from services.offers.domain.places import place_of
-from services.offers.domain.rome import RomeReference
-from services.offers.domain.subscriptions import SavedSearch, matches
+from services.offers.domain.subscriptions import InvalidSearch, SavedSearch, matches
 from services.offers.service.events import OfferEvents, rfc3339
 from services.offers.service.policy import NotFound
-
-ANY = "any"
-
 
 class InvalidCriteria(Exception):
     def __init__(self, errors: list[dict[str, str]]) -> None:
         super().__init__("; ".join(e["message"] for e in errors))
         self.errors = errors
-
-
-def saved_search(criteria: dict[str, Any]) -> SavedSearch:
-    return SavedSearch(
-        text=criteria.get("text"), rome_codes=frozenset(criteria.get("rome_codes") or ()),
-        contract_types=frozenset(criteria.get("contract_types") or ()),
-        departement_codes=frozenset(criteria.get("departement_codes") or ()),
-        commune_code=criteria.get("commune_code"), radius_km=criteria.get("radius_km"),
-        min_salary_yearly=criteria.get("min_salary_yearly"), accessible_to_disabled=criteria.get("accessible_to_disabled"))
-
-
-def check_criteria(criteria: dict[str, Any]) -> None:
-    errors = []
-    rome = RomeReference.default()
-    for code in criteria.get("rome_codes") or ():
-        if code not in rome:
-            errors.append({"field": "criteria.rome_codes", "message": f"unknown ROME code {code}"})
-    commune = criteria.get("commune_code")
-    if commune is not None and place_of(commune) is None:
-        errors.append({"field": "criteria.commune_code", "message": f"unknown INSEE commune code {commune}"})
-    if criteria.get("radius_km") is not None and commune is None:
-        errors.append({"field": "criteria.radius_km", "message": "a radius needs a commune_code to measure from"})
-    if errors:
-        raise InvalidCriteria(errors)
-
-
-def candidate_keys(criteria: dict[str, Any]) -> list[str]:
-    """The keys an offer must share with this search to be compared with it: a necessary condition."""
-    if criteria.get("rome_codes"):
-        return [f"rome:{code}" for code in criteria["rome_codes"]]
-    if criteria.get("departement_codes") and criteria.get("radius_km") is None:
-        return [f"dep:{code}" for code in criteria["departement_codes"]]
-    return [ANY]
 
 
 class Subscriptions:
@@ -75,12 +38,15 @@ class Subscriptions:
 
     def create(self, session: Session, caller: Caller, subscription_id: str, person_id: str,
                criteria: dict[str, Any]) -> SubscriptionRow:
-        check_criteria(criteria)
+        try:
+            search = SavedSearch.checked(criteria)
+        except InvalidSearch as exc:
+            raise InvalidCriteria([{**e, "field": f"criteria.{e['field']}"} for e in exc.errors]) from exc
         row = SubscriptionRow(id=subscription_id, person_id=person_id, org_id=caller.org_id,
-                              created_by=caller.client_id, criteria=criteria, created_at=self.clock())
+                              created_by=caller.client_id, criteria=search.to_dict(), created_at=self.clock())
         session.add(row)
         session.flush()
-        session.add_all(SubscriptionKeyRow(key=key, subscription_id=row.id) for key in candidate_keys(criteria))
+        session.add_all(SubscriptionKeyRow(key=key, subscription_id=row.id) for key in search.candidate_keys())
         session.flush()
         return row
 
@@ -117,13 +83,12 @@ class Subscriptions:
         if offer is None or offer.status != PUBLISHED:
             return 0
         draft = OfferDraft.from_dict(offer.draft)
-        keys = [ANY, f"rome:{offer.rome_code}", f"dep:{offer.departement_code}"]
         candidates = session.scalars(sa.select(SubscriptionRow).where(SubscriptionRow.id.in_(
-            sa.select(SubscriptionKeyRow.subscription_id).where(SubscriptionKeyRow.key.in_(keys))))
+            sa.select(SubscriptionKeyRow.subscription_id).where(SubscriptionKeyRow.key.in_(SavedSearch.keys_of(draft)))))
             .order_by(SubscriptionRow.created_at))
         sent = 0
         for subscription in candidates:
-            if matches(saved_search(subscription.criteria), draft) and self._record(session, subscription, offer):
+            if matches(SavedSearch.from_dict(subscription.criteria), draft) and self._record(session, subscription, offer):
                 sent += 1
         return sent
 

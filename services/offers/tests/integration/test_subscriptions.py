@@ -53,3 +53,15 @@ def test_saved_searches_need_their_scope_and_known_codes(offers):
     assert {e["field"] for e in unknown.json()["errors"]} == {"criteria.rome_codes", "criteria.commune_code"}
     no_centre = subscribe(offers, person, {"radius_km": 5})
     assert no_centre.status_code == 422 and no_centre.json()["errors"][0]["field"] == "criteria.radius_km"
+
+
+def test_repeated_codes_are_saved_once_and_still_match(offers, broker):
+    """Found by schemathesis: a code listed twice used to file the search twice under one key (500)."""
+    person = str(uuid.uuid4())
+    created = subscribe(offers, person, {"departement_codes": ["44", "2B", "44"], "contract_types": ["CDI", "CDI"]})
+    assert created.status_code == 201
+    assert created.json()["criteria"] == {"departement_codes": ["2B", "44"], "contract_types": ["CDI"]}
+    since = broker.end_offsets(MATCHES_TOPIC)
+    baker = offers.published(offer(source_offer_id=f"repeat-{person}"))
+    matches = offers.events(MATCHES_TOPIC, since, person, 1, timeout=10)
+    assert [m["data"]["offer_id"] for m in matches] == [baker["id"]]

@@ -83,10 +83,10 @@ def test_an_offer_not_open_to_disabled_workers():
 
 def test_saved_search_from_dict_checks_everything():
     with pytest.raises(InvalidSearch) as caught:
-        SavedSearch.from_dict({"contract_types": ["STAGE"], "commune_code": "99999", "radius_km": 10,
+        SavedSearch.checked({"contract_types": ["STAGE"], "commune_code": "99999", "radius_km": 10,
                                "departement_codes": ["00"]})
     assert {e["field"] for e in caught.value.errors} == {"contract_types", "commune_code", "departement_codes"}
-    search = SavedSearch.from_dict({"text": "cariste", "rome_codes": ["n1101"], "commune_code": "44109", "radius_km": 30})
+    search = SavedSearch.checked({"text": "cariste", "rome_codes": ["n1101"], "commune_code": "44109", "radius_km": 30})
     assert search.rome_codes == {"N1101"} and search.to_dict()["radius_km"] == 30
 
 
@@ -121,3 +121,18 @@ def test_feed_reposts_the_same_jobs_on_other_boards():
     assert len(feed) == 400 and len({source for source, _ in feed}) == 4
     titles = Counter((o["employer"]["name"], o["place"]["commune_code"], o["rome_code"]) for _, o in feed)
     assert sum(1 for count in titles.values() if count > 1) >= 60
+
+
+def test_saved_search_files_itself_under_each_code_once():
+    search = SavedSearch.checked({"departement_codes": ["44", "2b", "44"], "contract_types": ["CDI", "CDI"]})
+    assert search.candidate_keys() == ["dep:2B", "dep:44"]
+    assert search.to_dict() == {"contract_types": ["CDI"], "departement_codes": ["2B", "44"]}
+    assert SavedSearch.from_dict(search.to_dict()) == search
+    assert SavedSearch.checked({"rome_codes": ["D1102", "d1102"]}).candidate_keys() == ["rome:D1102"]
+    assert SavedSearch.checked({"departement_codes": ["44"], "commune_code": "44109", "radius_km": 10}).candidate_keys() == ["any"]
+
+
+def test_saved_search_names_unknown_rome_codes():
+    with pytest.raises(InvalidSearch) as caught:
+        SavedSearch.checked({"rome_codes": ["A9999", "D1102"]})
+    assert caught.value.errors == [{"field": "rome_codes", "message": "unknown ROME codes A9999"}]
