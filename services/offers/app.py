@@ -8,6 +8,7 @@ from services.core.settings import ServiceSettings
 from services.offers.api.ingest_routes import router as ingest_router
 from services.offers.api.routes import router
 from services.offers.api.subscription_routes import router as subscription_router
+from services.offers.adapters.search_index import SearchIndex, search_dir
 from services.offers.consumers import consumer_specs
 from services.offers.service.catalog import OfferCatalog
 from services.offers.service.events import OfferEvents
@@ -33,7 +34,8 @@ def create_app(settings: ServiceSettings | None = None):
                              body_limits={"/v1/offers/imports": IMPORT_MAX_BYTES}, published_models=[NativeOffer])
     platform = app.state.platform
     events = OfferEvents(platform.outbox)
-    catalog = OfferCatalog(platform.outbox, utcnow)
+    index = SearchIndex(search_dir())
+    catalog = OfferCatalog(platform.outbox, index, utcnow)
     lifecycle = Lifecycle(events, utcnow)
     subscriptions = Subscriptions(events, utcnow)
     imports = Imports(platform.db, catalog, utcnow)
@@ -41,5 +43,7 @@ def create_app(settings: ServiceSettings | None = None):
     app.state.subscriptions, app.state.imports = subscriptions, imports
     platform.add_consumers(consumer_specs(subscriptions))
     platform.add_job(PeriodicJob("offer-imports", 1, imports.run_pending))
+    # Between searches (which index first), bulk writes reach the index within a second.
+    platform.add_job(PeriodicJob("offer-search-index", 0.5, lambda now: index.catch_up(platform.db)))
     platform.add_job(PeriodicJob("offer-expiry", 60, lambda now: lifecycle.expire_due(platform.db, now)))
     return app

@@ -1,9 +1,10 @@
-"""Persistence of offers: canonical offers with their search columns, the sources that carry each
-one, legality findings, facet counts, import jobs, saved searches and the matches sent.
+"""Persistence of offers: canonical offers, the sources that carry each one, legality findings, the
+queue of the search index, import jobs, saved searches and the matches sent.
 
-Search columns are short and typed (codes, integers, a date) so that filters and facet counts run on
-narrow indexes; the full normalised offer is kept as JSON for display. The full-text index is not
-mapped here: it is an FTS5 table on SQLite and a tsvector table on PostgreSQL (adapters/search.py).
+An offer's typed columns (codes, integers, dates) serve the search index, dedup, expiry and
+attractiveness; the full normalised offer is kept as JSON for display. Search itself runs on the
+search index (adapters/search_index.py), so the offers table only keeps the indexes its own
+lookups need.
 """
 from __future__ import annotations
 
@@ -24,15 +25,7 @@ class OfferRow(Base):
 
     __tablename__ = "offers"
     __table_args__ = (
-        Index("ix_offers_status_published", "status", "published_at", "seq"),
-        Index("ix_offers_departement", "status", "departement_code", "published_at"),
         Index("ix_offers_rome", "status", "rome_code", "departement_code", "published_at"),
-        Index("ix_offers_contract", "status", "contract_type", "published_at"),
-        Index("ix_offers_commune", "status", "commune_code"),
-        Index("ix_offers_geo", "status", "latitude", "longitude"),
-        Index("ix_offers_salary", "status", "salary_top_yearly"),
-        Index("ix_offers_employer", "employer_siret", "status", "published_at"),
-        Index("ix_offers_owner", "owner_org_id", "status", "published_at"),
         Index("ix_offers_ends_on", "status", "ends_on"),
     )
 
@@ -109,17 +102,14 @@ class FindingRow(Base):
     legal_basis: Mapped[str] = mapped_column(String(300))
 
 
-class FacetCountRow(Base):
-    """Published offers counted by facet dimensions, kept in step with every status change, so a
-    search filtering on these dimensions only reads its facets here instead of counting offers."""
+class SearchQueueRow(Base):
+    """Offers changed since the search index last saw them, filed by database triggers on `offers`
+    (migration 0002); `changes` counts the writes, so an entry rewritten while being indexed stays."""
 
-    __tablename__ = "offer_facet_counts"
+    __tablename__ = "offer_search_queue"
 
-    contract_type: Mapped[str] = mapped_column(String(3), primary_key=True)
-    departement_code: Mapped[str] = mapped_column(String(3), primary_key=True)
-    rome_code: Mapped[str] = mapped_column(String(5), primary_key=True)
-    accessible: Mapped[bool] = mapped_column(Boolean, primary_key=True)
-    offers: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=False)
+    changes: Mapped[int] = mapped_column(Integer)
 
 
 class ImportRow(Base):

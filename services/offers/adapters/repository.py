@@ -1,38 +1,34 @@
-"""Loads and saves canonical offers, their sources, findings, full-text terms and facet counts.
+"""Loads and saves canonical offers, their sources, findings and blocking keys (the search index
+follows the offers by itself: adapters/search_index.py).
 
 Writes come in batches (an import commits hundreds of offers at once): inserts are executemany
 with RETURNING, lookups take every key of the batch in one IN query. Nothing here commits.
 """
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from services.offers.adapters.orm import BlockingKeyRow, FacetCountRow, FindingRow, OfferRow, OfferSourceRow
-from services.offers.adapters.search import PUBLISHED, SearchQuery, SearchResult, search
-from services.offers.adapters.text_index import IndexedText, text_index_for
+from services.offers.adapters.orm import BlockingKeyRow, FindingRow, OfferRow, OfferSourceRow
+from services.offers.adapters.search import PUBLISHED
 from services.offers.domain.model import Finding
 
-FacetKey = tuple[str, str, str, bool]
 LOOKUP_CHUNK = 500  # keys per IN (...) query
 # A board copies an offer while it is fresh: comparing a new offer with the most recent offers of the
 # same employer, place and job is enough, and keeps ingest from slowing as an employer's history grows
 # (a million offers made it compare with hundreds).
 CANDIDATES_PER_KEY = 20
+KEYS_PER_UNION = 200  # SQLite allows 500 SELECTs in one compound statement
 
 
 class OfferRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.dialect = session.get_bind().dialect.name
-        self.text_index = text_index_for(self.dialect)
 
     # -- reads ---------------------------------------------------------------------------------
     def get(self, offer_id: str, *, for_update: bool = False) -> OfferRow | None:
@@ -45,11 +41,15 @@ class OfferRepository:
 
     def sources_by_key(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], OfferSourceRow]:
         found: dict[tuple[str, str], OfferSourceRow] = {}
-        keys = list(dict.fromkeys(keys))
-        for chunk in _chunks(keys):
-            statement = sa.select(OfferSourceRow).where(
-                sa.tuple_(OfferSourceRow.source, OfferSourceRow.source_offer_id).in_(chunk))
-            found.update({(row.source, row.source_offer_id): row for row in self.session.scalars(statement)})
+        by_source: dict[str, list[str]] = {}
+        for source, source_offer_id in dict.fromkeys(keys):
+            by_source.setdefault(source, []).append(source_offer_id)
+        s = OfferSourceRow
+        for source, ids in by_source.items():
+            # One source at a time: SQLite scans the whole table for a (source, id) IN (VALUES …) list.
+            for chunk in _chunks(ids):
+                statement = sa.select(s).where(s.source == source, s.source_offer_id.in_(chunk))
+                found.update({(row.source, row.source_offer_id): row for row in self.session.scalars(statement)})
         return found
 
     def published_under(self, keys: Iterable[str]) -> dict[str, list[tuple[int, str, str]]]:
@@ -58,12 +58,9 @@ class OfferRepository:
         offers by primary key): joined in one query, the planner may start from the many published
         offers instead of the few keys."""
         filed: dict[int, list[str]] = {}
-        k = BlockingKeyRow
-        for chunk in _chunks(list(dict.fromkeys(keys))):
-            recent = sa.select(k.key, k.offer_seq, sa.func.row_number().over(
-                partition_by=k.key, order_by=k.offer_seq.desc()).label("rank")).where(k.key.in_(chunk)).subquery()
-            for key, seq in self.session.execute(sa.select(recent.c.key, recent.c.offer_seq)
-                                                 .where(recent.c.rank <= CANDIDATES_PER_KEY)):
+        for chunk in _chunks(list(dict.fromkeys(keys)), KEYS_PER_UNION):
+            for key, seq in self.session.execute(_most_recent_under(len(chunk)),
+                                                 {f"k{i}": key for i, key in enumerate(chunk)}):
                 filed.setdefault(seq, []).append(key)
         found: dict[str, list[tuple[int, str, str]]] = {}
         o = OfferRow
@@ -92,9 +89,6 @@ class OfferRepository:
         return list(self.session.execute(sa.select(
             o.salary_mid_yearly, o.contract_type, o.contract_duration_months, o.weekly_hours).where(
             o.status == PUBLISHED, o.rome_code == rome_code, o.departement_code == departement_code, o.seq != exclude_seq)))
-
-    def search(self, query: SearchQuery) -> SearchResult:
-        return search(self.session, self.text_index, query)
 
     # -- writes --------------------------------------------------------------------------------
     def add_offers(self, rows: Sequence[dict[str, Any]]) -> list[int]:
@@ -133,26 +127,15 @@ class OfferRepository:
         if rows:
             self.session.execute(sa.insert(FindingRow), rows)
 
-    def index_text(self, rows: Sequence[IndexedText], *, new: bool) -> None:
-        self.text_index.replace(self.session, rows, new=new)
 
-    def count_facets(self, deltas: Counter) -> None:
-        """Apply changes to the published-offer counts per facet key, in key order (no deadlock
-        between two transactions counting the same keys)."""
-        rows = [{"contract_type": k[0], "departement_code": k[1], "rome_code": k[2], "accessible": k[3], "offers": n}
-                for k, n in sorted(deltas.items()) if n]
-        if not rows:
-            return
-        insert = (sqlite_insert if self.dialect == "sqlite" else pg_insert)(FacetCountRow)
-        statement = insert.on_conflict_do_update(
-            index_elements=["contract_type", "departement_code", "rome_code", "accessible"],
-            set_={"offers": FacetCountRow.offers + insert.excluded.offers})
-        self.session.execute(statement, rows)
-
-
-def facet_key(offer: OfferRow | dict[str, Any]) -> FacetKey:
-    get = offer.get if isinstance(offer, dict) else lambda name: getattr(offer, name)
-    return (get("contract_type") or "", get("departement_code") or "", get("rome_code") or "", bool(get("accessible")))
+@lru_cache(maxsize=8)
+def _most_recent_under(keys: int) -> sa.TextClause:
+    """The CANDIDATES_PER_KEY most recent offers under each of `keys` keys (:k0, :k1, …): one
+    index range per key, read backwards and cut short, so the cost does not grow with how many
+    offers a key has gathered (a window over each key's rows did)."""
+    one = ("SELECT * FROM (SELECT key, offer_seq FROM offer_blocking_keys WHERE key = :k{i} "
+           f"ORDER BY offer_seq DESC LIMIT {CANDIDATES_PER_KEY})")
+    return sa.text(" UNION ALL ".join(one.format(i=i) for i in range(keys)))
 
 
 def _chunks(items: list, size: int = LOOKUP_CHUNK) -> Iterable[list]:

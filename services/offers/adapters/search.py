@@ -1,33 +1,35 @@
-"""Offer search: filters, facet counts over the whole filtered set, and one page of hits.
+"""Offer search on the search index: filters, facet counts over the whole matching set, one page.
 
-Costs are kept proportional to what a query selects, not to the catalogue:
-- filters run on narrow indexed columns; the text condition comes from the full-text index;
-- facets are one GROUP BY over (contract type, département, ROME) of the filtered offers, folded into
-  the three facets here; a query that only filters on those dimensions reads the facet-count table
-  instead (so browsing "every CDI in France" costs a few thousand rows, not half the catalogue);
-- a radius search reads its bounding box only, then keeps offers within the haversine distance.
-Pages are keyset on (published_at, seq) when sorted by date, offset-based for relevance and distance.
+The index answers with offer seqs, counts and facets; the page's offers are then read from the
+database by primary key, so what is shown is the record. Filters are exact (keyword, range and
+boolean clauses that do not touch relevance); every word of the text must be in the title or the
+body, a title word counting TITLE_WEIGHT times in the BM25 relevance. Facets are terms
+aggregations over the same query. A radius search keeps the communes within the radius (an offer is
+placed at its commune's point) and, sorted by distance, reads the page commune by commune.
+Pages are keyset on the date order, offset-based for relevance and distance.
 """
 from __future__ import annotations
 
-import math
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+import tantivy
 from sqlalchemy.orm import Session
 
-from services.offers.adapters.orm import FacetCountRow, OfferRow
-from services.offers.adapters.text_index import TextIndex
-from services.offers.domain.geo import haversine_km
+from services.offers.adapters.orm import OfferRow
+from services.offers.adapters.search_index import MISSING, SCHEMA, SEQ_SPAN, epoch_micros, order_key
+from services.offers.domain.places import communes_within
 from services.offers.domain.text import terms
 
 PUBLISHED = "published"
 FACET_NAMES = ("contract_type", "departement_code", "rome_code")
-KM_PER_DEGREE = 111.2
+FACET_SIZE = 10_000  # more than the values any facet has (ROME codes: about 600)
 MAX_OFFSET = 10_000  # relevance and distance pages go this deep; narrow the search beyond
+TITLE_WEIGHT = 4.0
+INT_MAX = 2 ** 62
+Occur, Q = tantivy.Occur, tantivy.Query
 
 
 @dataclass(frozen=True)
@@ -71,158 +73,138 @@ class SearchResult:
     next_after: tuple | None = None
 
 
-class Search:
-    def __init__(self, session: Session, index: TextIndex, query: SearchQuery) -> None:
-        self.session, self.index, self.query = session, index, query
-        self.words = terms(query.text) if query.text else []
-        self.sort = query.sort if query.sort != "relevance" or self.words else "date"
-
-    def run(self) -> SearchResult:
-        if self.query.near:
-            return self._near()
-        counts = self._facet_counts() if self.query.with_facets else Counter()
-        hits, next_after = self._page()
-        return SearchResult(hits, sum(counts.values()), fold_facets(counts), next_after)
-
-    # -- filters -------------------------------------------------------------------------------
-    def filters(self) -> list:
-        q, o = self.query, OfferRow
-        conditions = [o.status == q.status]
-        for column, value in ((o.rome_code, q.rome_code), (o.contract_type, q.contract_type),
-                              (o.departement_code, q.departement_code), (o.commune_code, q.commune_code),
-                              (o.employer_siret, q.employer_siret), (o.accessible, q.accessible_to_disabled),
-                              (o.owner_org_id, q.owner_org_id)):
-            if value is not None:
-                conditions.append(column == value)
-        if q.min_salary is not None:
-            conditions.append(o.salary_top_yearly >= q.min_salary)
-        if q.published_since is not None:
-            conditions.append(o.published_at >= q.published_since)
-        if self.words and self.sort != "relevance":
-            conditions.append(o.seq.in_(self.index.matching(self.words)))
-        return conditions
-
-    def _only_facet_dimensions(self) -> bool:
-        q = self.query
-        return (q.status == PUBLISHED and not self.words and q.commune_code is None and q.min_salary is None
-                and q.published_since is None and q.employer_siret is None and q.owner_org_id is None)
-
-    # -- facets --------------------------------------------------------------------------------
-    def _facet_counts(self) -> Counter:
-        if self._only_facet_dimensions():
-            return self._counts_from_table()
-        o = OfferRow
-        conditions = self.filters()
-        if self.words and self.sort == "relevance":
-            conditions.append(o.seq.in_(self.index.matching(self.words)))
-        rows = self.session.execute(sa.select(o.contract_type, o.departement_code, o.rome_code, sa.func.count())
-                                    .where(*conditions).group_by(*self._grouping()))
-        return Counter({(ct, dep, rome): n for ct, dep, rome, n in rows})
-
-    def _grouping(self) -> list:
-        """The facet dimensions to group by. On SQLite each is written `+column`, which keeps the
-        planner from walking a whole index in group order instead of using the filters' index."""
-        o = OfferRow
-        columns = [o.contract_type, o.departement_code, o.rome_code]
-        if self.session.get_bind().dialect.name != "sqlite":
-            return columns
-        return [sa.literal_column(f"+{column.name}") for column in columns]
-
-    def _counts_from_table(self) -> Counter:
-        q, f = self.query, FacetCountRow
-        conditions = [column == value for column, value in (
-            (f.contract_type, q.contract_type), (f.departement_code, q.departement_code), (f.rome_code, q.rome_code),
-            (f.accessible, q.accessible_to_disabled)) if value is not None]
-        rows = self.session.execute(sa.select(f.contract_type, f.departement_code, f.rome_code, sa.func.sum(f.offers))
-                                    .where(*conditions).group_by(f.contract_type, f.departement_code, f.rome_code))
-        return Counter({(ct or None, dep or None, rome or None): int(n) for ct, dep, rome, n in rows if n})
-
-    # -- pages ---------------------------------------------------------------------------------
-    def _page(self) -> tuple[list[Hit], tuple | None]:
-        limit, o = self.query.limit, OfferRow
-        if self.sort == "relevance":
-            offset = _offset(self.query.after)
-            statement, score = self.index.join_ranked(sa.select(o), o.seq, self.words)
-            statement = statement.where(*self.filters()).order_by(score, o.seq.desc()).offset(offset).limit(limit + 1)
-            rows = list(self.session.scalars(statement))
-            return [Hit(row) for row in rows[:limit]], (("o", offset + limit, 0) if len(rows) > limit else None)
-        statement = sa.select(o).where(*self.filters(), *self._after_date()).order_by(*self._date_order()).limit(limit + 1)
-        rows = list(self.session.scalars(statement))
-        last = rows[limit - 1] if len(rows) > limit else None
-        next_after = ("d", last.published_at.isoformat() if last.published_at else None, last.seq) if last else None
-        return [Hit(row) for row in rows[:limit]], next_after
-
-    def _date_order(self) -> list:
-        if self.query.status == "quarantined":  # never published: newest received first
-            return [OfferRow.seq.desc()]
-        return [OfferRow.published_at.desc(), OfferRow.seq.desc()]
-
-    def _after_date(self) -> list:
-        if not self.query.after:
-            return []
-        kind, published_at, seq = self.query.after
-        if kind != "d" or not isinstance(seq, int):
-            raise InvalidCursor()
-        o = OfferRow
-        if self.query.status == "quarantined" or published_at is None:
-            return [o.seq < seq]
-        moment = _datetime(published_at)
-        return [sa.or_(o.published_at < moment, sa.and_(o.published_at == moment, o.seq < seq))]
-
-    # -- radius --------------------------------------------------------------------------------
-    def _near(self) -> SearchResult:
-        near, o = self.query.near, OfferRow
-        columns = [o.seq, o.latitude, o.longitude, o.contract_type, o.departement_code, o.rome_code, o.published_at]
-        statement = sa.select(*columns).where(*self.filters(), *bounding_box(near))
-        if self.words and self.sort == "relevance":
-            statement, score = self.index.join_ranked(statement, o.seq, self.words)
-            statement = statement.add_columns(score.label("score"))
-        within = []
-        for row in self.session.execute(statement):
-            distance = haversine_km(near.latitude, near.longitude, row.latitude, row.longitude)
-            if distance <= near.radius_km:
-                within.append((row, distance))
-        counts = Counter((row.contract_type, row.departement_code, row.rome_code) for row, _ in within)
-        within.sort(key=self._near_key())
-        offset, limit = _offset(self.query.after), self.query.limit
-        page = within[offset:offset + limit]
-        offers = {row.seq: row for row in self.session.scalars(sa.select(o).where(o.seq.in_([r.seq for r, _ in page])))}
-        hits = [Hit(offers[row.seq], round(distance, 1)) for row, distance in page]
-        next_after = ("o", offset + limit, 0) if len(within) > offset + limit else None
-        return SearchResult(hits, len(within), fold_facets(counts) if self.query.with_facets else {}, next_after)
-
-    def _near_key(self):
-        if self.sort == "distance":
-            return lambda item: (item[1], -item[0].seq)
-        if self.sort == "relevance":
-            return lambda item: (item[0].score, -item[0].seq)
-        return lambda item: (-(item[0].published_at.timestamp() if item[0].published_at else 0), -item[0].seq)
-
-
 class InvalidCursor(ValueError):
     """A cursor from another sort, or tampered with."""
 
 
-def search(session: Session, index: TextIndex, query: SearchQuery) -> SearchResult:
-    return Search(session, index, query).run()
+class Search:
+    def __init__(self, searcher: tantivy.Searcher, query: SearchQuery) -> None:
+        self.searcher, self.query = searcher, query
+        self.words = terms(query.text) if query.text else []
+        self.sort = query.sort if query.sort != "relevance" or self.words else "date"
+        near = query.near
+        self.communes = communes_within(near.latitude, near.longitude, near.radius_km) if near else []
+
+    def run(self, load: Callable[[list[int]], dict[int, OfferRow]]) -> SearchResult:
+        """`load` reads the offers of the page from the record, by seq."""
+        if self.query.near and not self.communes:
+            return SearchResult([], 0, fold_facets({}) if self.query.with_facets else {})
+        matching = self.matching()
+        if self.query.with_facets:
+            counts = self._facets(matching)
+            facets = fold_facets(counts)
+            total = sum(n for (name, _), n in counts.items() if name == FACET_NAMES[0])  # every offer has one
+        else:
+            facets, total = {}, self.searcher.search(matching, 1, count=True).count
+        pages = {"distance": self._distance_page, "relevance": self._relevance_page, "date": self._date_page}
+        seqs, next_after = pages[self.sort](matching)
+        offers = load(seqs)
+        distances = {code: round(km, 1) for km, code in self.communes}
+        hits = [Hit(offers[seq], distances.get(offers[seq].commune_code) if self.query.near else None)
+                for seq in seqs if seq in offers]
+        if next_after and hits and next_after[0] == "d":  # the date cursor names the last offer shown
+            last = hits[-1].offer
+            next_after = ("d", last.published_at.isoformat() if last.published_at else None, last.seq)
+        return SearchResult(hits, total, facets, next_after)
+
+    # -- the query -----------------------------------------------------------------------------
+    def matching(self, *extra: tantivy.Query) -> tantivy.Query:
+        clauses = [(Occur.Must, Q.const_score_query(f, 0.0)) for f in (*self._filters(), *extra)]
+        for word in self.words:
+            either = Q.boolean_query([(Occur.Should, Q.boost_query(_term("title", word), TITLE_WEIGHT)),
+                                      (Occur.Should, _term("body", word))])
+            clauses.append((Occur.Must, either))
+        return Q.boolean_query(clauses)
+
+    def _filters(self) -> list[tantivy.Query]:
+        q = self.query
+        filters = [_term(name, value) for name, value in (
+            ("status", q.status), ("rome_code", q.rome_code), ("contract_type", q.contract_type),
+            ("departement_code", q.departement_code), ("commune_code", q.commune_code),
+            ("employer_siret", q.employer_siret), ("owner_org_id", q.owner_org_id)) if value is not None]
+        if q.accessible_to_disabled is not None:
+            filters.append(Q.term_query(SCHEMA, "accessible", q.accessible_to_disabled))
+        if q.min_salary is not None:
+            filters.append(_at_least("salary_top", q.min_salary))
+        if q.published_since is not None:
+            filters.append(_at_least("published", epoch_micros(q.published_since)))
+        if q.near:
+            filters.append(Q.term_set_query(SCHEMA, "commune_code", [code for _, code in self.communes]))
+        return filters
+
+    def _facets(self, matching: tantivy.Query) -> dict[tuple[str, str | None], int]:
+        answer = self.searcher.aggregate(matching, {
+            name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_NAMES})
+        return {(name, None if bucket["key"] == MISSING else bucket["key"]): bucket["doc_count"]
+                for name in FACET_NAMES for bucket in answer[name]["buckets"]}
+
+    # -- pages: the seqs shown, and what comes next --------------------------------------------
+    def _relevance_page(self, matching: tantivy.Query) -> tuple[list[int], tuple | None]:
+        offset, limit = _offset(self.query.after), self.query.limit
+        found = self.searcher.search(matching, limit + 1, count=False, offset=offset)
+        seqs = [self.searcher.doc(address)["seq"][0] for _, address in found.hits]
+        return seqs[:limit], (("o", offset + limit, 0) if len(seqs) > limit else None)
+
+    def _date_page(self, matching: tantivy.Query) -> tuple[list[int], tuple | None]:
+        limit = self.query.limit
+        if self.query.after:
+            matching = self.matching(_below("order_key", self._after_key()))
+        found = self.searcher.search(matching, limit + 1, count=False, order_by_field="order_key",
+                                     order=tantivy.Order.Desc)
+        seqs = [key % SEQ_SPAN for key, _ in found.hits]
+        return seqs[:limit], (("d",) if len(seqs) > limit else None)
+
+    def _distance_page(self, matching: tantivy.Query) -> tuple[list[int], tuple | None]:
+        """Commune by commune, nearest first; newest first within a commune."""
+        offset, limit = _offset(self.query.after), self.query.limit
+        counts = self.searcher.aggregate(matching, {"c": {"terms": {"field": "commune_code", "size": FACET_SIZE}}})
+        per_commune = {bucket["key"]: bucket["doc_count"] for bucket in counts["c"]["buckets"]}
+        seqs: list[int] = []
+        passed = 0  # offers in the communes before this one
+        for _, code in self.communes:
+            in_commune = per_commune.get(code, 0)
+            if in_commune and passed + in_commune > offset and len(seqs) < limit:
+                found = self.searcher.search(self.matching(_term("commune_code", code)), limit - len(seqs), count=False,
+                                             offset=max(0, offset - passed), order_by_field="seq",
+                                             order=tantivy.Order.Desc)
+                seqs += [seq for seq, _ in found.hits]
+            passed += in_commune
+        return seqs, (("o", offset + limit, 0) if passed > offset + limit else None)
+
+    def _after_key(self) -> int:
+        kind, published_at, seq = self.query.after
+        if kind != "d" or not isinstance(seq, int) or not 0 <= seq < SEQ_SPAN:
+            raise InvalidCursor()
+        return order_key(_datetime(published_at) if published_at is not None else None, seq)
 
 
-def bounding_box(near: Near) -> list:
-    """Latitude and longitude bands around the point: cheap on the index, a superset of the disc."""
-    dlat = near.radius_km / KM_PER_DEGREE
-    dlon = near.radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(near.latitude)), 0.01))
-    o = OfferRow
-    return [o.latitude.between(near.latitude - dlat, near.latitude + dlat),
-            o.longitude.between(near.longitude - dlon, near.longitude + dlon)]
+def search(session: Session, searcher: tantivy.Searcher, query: SearchQuery) -> SearchResult:
+    def load(seqs: list[int]) -> dict[int, OfferRow]:
+        if not seqs:
+            return {}
+        return {row.seq: row for row in session.scalars(sa.select(OfferRow).where(OfferRow.seq.in_(seqs)))}
+
+    return Search(searcher, query).run(load)
 
 
-def fold_facets(counts: Counter) -> dict[str, list[tuple[str | None, int]]]:
-    """From counts per (contract type, département, ROME) to one list per facet, largest first."""
-    facets: dict[str, Counter] = {name: Counter() for name in FACET_NAMES}
-    for key, n in counts.items():
-        for name, value in zip(FACET_NAMES, key):
-            facets[name][value] += n
-    return {name: sorted(c.items(), key=lambda item: (-item[1], item[0] or "")) for name, c in facets.items()}
+def fold_facets(counts: dict[tuple[str, str | None], int]) -> dict[str, list[tuple[str | None, int]]]:
+    """One list per facet, largest first, then by value."""
+    facets: dict[str, list[tuple[str | None, int]]] = {name: [] for name in FACET_NAMES}
+    for (name, value), n in counts.items():
+        facets[name].append((value, n))
+    return {name: sorted(items, key=lambda item: (-item[1], item[0] or "")) for name, items in facets.items()}
+
+
+def _term(name: str, value: str) -> tantivy.Query:
+    return Q.term_query(SCHEMA, name, value)
+
+
+def _at_least(name: str, value: int) -> tantivy.Query:
+    return Q.range_query(SCHEMA, name, tantivy.FieldType.Integer, value, INT_MAX)
+
+
+def _below(name: str, value: int) -> tantivy.Query:
+    return Q.range_query(SCHEMA, name, tantivy.FieldType.Integer, -INT_MAX, value, include_upper=False)
 
 
 def _offset(after: Sequence) -> int:
@@ -239,4 +221,3 @@ def _datetime(value: str) -> datetime:
         return datetime.fromisoformat(value)
     except (TypeError, ValueError) as exc:
         raise InvalidCursor() from exc
-

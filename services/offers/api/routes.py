@@ -63,9 +63,8 @@ def search_offers(
         published_since=published_since, employer_siret=employer, accessible_to_disabled=accessible_to_disabled,
         status=status, owner_org_id=owner_org_id, sort=sort, limit=limit,
         after=tuple(decode_cursor(cursor, 3)) if cursor else (), with_facets=facets)
-    with platform.db.transaction() as session:
-        result = domain_errors(lambda: catalog.search(session, query))
-        items = [render.summary(hit.offer, hit.distance_km) for hit in result.hits]
+    result = domain_errors(lambda: catalog.search(platform.db, query))
+    items = [render.summary(hit.offer, hit.distance_km) for hit in result.hits]
     return {"items": items, "next_cursor": encode_cursor(list(result.next_after)) if result.next_after else None,
             "total": result.total, "facets": render.facets(result.facets) if facets else None}
 

@@ -12,6 +12,7 @@ import re
 from weakref import WeakKeyDictionary
 
 from services.core.referentials.geo import Commune, GeoReferential, default_geo
+from services.offers.domain.geo import haversine_km
 from services.offers.domain.model import Place
 from services.offers.domain.text import fold
 
@@ -97,3 +98,20 @@ def _coordinates(commune: Commune, geo: GeoReferential) -> tuple[float, float]:
     if known is None or known.latitude is None or known.longitude is None:
         return 0.0, 0.0  # unreachable with the shipped files: every département has a commune
     return known.latitude, known.longitude
+
+
+_POINTS: WeakKeyDictionary[GeoReferential, list[tuple[str, float, float]]] = WeakKeyDictionary()
+
+
+def communes_within(latitude: float, longitude: float, radius_km: float,
+                    geo: GeoReferential | None = None) -> list[tuple[float, str]]:
+    """(distance in km, INSEE code) of the communes whose point is within the radius, nearest first.
+    An offer is placed at its commune's point, so these are exactly the communes of the offers
+    within the radius."""
+    geo = geo or default_geo()
+    points = _POINTS.get(geo)
+    if points is None:
+        points = [(commune.insee_code, *_coordinates(commune, geo)) for commune in geo.communes()]
+        _POINTS[geo] = points
+    found = ((haversine_km(latitude, longitude, lat, lon), code) for code, lat, lon in points)
+    return sorted(item for item in found if item[0] <= radius_km)

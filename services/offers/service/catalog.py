@@ -15,7 +15,6 @@ A batch is written with a handful of statements whatever its size; handlers neve
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,15 +22,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from services.core.db import utcnow
+from services.core.db import Database, utcnow
 from services.core.outbox import Outbox
 from services.offers.adapters.orm import OfferRow, OfferSourceRow
-from services.offers.adapters.repository import OfferRepository, facet_key
-from services.offers.adapters.search import PUBLISHED, SearchQuery, SearchResult
-from services.offers.adapters.text_index import indexed_text
+from services.offers.adapters.repository import OfferRepository
+from services.offers.adapters.search import PUBLISHED, SearchQuery, SearchResult, search
+from services.offers.adapters.search_index import SearchIndex
 from services.offers.domain import dedup, legality
 from services.offers.domain.model import Finding, OfferDraft
-from services.offers.service.events import OfferEvents
+from services.offers.service.events import OfferEvents, OfferValues
 from services.offers.service.merge import changed_fields, enrich
 from services.offers.service.policy import Publisher
 
@@ -77,13 +76,17 @@ class _Plan:
 
 
 class OfferCatalog:
-    def __init__(self, outbox: Outbox, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, outbox: Outbox, index: SearchIndex, clock: Callable[[], datetime] = utcnow) -> None:
         self.events = OfferEvents(outbox)
+        self.index = index
         self.clock = clock
 
     # -- search --------------------------------------------------------------------------------
-    def search(self, session: Session, query: SearchQuery) -> SearchResult:
-        return OfferRepository(session).search(query)
+    def search(self, db: Database, query: SearchQuery) -> SearchResult:
+        """Over every write committed before the call: what is queued for the index is indexed first."""
+        self.index.catch_up(db)
+        with db.transaction() as session:
+            return search(session, self.index.searcher(), query)
 
     # -- ingest --------------------------------------------------------------------------------
     def ingest_many(self, session: Session, drafts: Sequence[OfferDraft], publisher: Publisher,
@@ -160,14 +163,8 @@ class OfferCatalog:
                                         document=p.document) for p in plans])
         repo.replace_findings({p.seq: p.findings for p in canonical}, new=True)
         repo.file_under({p.seq: p.fingerprint.blocking_keys for p in canonical if not p.blocking}, new=True)
-        repo.index_text([text_of(p.seq, p.draft) for p in canonical], new=True)
-        repo.count_facets(Counter(facet_key(v) for v in values if v["status"] == PUBLISHED))
-        for plan, row_values in zip(canonical, values):
-            row = OfferRow(seq=plan.seq, **row_values)
-            if plan.blocking:
-                self.events.quarantined(session, row, 1, plan.findings)
-            else:
-                self.events.published(session, row, 1 + len(plan.merged), plan.findings)
+        self.events.checked(session, [(OfferValues(seq=plan.seq, **row_values), 1 + len(plan.merged), plan.findings)
+                                      for plan, row_values in zip(canonical, values)])
         self._enrich_existing(repo, session, [p for p in plans if p.target is not None], now)
 
     def _enrich_existing(self, repo: OfferRepository, session: Session, plans: list[_Plan], now: datetime) -> None:
@@ -207,10 +204,8 @@ class OfferCatalog:
         changed = changed_fields(previous, draft)
         self._rewrite(repo, row, draft, status, now, findings=findings)
         sources = len(repo.sources_of(row.seq))
-        if status == QUARANTINED:
-            self.events.quarantined(session, row, sources, findings)
-        elif was == QUARANTINED:
-            self.events.published(session, row, sources, findings)
+        if status == QUARANTINED or was == QUARANTINED:
+            self.events.checked(session, [(row, sources, findings)])
         elif changed:
             self.events.updated(session, row, sources, changed)
         return IngestOutcome(row.id, UPDATED, row.status, findings)
@@ -227,19 +222,14 @@ class OfferCatalog:
 
     def _rewrite(self, repo: OfferRepository, row: OfferRow, draft: OfferDraft, status: str, now: datetime,
                  findings: list[Finding] | None = None) -> None:
-        """The canonical offer takes a new content (and status); counts, terms and findings follow."""
-        before = facet_key(row) if row.status == PUBLISHED else None
+        """The canonical offer takes a new content (and status); blocking keys and findings follow."""
         fingerprint = dedup.fingerprint(draft)
         for name, value in offer_values(draft, status, fingerprint, now).items():
             setattr(row, name, value)
         row.version += 1
         if status == PUBLISHED and row.published_at is None:
             row.published_at = now
-        after = facet_key(row) if status == PUBLISHED else None
-        if before != after:
-            repo.count_facets(Counter({k: n for k, n in ((before, -1), (after, 1)) if k is not None}))
         repo.session.flush()
-        repo.index_text([text_of(row.seq, draft)], new=False)
         repo.file_under({row.seq: fingerprint.blocking_keys if status == PUBLISHED else ()}, new=False)
         if findings is not None:
             repo.replace_findings({row.seq: findings}, new=False)
@@ -268,14 +258,6 @@ def source_values(draft: OfferDraft, seq: int, publisher: Publisher, now: dateti
     return {"offer_seq": seq, "source": draft.source, "source_offer_id": draft.source_offer_id,
             "publisher_org_id": publisher.org_id, "url": draft.url, "primary": primary, "similarity": similarity,
             "draft": document, "received_at": now, "updated_at": now}
-
-
-def text_of(seq: int, draft: OfferDraft):
-    """What the full-text index holds: title apart (it weighs more), then the description, the ROME
-    label, the employer's and the commune's names, so "boulanger Nantes" finds what it should."""
-    place = draft.place
-    return indexed_text(seq, draft.title, (draft.description, draft.rome.label, draft.employer.name,
-                                           place.commune_name if place else None))
 
 
 def _outcome_of(plan: _Plan) -> IngestOutcome:

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from services.core.outbox import Outbox
+from services.core.outbox import Outbox, PendingEvent
 from services.offers.adapters.orm import OfferRow
 from services.offers.domain.model import Finding
 
@@ -21,7 +21,7 @@ FILLED, WITHDRAWN, EXPIRED = "offers.offer.filled.v1", "offers.offer.withdrawn.v
 MATCH_FOUND = "offers.match.found.v1"
 
 
-def offer_state(row: OfferRow, sources: int) -> dict[str, Any]:
+def offer_state(row: OfferRow | OfferValues, sources: int) -> dict[str, Any]:
     draft = row.draft
     place = draft.get("place")
     return {
@@ -39,8 +39,27 @@ def offer_state(row: OfferRow, sources: int) -> dict[str, Any]:
     }
 
 
+class OfferValues:
+    """A canonical offer's columns as plain attributes: what events read of an offer just inserted
+    in bulk (building ORM instances for them cost more than the events themselves)."""
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+
 def finding_data(finding: Finding) -> dict[str, Any]:
     return finding.to_dict()
+
+
+def state_event(event_type: str, row: OfferRow | OfferValues, sources: int, **extra: Any) -> PendingEvent:
+    return PendingEvent(OFFERS_TOPIC, event_type, row.id, {**offer_state(row, sources), **extra})
+
+
+def checked_event(row: OfferRow | OfferValues, sources: int, findings: list[Finding]) -> PendingEvent:
+    """What the legality check leads to: quarantined with its findings, or published with its warnings."""
+    if row.status == "quarantined":
+        return state_event(QUARANTINED, row, sources, findings=[finding_data(f) for f in findings])
+    return state_event(PUBLISHED, row, sources, warnings=[finding_data(f) for f in findings])
 
 
 class OfferEvents:
@@ -50,13 +69,11 @@ class OfferEvents:
         self.outbox = outbox
 
     def emit(self, session: Session, event_type: str, row: OfferRow, sources: int, **extra: Any) -> None:
-        self.outbox.add_event(session, OFFERS_TOPIC, event_type, row.id, {**offer_state(row, sources), **extra})
+        self.outbox.add_events(session, [state_event(event_type, row, sources, **extra)])
 
-    def published(self, session: Session, row: OfferRow, sources: int, findings: list[Finding]) -> None:
-        self.emit(session, PUBLISHED, row, sources, warnings=[finding_data(f) for f in findings])
-
-    def quarantined(self, session: Session, row: OfferRow, sources: int, findings: list[Finding]) -> None:
-        self.emit(session, QUARANTINED, row, sources, findings=[finding_data(f) for f in findings])
+    def checked(self, session: Session, offers: list[tuple[OfferRow | OfferValues, int, list[Finding]]]) -> None:
+        """(offer, sources, findings) checked for legality: each one published or quarantined."""
+        self.outbox.add_events(session, [checked_event(row, sources, findings) for row, sources, findings in offers])
 
     def updated(self, session: Session, row: OfferRow, sources: int, changed: list[str]) -> None:
         self.emit(session, UPDATED, row, sources, changed=changed)

@@ -5,7 +5,6 @@ everyone else gets the same 404 as for an unknown id. Each change is an event of
 """
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,7 +14,7 @@ from sqlalchemy.orm import Session
 from services.core.db import Database
 from services.core.identity import Caller
 from services.offers.adapters.orm import OfferRow, OfferSourceRow
-from services.offers.adapters.repository import OfferRepository, facet_key
+from services.offers.adapters.repository import OfferRepository
 from services.offers.adapters.search import PUBLISHED
 from services.offers.domain import attractiveness
 from services.offers.domain.model import Finding, OfferDraft
@@ -99,8 +98,6 @@ class Lifecycle:
                 return expired
 
     def _close(self, session: Session, row: OfferRow, status: str, now: datetime) -> None:
-        if row.status == PUBLISHED:
-            OfferRepository(session).count_facets(Counter({facet_key(row): -1}))
         row.status, row.closed_at, row.updated_at = status, now, now
         row.version += 1
         session.flush()

@@ -16,6 +16,7 @@ SIRET = examples.SIRET
 @pytest.fixture
 def service(database_url, broker, tokens, consumer_prefix, tmp_path, monkeypatch):
     monkeypatch.setenv("OFFERS_SPOOL_DIR", str(tmp_path / "spool"))
+    monkeypatch.setenv("OFFERS_SEARCH_DIR", str(tmp_path / "search"))
     with service_client("offers", database_url, broker, tokens, consumer_prefix) as client:
         yield client
 
