@@ -16,7 +16,7 @@ from typing import Any
 
 from kafka import OffsetAndMetadata
 from kafka.errors import KafkaError
-from sqlalchemy import String, select
+from sqlalchemy import String, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from opentelemetry.trace import SpanKind
@@ -111,6 +111,7 @@ class IdempotentConsumer:
                 done = set(session.scalars(select(ProcessedEvent.event_id).where(
                     ProcessedEvent.consumer == self.name,
                     ProcessedEvent.event_id.in_({envelope.id for envelope, _ in envelopes}))))
+                applied = []
                 for envelope, headers in envelopes:
                     handler = self.handlers.get(envelope.type)
                     if handler is None or envelope.id in done:
@@ -118,8 +119,9 @@ class IdempotentConsumer:
                     with span_from_headers(f"consume {self.name}", headers, SpanKind.CONSUMER) as span:
                         span.set_attribute("messaging.message.id", envelope.id)
                         handler(session, envelope)
-                    session.add(ProcessedEvent(consumer=self.name, event_id=envelope.id))
+                    applied.append(envelope.id)
                     done.add(envelope.id)
+                self._record(session, applied)
             return True
         except Exception as exc:
             log.info("consumer %s redoes %d events one by one: %s", self.name, len(messages), exc)
@@ -149,6 +151,14 @@ class IdempotentConsumer:
                         return
                     time.sleep(0.2 * 2 ** attempt)
 
+    def _record(self, session: Session, event_ids: list[str]) -> None:
+        """The ids applied, in one statement with the handlers' effects. Not added to the session
+        one by one: the ORM would then flush one row before each query the next handler makes."""
+        if event_ids:
+            now = utcnow()
+            session.execute(insert(ProcessedEvent.__table__),
+                            [{"consumer": self.name, "event_id": event_id, "processed_at": now} for event_id in event_ids])
+
     def _apply(self, handler: Handler, envelope: Envelope) -> bool:
         try:
             with self.db.transaction() as session:
@@ -160,7 +170,7 @@ class IdempotentConsumer:
                 if done:
                     return False
                 handler(session, envelope)
-                session.add(ProcessedEvent(consumer=self.name, event_id=envelope.id))
+                self._record(session, [envelope.id])
             return True
         except IntegrityError:
             # A concurrent delivery of the same id won the race: its effects stand, ours rolled back.

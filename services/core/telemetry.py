@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 
 from opentelemetry import context, propagate, trace
 from opentelemetry.sdk.resources import Resource
@@ -35,7 +36,9 @@ def setup_telemetry(service_name: str) -> None:
     _configured = True
 
 
+@lru_cache(maxsize=None)
 def tracer(name: str) -> trace.Tracer:
+    """One per name: a tracer is cheap to use but not to create (every consumed event asks)."""
     return trace.get_tracer(name)
 
 

@@ -11,6 +11,8 @@ from services.offers.service.subscriptions import Subscriptions
 
 def consumer_specs(subscriptions: Subscriptions) -> list[ConsumerSpec]:
     def on_published(session: Session, event: Envelope) -> None:
-        subscriptions.on_published(session, event.data["offer_id"])
+        place = event.data.get("place") or {}
+        subscriptions.on_published(session, event.data["offer_id"], event.data["rome"]["code"],
+                                   place.get("departement_code"))
 
     return [ConsumerSpec(name="offers.matching", topics=[OFFERS_TOPIC], handlers={PUBLISHED: on_published})]

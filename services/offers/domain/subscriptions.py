@@ -96,10 +96,11 @@ class SavedSearch:
         return [ANY_KEY]
 
     @staticmethod
-    def keys_of(draft: OfferDraft) -> list[str]:
-        """The candidate keys under which the searches an offer may match are filed."""
-        keys = [ANY_KEY, f"rome:{draft.rome.code}"]
-        return keys + [f"dep:{draft.place.departement_code}"] if draft.place else keys
+    def keys_for(rome_code: str, departement_code: str | None) -> list[str]:
+        """The candidate keys under which the searches an offer of this ROME and département may
+        match are filed."""
+        keys = [ANY_KEY, f"rome:{rome_code}"]
+        return keys + [f"dep:{departement_code}"] if departement_code else keys
 
     def to_dict(self) -> dict[str, Any]:
         """The criteria set, normalised (codes upper-case, lists sorted without repeats); unset ones left out."""
