@@ -39,6 +39,9 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
+READ_ONLY = "platform_read_only"  # execution option of `Database.reading` sessions
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -51,8 +54,10 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling defers BEGIN; take the write lock at BEGIN instead so
-        # concurrent writers queue on busy_timeout rather than failing on lock upgrade.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        # concurrent writers queue on busy_timeout rather than failing on lock upgrade. Reads
+        # (`Database.reading`) begin deferred: in WAL mode they neither wait for nor block writers.
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(
+            "BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE"))
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
@@ -69,6 +74,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA mmap_size=1073741824")
     cursor.execute("PRAGMA cache_size=-32768")
     cursor.execute("PRAGMA temp_store=MEMORY")
+    # Checkpoint every 64 MiB of WAL rather than 4 MiB: a bulk import dirties the same index pages
+    # batch after batch, and each checkpoint writes them to the database file once more.
+    cursor.execute("PRAGMA wal_autocheckpoint=16384")
     cursor.close()
 
 
@@ -77,11 +85,19 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: commit on success, roll back on any error."""
         with self.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A consistent snapshot to read from, rolled back at the end. On SQLite it does not take
+        the write lock, so reads never queue behind a bulk import; nothing may be written in it."""
+        with self._read_sessions() as session:  # closing rolls back and keeps what was loaded
             yield session
 
     def ping(self) -> None:

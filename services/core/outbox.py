@@ -158,7 +158,7 @@ class OutboxRelay:
 
     def publish_pending(self) -> int:
         """Publish one batch; returns how many rows were marked published."""
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             rows = session.scalars(
                 select(OutboxMessage).where(OutboxMessage.published_at.is_(None))
                 .order_by(OutboxMessage.id).limit(self.batch_size)

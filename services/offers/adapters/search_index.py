@@ -98,12 +98,18 @@ def epoch_micros(moment: datetime) -> int:
 
 class SearchIndex:
     def __init__(self, directory: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
         self.directory = directory
-        self.index = tantivy.Index(SCHEMA, path=str(directory), reuse=True)
-        self._writer: tantivy.IndexWriter | None = None
+        self._opened: tantivy.Index | None = None  # on first use: a process that never searches
+        self._writer: tantivy.IndexWriter | None = None  # never touches the directory
         self._lock = threading.Lock()
         self._checked = False
+
+    @property
+    def index(self) -> tantivy.Index:
+        if self._opened is None:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._opened = tantivy.Index(SCHEMA, path=str(self.directory), reuse=True)
+        return self._opened
 
     def searcher(self) -> tantivy.Searcher:
         return self.index.searcher()
@@ -126,12 +132,12 @@ class SearchIndex:
             return done
 
     def _queued(self, db: Database) -> list[tuple[int, int]]:
-        with db.transaction() as session:
+        with db.reading() as session:
             q = SearchQueueRow
             return [tuple(row) for row in session.execute(sa.select(q.seq, q.changes).order_by(q.seq).limit(BATCH))]
 
     def _index(self, db: Database, seqs: list[int]) -> None:
-        with db.transaction() as session:  # short: on SQLite, writers wait meanwhile
+        with db.reading() as session:
             rows = list(session.execute(sa.select(*INDEXED_COLUMNS).where(OfferRow.seq.in_(seqs))))
         writer = self._writer_for_update()
         for seq in seqs:

@@ -85,7 +85,7 @@ class OfferCatalog:
     def search(self, db: Database, query: SearchQuery) -> SearchResult:
         """Over every write committed before the call: what is queued for the index is indexed first."""
         self.index.catch_up(db)
-        with db.transaction() as session:
+        with db.reading() as session:
             return search(session, self.index.searcher(), query)
 
     # -- ingest --------------------------------------------------------------------------------
