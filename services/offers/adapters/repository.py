@@ -134,7 +134,7 @@ def _most_recent_under(keys: int) -> sa.TextClause:
     index range per key, read backwards and cut short, so the cost does not grow with how many
     offers a key has gathered (a window over each key's rows did)."""
     one = ("SELECT * FROM (SELECT key, offer_seq FROM offer_blocking_keys WHERE key = :k{i} "
-           f"ORDER BY offer_seq DESC LIMIT {CANDIDATES_PER_KEY})")
+           f"ORDER BY offer_seq DESC LIMIT {CANDIDATES_PER_KEY}) AS k{{i}}")
     return sa.text(" UNION ALL ".join(one.format(i=i) for i in range(keys)))
 
 

@@ -3,8 +3,8 @@
 Two steps, so that ingesting stays cheap:
 
 1. Blocking. An offer is only compared with offers sharing one of its `blocking_keys`: the same
-   employer (by SIRET, and by folded name since some boards drop the SIRET), the same commune and
-   the same ROME. The service indexes each stored fingerprint under every key and looks candidates
+   employer (by SIRET, and by folded name since some boards drop the SIRET), the same commune, ROME,
+   contract type and working time. The service indexes each stored fingerprint under every key and looks candidates
    up by every key of the new one.
 2. Comparison. `same_job` asks the structured facts to agree (employer, commune, ROME, contract
    type and duration, working time, start date within a month) and the texts to be close: the
@@ -51,8 +51,8 @@ _MASK = 0xFFFFFFFF
 
 @dataclass(frozen=True)
 class Fingerprint:
-    blocking_key: str  # primary: SIRET (else folded name) | commune | ROME
-    name_key: str  # folded employer name | commune | ROME: links boards with and without SIRET
+    blocking_key: str  # primary: SIRET (else folded name) | commune | ROME | contract type | working time
+    name_key: str  # folded employer name | the same: links boards with and without SIRET
     siret: str | None
     employer_name: str  # folded, legal form removed
     commune_code: str | None
@@ -94,7 +94,9 @@ class Fingerprint:
 def fingerprint(draft: OfferDraft) -> Fingerprint:
     name = employer_key(draft.employer.name)
     commune = draft.place.commune_code if draft.place else None
-    where_what = f"{commune or '-'}|{draft.rome.code}"
+    # Contract type and working time must agree anyway (`compatible`): in the key, they keep an
+    # employer's other contracts for the same job out of the candidates.
+    where_what = f"{commune or '-'}|{draft.rome.code}|{draft.contract_type or '-'}|{draft.working_time}"
     name_key = f"name:{name}|{where_what}"
     return Fingerprint(
         blocking_key=f"siret:{draft.employer.siret}|{where_what}" if draft.employer.siret else name_key,

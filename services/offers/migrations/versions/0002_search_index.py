@@ -3,6 +3,10 @@ facet counts and the offers' search-only indexes go; a queue, filled by triggers
 update of an offer, tells the index what to (re)index. Existing offers are queued, so the index is
 built on first use.
 
+Dedup blocking keys gain the offer's contract type and working time (which must agree anyway), so
+a candidate lookup no longer wades through an employer's other contracts: existing keys are
+re-filed from the stored fingerprints.
+
 Revision ID: 0002
 Revises: 0001
 """
@@ -31,6 +35,7 @@ END $$"""
 
 
 def upgrade() -> None:
+    _refile_blocking_keys()
     op.drop_table("offer_terms")
     op.drop_table("offer_facet_counts")
     for name in SEARCH_ONLY_INDEXES:
@@ -45,6 +50,16 @@ def upgrade() -> None:
         op.execute("CREATE TRIGGER offers_to_search AFTER INSERT OR UPDATE ON offers "
                    "FOR EACH ROW EXECUTE FUNCTION offers_to_search()")
     op.execute("INSERT INTO offer_search_queue (seq, changes) SELECT seq, 1 FROM offers")
+
+
+def _refile_blocking_keys() -> None:
+    sqlite = op.get_bind().dialect.name == "sqlite"
+
+    def fact(name: str) -> str:
+        value = f"json_extract(o.fingerprint, '$.{name}')" if sqlite else f"(o.fingerprint::json ->> '{name}')"
+        return f"(SELECT COALESCE({value}, '-') FROM offers o WHERE o.seq = offer_blocking_keys.offer_seq)"
+
+    op.execute(f"UPDATE offer_blocking_keys SET key = key || '|' || {fact('t')} || '|' || {fact('w')}")
 
 
 def downgrade() -> None:

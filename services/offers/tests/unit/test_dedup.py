@@ -98,8 +98,8 @@ def test_similarity_bounds():
 def test_blocking_keys_link_boards_with_and_without_siret():
     with_siret = dedup.fingerprint(offer())
     without = dedup.fingerprint(offer(employer={"name": "Le Bistrot du Port"}))
-    assert with_siret.blocking_key == f"siret:{VALID_SIRET}|44109|G1803"
-    assert without.blocking_keys == ("name:bistrot port|44109|G1803",)
+    assert with_siret.blocking_key == f"siret:{VALID_SIRET}|44109|G1803|CDI|full_time"
+    assert without.blocking_keys == ("name:bistrot port|44109|G1803|CDI|full_time",)
     assert set(with_siret.blocking_keys) & set(without.blocking_keys)
 
 
