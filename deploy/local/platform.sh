@@ -6,23 +6,19 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PY="$ROOT/.venv/bin/python"
 RUN_DIR="$ROOT/.data/run"
 LOG_DIR="$ROOT/.data/logs"
-# name:module:port — services first, the gateway last (it fetches their contracts for /docs).
-PROCESSES=(
-  "registration:services.registration.app:8001"
-  "orientation:services.orientation.app:8002"
-  "dossier:services.dossier.app:8003"
-  "offers:services.offers.app:8004"
-  "gateway:gateway.app:8000"
-)
+PROCESSES_FILE="$ROOT/deploy/local/processes.tsv"  # name, module, port, environment
+
+processes() { grep -v '^#' "$PROCESSES_FILE" | grep -v '^[[:space:]]*$'; }
 
 start_one() {
-  local name=$1 module=$2 port=$3 pid_file="$RUN_DIR/$1.pid"
+  local name=$1 module=$2 port=$3 environment=$4 pid_file="$RUN_DIR/$1.pid"
   if [[ -f $pid_file ]] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
     echo "$name already running (pid $(cat "$pid_file"))"
     return
   fi
   # Detached from this shell (own session, no inherited stdin/stdout) so `make run` returns.
-  setsid "$PY" -m uvicorn --factory "$module:create_app" --host 127.0.0.1 --port "$port" \
+  # shellcheck disable=SC2086  # the environment column is a list of NAME=value words
+  setsid env $environment "$PY" -m uvicorn --factory "$module:create_app" --host 127.0.0.1 --port "$port" \
     --no-access-log </dev/null >>"$LOG_DIR/$name.log" 2>&1 &
   echo $! >"$pid_file"
 }
@@ -45,18 +41,15 @@ cd "$ROOT"
 case "${1:-}" in
   start)
     mkdir -p "$RUN_DIR" "$LOG_DIR"
-    for entry in "${PROCESSES[@]}"; do
-      IFS=: read -r name module port <<<"$entry"
-      start_one "$name" "$module" "$port"
-    done
-    for entry in "${PROCESSES[@]}"; do
-      IFS=: read -r name module port <<<"$entry"
+    while IFS=$'\t' read -r name module port environment; do
+      start_one "$name" "$module" "$port" "$environment"
+    done < <(processes)
+    while IFS=$'\t' read -r name _ port _; do
       wait_ready "$name" "$port"
-    done
+    done < <(processes)
     ;;
   stop)
-    for entry in "${PROCESSES[@]}"; do
-      IFS=: read -r name _ _ <<<"$entry"
+    while IFS=$'\t' read -r name _ _ _; do
       pid_file="$RUN_DIR/$name.pid"
       if [[ -f $pid_file ]]; then
         pid=$(cat "$pid_file")
@@ -66,7 +59,7 @@ case "${1:-}" in
         rm -f "$pid_file"
         echo "$name stopped"
       fi
-    done
+    done < <(processes)
     ;;
   *)
     echo "usage: $0 start|stop" >&2

@@ -63,7 +63,8 @@ class Platform:
         )
 
     def add_job(self, job: PeriodicJob) -> None:
-        """Periodic work (deadlines, reminders); starts with the app when consumers are enabled."""
+        """Periodic work (deadlines, reminders, imports); starts with the app when the settings'
+        JOBS name it (all jobs by default)."""
         self.jobs.append(job)
 
 
@@ -95,8 +96,11 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
         if settings.outbox_relay_enabled:
             relay.start()
         if settings.consumers_enabled:
-            for worker in (*platform.consumers, *platform.jobs):
-                worker.start()
+            for consumer in platform.consumers:
+                consumer.start()
+        for job in platform.jobs:
+            if settings.runs_job(job.name):
+                job.start()
         yield
         for worker in (*platform.consumers, *platform.jobs):
             worker.stop()

@@ -49,6 +49,9 @@ class ServiceSettings:
     max_body_bytes: int = 1_048_576
     # Consumer groups are named "<prefix><consumer name>"; tests and parallel stacks use their own.
     consumer_group_prefix: str = ""
+    # The periodic jobs this process runs (JOBS="offer-imports,…"); None: all of them. Lets a
+    # service run heavy jobs in a worker process of its own, on another core.
+    jobs: frozenset[str] | None = None
 
     @classmethod
     def from_env(cls, service_name: str) -> "ServiceSettings":
@@ -67,7 +70,12 @@ class ServiceSettings:
             schemas_dir=Path(_env("SCHEMAS_DIR", str(REPO_ROOT / "schemas"))),
             max_body_bytes=int(_env("MAX_BODY_BYTES", "1048576")),
             consumer_group_prefix=_env("CONSUMER_GROUP_PREFIX", ""),
+            jobs=frozenset(name.strip() for name in os.environ["JOBS"].split(",") if name.strip())
+            if "JOBS" in os.environ else None,
         )
+
+    def runs_job(self, name: str) -> bool:
+        return self.jobs is None or name in self.jobs
 
     def with_(self, **changes) -> "ServiceSettings":
         return replace(self, **changes)
