@@ -118,7 +118,7 @@ def create_app(settings: ServiceSettings | None = None, partners_file: Path | No
     def docs() -> HTMLResponse:
         return get_swagger_ui_html(openapi_url="/openapi.json", title="France Travail platform — API docs")
 
-    @app.api_route("/v1/{path:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    @app.api_route("/v1/{path:any_path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
                    include_in_schema=False)
     async def proxy(request: Request, path: str) -> Response:
         route = route_for(request.url.path)

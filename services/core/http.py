@@ -62,12 +62,8 @@ class RequestBody(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
-class _UUIDText(Convertor):
-    """`/{offer_id:uuid_text}`: the segment must be a UUID, kept as text. A fixed sibling such as
-    `/imports` then never matches `/{offer_id}`, so a 405's Allow header lists only the methods
-    that path really has."""
-
-    regex = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+class _Text(Convertor):
+    """A path parameter kept as the text it matched; subclasses say which text by `regex`."""
 
     def convert(self, value: str) -> str:
         return value
@@ -76,7 +72,24 @@ class _UUIDText(Convertor):
         return value
 
 
+class _UUIDText(_Text):
+    """`/{offer_id:uuid_text}`: the segment must be a UUID, kept as text. A fixed sibling such as
+    `/imports` then never matches `/{offer_id}`, so a 405's Allow header lists only the methods
+    that path really has."""
+
+    regex = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+
+class _AnyPath(_Text):
+    """`/{rest:any_path}`: the rest of the path, whatever it holds. Starlette's `path` convertor
+    is `.*`, which stops at a newline: a proxy on it answered 404 for `%0A` in a segment instead
+    of passing the request on to the service that validates it."""
+
+    regex = "[\\s\\S]*"
+
+
 register_url_convertor("uuid_text", _UUIDText())
+register_url_convertor("any_path", _AnyPath())
 
 
 def etag(version: int) -> str:

@@ -114,6 +114,12 @@ def test_an_unknown_path_is_404(stack, path):
     assert_problem(call(stack, stack.token(AGENCY), path=path), 404)
 
 
+def test_a_control_character_in_a_segment_reaches_the_service_which_refuses_it(stack):
+    """Found by schemathesis: the gateway's catch-all stopped at a newline and answered 404."""
+    problem = assert_problem(call(stack, stack.token(AGENCY), path=f"{REGISTRATIONS}/a%0Ab"), 422)
+    assert [error["field"] for error in problem["errors"]] == ["path.registration_id"]
+
+
 @pytest.fixture(scope="module")
 def limited_stack(broker, tmp_path_factory):
     """A platform whose gateway allows the demo agency 5 calls a minute."""
