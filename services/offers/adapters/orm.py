@@ -52,7 +52,6 @@ class OfferRow(Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    fingerprint: Mapped[str] = mapped_column(Text)
     draft: Mapped[dict] = mapped_column(JSON)
 
 
@@ -74,6 +73,18 @@ class OfferSourceRow(Base):
     draft: Mapped[dict] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FingerprintRow(Base):
+    """An offer's dedup fingerprint, apart from the wide offers table: dedup reads thousands of
+    them per import batch, and read from the offers row each cost a walk through its overflow
+    pages (the JSON document makes rows a few kB)."""
+
+    __tablename__ = "offer_fingerprints"
+
+    seq: Mapped[int] = mapped_column(SEQ, ForeignKey("offers.seq"), primary_key=True, autoincrement=False)
+    offer_id: Mapped[str] = mapped_column(String(36))
+    fingerprint: Mapped[str] = mapped_column(Text)
 
 
 class BlockingKeyRow(Base):

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from services.offers.adapters.orm import BlockingKeyRow, FindingRow, OfferRow, OfferSourceRow
+from services.offers.adapters.orm import BlockingKeyRow, FindingRow, FingerprintRow, OfferRow, OfferSourceRow
 from services.offers.adapters.search import PUBLISHED
 from services.offers.domain.model import Finding
 
@@ -53,20 +53,19 @@ class OfferRepository:
         return found
 
     def published_under(self, keys: Iterable[str]) -> dict[str, list[tuple[int, str, str]]]:
-        """Dedup candidates: (seq, id, fingerprint) of the published offers filed under any of these
-        blocking keys, the CANDIDATES_PER_KEY most recent of each. Two indexed lookups (keys, then
-        offers by primary key): joined in one query, the planner may start from the many published
-        offers instead of the few keys."""
+        """Dedup candidates: (seq, id, fingerprint) of the offers filed under any of these blocking
+        keys, the CANDIDATES_PER_KEY most recent of each. Only published offers are filed (`file_under`
+        with no keys unfiles the others), so the wide offers table is not read at all."""
         filed: dict[int, list[str]] = {}
         for chunk in _chunks(list(dict.fromkeys(keys)), KEYS_PER_UNION):
             for key, seq in self.session.execute(_most_recent_under(len(chunk)),
                                                  {f"k{i}": key for i, key in enumerate(chunk)}):
                 filed.setdefault(seq, []).append(key)
         found: dict[str, list[tuple[int, str, str]]] = {}
-        o = OfferRow
+        f = FingerprintRow
         for chunk in _chunks(list(filed)):
-            for seq, offer_id, fingerprint in self.session.execute(sa.select(o.seq, o.id, o.fingerprint).where(
-                    o.seq.in_(chunk), o.status == PUBLISHED)):
+            for seq, offer_id, fingerprint in self.session.execute(sa.select(f.seq, f.offer_id, f.fingerprint).where(
+                    f.seq.in_(chunk))):
                 for key in filed[seq]:
                     found.setdefault(key, []).append((seq, offer_id, fingerprint))
         return found
@@ -103,6 +102,14 @@ class OfferRepository:
             seqs.update((offer_id, seq) for seq, offer_id in self.session.execute(
                 sa.select(OfferRow.seq, OfferRow.id).where(OfferRow.id.in_(chunk))))
         return [seqs[row["id"]] for row in rows]
+
+    def set_fingerprints(self, fingerprints: dict[int, tuple[str, str]], *, new: bool) -> None:
+        """seq -> (offer id, fingerprint text), replacing the previous ones unless new."""
+        if not new and fingerprints:
+            self.session.execute(sa.delete(FingerprintRow).where(FingerprintRow.seq.in_(list(fingerprints))))
+        if fingerprints:
+            self.session.execute(sa.insert(FingerprintRow), [
+                {"seq": seq, "offer_id": offer_id, "fingerprint": text} for seq, (offer_id, text) in fingerprints.items()])
 
     def file_under(self, keys: dict[int, Sequence[str]], *, new: bool) -> None:
         """File offers under their blocking keys (replacing their previous ones unless new)."""

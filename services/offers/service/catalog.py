@@ -149,7 +149,7 @@ class OfferCatalog:
                 plan.draft = enrich(plan.draft, twin.draft)
         for plan in plans:
             plan.document = plan.draft.to_dict()
-        values = [offer_values(p.draft, p.status, p.fingerprint, now, p.document) | {
+        values = [offer_values(p.draft, p.status, now, p.document) | {
             "id": p.offer_id, "version": 1, "owner_org_id": publisher.org_id, "received_at": now,
             "published_at": now if p.status == PUBLISHED else None} for p in canonical]
         for plan, seq in zip(canonical, repo.add_offers(values)):
@@ -162,6 +162,7 @@ class OfferCatalog:
         repo.add_sources([source_values(p.draft, p.seq, publisher, now, primary=p.canonical, similarity=p.similarity,
                                         document=p.document) for p in plans])
         repo.replace_findings({p.seq: p.findings for p in canonical}, new=True)
+        repo.set_fingerprints({p.seq: (p.offer_id, p.fingerprint.dumps()) for p in canonical}, new=True)
         repo.file_under({p.seq: p.fingerprint.blocking_keys for p in canonical if not p.blocking}, new=True)
         self.events.checked(session, [(OfferValues(seq=plan.seq, **row_values), 1 + len(plan.merged), plan.findings)
                                       for plan, row_values in zip(canonical, values)])
@@ -224,18 +225,19 @@ class OfferCatalog:
                  findings: list[Finding] | None = None) -> None:
         """The canonical offer takes a new content (and status); blocking keys and findings follow."""
         fingerprint = dedup.fingerprint(draft)
-        for name, value in offer_values(draft, status, fingerprint, now).items():
+        for name, value in offer_values(draft, status, now).items():
             setattr(row, name, value)
         row.version += 1
         if status == PUBLISHED and row.published_at is None:
             row.published_at = now
         repo.session.flush()
+        repo.set_fingerprints({row.seq: (row.id, fingerprint.dumps())}, new=False)
         repo.file_under({row.seq: fingerprint.blocking_keys if status == PUBLISHED else ()}, new=False)
         if findings is not None:
             repo.replace_findings({row.seq: findings}, new=False)
 
 
-def offer_values(draft: OfferDraft, status: str, fingerprint: Any, now: datetime,
+def offer_values(draft: OfferDraft, status: str, now: datetime,
                  document: dict[str, Any] | None = None) -> dict[str, Any]:
     """The canonical offer's columns that follow from its content (`document`: its to_dict())."""
     place, salary = draft.place, draft.salary
@@ -248,7 +250,7 @@ def offer_values(draft: OfferDraft, status: str, fingerprint: Any, now: datetime
         "salary_top_yearly": top, "salary_mid_yearly": salary.mid_yearly_eur,
         "contract_duration_months": draft.contract_duration_months, "weekly_hours": draft.weekly_hours,
         "employer_siret": draft.employer.siret, "accessible": draft.accessible_to_disabled,
-        "ends_on": draft.ends_on, "updated_at": now, "fingerprint": fingerprint.dumps(),
+        "ends_on": draft.ends_on, "updated_at": now,
         "draft": document if document is not None else draft.to_dict(),
     }
 

@@ -101,6 +101,7 @@ class Lifecycle:
         row.status, row.closed_at, row.updated_at = status, now, now
         row.version += 1
         session.flush()
+        OfferRepository(session).file_under({row.seq: ()}, new=False)  # no longer a dedup candidate
 
     def _sources(self, session: Session, row: OfferRow) -> int:
         return len(OfferRepository(session).sources_of(row.seq))

@@ -5,7 +5,8 @@ built on first use.
 
 Dedup blocking keys gain the offer's contract type and working time (which must agree anyway), so
 a candidate lookup no longer wades through an employer's other contracts: existing keys are
-re-filed from the stored fingerprints.
+re-filed from the stored fingerprints. Only published offers stay filed, and fingerprints move to a
+narrow table of their own, so dedup never reads the wide offers rows.
 
 Revision ID: 0002
 Revises: 0001
@@ -36,6 +37,7 @@ END $$"""
 
 def upgrade() -> None:
     _refile_blocking_keys()
+    _fingerprints_apart()
     op.drop_table("offer_terms")
     op.drop_table("offer_facet_counts")
     for name in SEARCH_ONLY_INDEXES:
@@ -60,6 +62,16 @@ def _refile_blocking_keys() -> None:
         return f"(SELECT COALESCE({value}, '-') FROM offers o WHERE o.seq = offer_blocking_keys.offer_seq)"
 
     op.execute(f"UPDATE offer_blocking_keys SET key = key || '|' || {fact('t')} || '|' || {fact('w')}")
+
+
+def _fingerprints_apart() -> None:
+    op.execute("DELETE FROM offer_blocking_keys WHERE offer_seq IN (SELECT seq FROM offers WHERE status <> 'published')")
+    op.create_table("offer_fingerprints",
+                    sa.Column("seq", SEQ, sa.ForeignKey("offers.seq"), primary_key=True, autoincrement=False),
+                    sa.Column("offer_id", sa.String(36), nullable=False),
+                    sa.Column("fingerprint", sa.Text, nullable=False))
+    op.execute("INSERT INTO offer_fingerprints (seq, offer_id, fingerprint) SELECT seq, id, fingerprint FROM offers")
+    op.drop_column("offers", "fingerprint")
 
 
 def downgrade() -> None:

@@ -33,6 +33,15 @@ def test_filling_needs_the_current_etag_and_records_the_time_to_fill(offers, bro
     assert again.status_code == 409 and again.headers["content-type"] == "application/problem+json"
 
 
+def test_a_closed_offer_is_no_longer_a_duplicate_target(offers):
+    """The same job posted again once the first offer was filled is a new offer, not a merge."""
+    first = offers.published(offer())
+    assert offers.post(f"/v1/offers/{first['id']}/fill", **{"If-Match": '"1"'}).status_code == 200
+    again = offers.publish(offer(source_offer_id="EO-again"), BOARD)
+    assert again.status_code == 201 and again.json()["outcome"] == "created", again.text
+    assert again.json()["id"] != first["id"]
+
+
 def test_withdrawing_says_why(offers, broker):
     since = broker.end_offsets(OFFERS_TOPIC)
     published = offers.published(offer())

@@ -12,7 +12,6 @@ from services.offers.adapters.orm import OfferRow, SearchQueueRow
 from services.offers.adapters.search import SearchQuery, search
 from services.offers.adapters.search_index import SearchIndex
 from services.offers.api import examples
-from services.offers.domain import dedup
 from services.offers.domain.normalise import normalise
 from services.offers.service.catalog import offer_values
 
@@ -28,7 +27,7 @@ def db(database_url):
 
 def add_offer(db: Database, **changes) -> int:
     draft = normalise({**examples.NATIVE, "source_offer_id": str(uuid.uuid4())}, source="test")
-    values = {**offer_values(draft, "published", dedup.fingerprint(draft), utcnow()), **changes}
+    values = {**offer_values(draft, "published", utcnow()), **changes}
     with db.transaction() as session:
         row = OfferRow(id=str(uuid.uuid4()), version=1, owner_org_id="test", received_at=utcnow(),
                        published_at=utcnow(), **values)

@@ -9,6 +9,7 @@ from services.offers.domain.attractiveness import compare, percentile_rank
 from services.offers.domain.geo import haversine_km
 from services.offers.domain.legality import check, is_blocking
 from services.offers.domain.normalise import normalise
+from services.offers.domain.places import communes_within, place_of
 from services.offers.domain.subscriptions import InvalidSearch, SavedSearch, matches
 from services.offers.tests.unit.builders import draft
 from tests.bench.offers_dataset import generate_feed, generate_offers
@@ -17,6 +18,15 @@ from tests.bench.offers_dataset import generate_feed, generate_offers
 def test_haversine():
     assert haversine_km(48.8534, 2.3488, 45.7491, 4.8479) == pytest.approx(392, abs=3)  # Paris - Lyon
     assert haversine_km(47.2172, -1.5534, 47.2172, -1.5534) == 0.0
+
+
+def test_communes_within_a_radius_nearest_first():
+    nantes = place_of("44109")
+    around = communes_within(nantes.latitude, nantes.longitude, 100)
+    assert around[0] == (0.0, "44109")
+    assert [km for km, _ in around] == sorted(km for km, _ in around) and all(km <= 100 for km, _ in around)
+    assert "49007" in {code for _, code in around}  # Angers, ~80 km
+    assert "75056" not in {code for _, code in around}  # Paris, ~340 km
 
 
 # --- attractiveness ---
