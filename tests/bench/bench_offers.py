@@ -2,8 +2,9 @@
 import API, search latency with facets on them, the same searches on a plain PostgreSQL full-text
 baseline in the same run, and the offers service's resident memory.
 
-Prints figures; asserts nothing about time. The offers service runs as a process on SQLite (the
-embedded default) behind a real gateway; the baseline needs TEST_DATABASE_URL (make bench sets it).
+Prints figures; asserts nothing about time. The offers service runs as `make run` starts it (an API
+process and an imports worker, deploy/local/processes.tsv) on SQLite, the embedded default, behind a
+real gateway; the baseline needs TEST_DATABASE_URL (make bench sets it).
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from services.offers.domain.model import InvalidOffer  # noqa: E402
 from services.offers.domain.normalise import normalise  # noqa: E402
 from tests.bench import offers_baseline as baseline  # noqa: E402
 from tests.bench.figures import bench_broker, percentile  # noqa: E402
-from tests.bench.offers_dataset import BOARDS, generate_feed  # noqa: E402
+from tests.bench.offers_dataset import BOARDS, evaluate, generate_feed, labelled_duplicates  # noqa: E402
 from tests.support.databases import postgres_admin_url  # noqa: E402
 from tests.support.stack import Stack  # noqa: E402
 
@@ -204,11 +205,23 @@ def compare_with_baseline(service: dict[str, list[float]]) -> None:
               else f"  p{p}: the baseline answers x{1 / ratio:.1f} faster than the service")
 
 
+def deduplication_quality() -> None:
+    """Precision and recall of the deduplication on the generator's labelled pairs: the same job on
+    two boards (reworded, reordered, edited) and distinct look-alikes (another branch, another job)."""
+    pairs = [pair for seed in range(5) for pair in labelled_duplicates(seed)]
+    result = evaluate(pairs)
+    print(f"  deduplication on {len(pairs)} labelled pairs (seeds 0-4): precision {result['precision']:.3f}, "
+          f"recall {result['recall']:.3f} ({result['false_positives']} look-alikes merged, "
+          f"{result['false_negatives']} duplicates missed)")
+
+
 def main() -> None:
     broker = bench_broker()
+    print("\n[offers]")
+    deduplication_quality()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        print(f"\n[offers] generating {OFFERS} offers (seed {SEED}) ...", flush=True)
+        print(f"  generating {OFFERS} offers (seed {SEED}) ...", flush=True)
         files = write_files(workdir)
         stack = Stack.start(broker, workdir)
         try:
@@ -216,11 +229,11 @@ def main() -> None:
             wait_until_idle(broker, stack)
             for _, path in files:
                 path.unlink()
-            service = latencies(service_search(stack), "offers service, SQLite FTS5 (embedded default)")
-            pid = stack.services["offers"].process.pid
-            memory = resident_memory_mb(pid)
-            print(f"  offers service resident memory: {memory['VmRSS']:.0f} MB ({memory['RssAnon']:.0f} MB its own, "
-                  f"{memory['RssFile']:.0f} MB of mapped database file)")
+            service = latencies(service_search(stack), "offers service (SQLite catalogue, tantivy search index, imports in a worker process)")
+            for name in ("offers", "offers-imports"):
+                memory = resident_memory_mb(stack.services[name].process.pid)
+                print(f"  {name} process resident memory: {memory['VmRSS']:.0f} MB ({memory['RssAnon']:.0f} MB its "
+                      f"own, {memory['RssFile']:.0f} MB of mapped files: database, search index)")
         finally:
             stack.stop()
         compare_with_baseline(service)
