@@ -164,7 +164,8 @@ format_storage() {
   local cluster_id_file=$KAFKA_DATA_DIR/cluster.id cluster_id
   if [[ ! -s $cluster_id_file ]]; then
     # A Kafka cluster id is 16 random bytes in URL-safe base64 without padding
-    # (what `kafka-storage random-uuid` prints), without paying a JVM start.
+    # (what `kafka-storage random-uuid` prints), without paying a JVM start. One in 64 starts
+    # with "-", hence `--cluster-id=` below: as a separate word it read as an option.
     head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$cluster_id_file"
   fi
   cluster_id=$(<"$cluster_id_file")
@@ -172,7 +173,7 @@ format_storage() {
   set_java_cmd
   # Static quorum (controller.quorum.voters), so no --standalone here.
   if ! "${JAVA_CMD[@]}" kafka.tools.StorageTool format \
-    --config "$CONFIG_FILE" --cluster-id "$cluster_id" --ignore-formatted \
+    --config "$CONFIG_FILE" --cluster-id="$cluster_id" --ignore-formatted \
     >"$KAFKA_DATA_DIR/format.log" 2>&1; then
     cat "$KAFKA_DATA_DIR/format.log" >&2
     die "could not format the Kafka storage in $TOPIC_DIR"
