@@ -5,8 +5,9 @@ built on first use.
 
 Dedup blocking keys gain the offer's contract type and working time (which must agree anyway), so
 a candidate lookup no longer wades through an employer's other contracts: existing keys are
-re-filed from the stored fingerprints. Only published offers stay filed, and fingerprints move to a
-narrow table of their own, so dedup never reads the wide offers rows.
+re-filed from the stored fingerprints. Only published offers stay filed, keys are indexed by offer
+too (re-filing one deleted by a scan), and fingerprints move to a narrow table of their own, so
+dedup never reads the wide offers rows.
 
 Revision ID: 0002
 Revises: 0001
@@ -65,6 +66,7 @@ def _refile_blocking_keys() -> None:
 
 
 def _fingerprints_apart() -> None:
+    op.create_index("ix_offer_blocking_keys_seq", "offer_blocking_keys", ["offer_seq"])
     op.execute("DELETE FROM offer_blocking_keys WHERE offer_seq IN (SELECT seq FROM offers WHERE status <> 'published')")
     op.create_table("offer_fingerprints",
                     sa.Column("seq", SEQ, sa.ForeignKey("offers.seq"), primary_key=True, autoincrement=False),
