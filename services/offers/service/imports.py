@@ -26,7 +26,7 @@ from services.offers.domain.model import InvalidOffer, OfferDraft
 from services.offers.service.catalog import OfferCatalog
 from services.offers.service.formats import NATIVE, draft_of
 from services.offers.service.native import NotNative, native_from_csv
-from services.offers.service.policy import Forbidden, NotFound, Publisher
+from services.offers.service.policy import Forbidden, Publisher, own_record
 
 log = logging.getLogger("offers.imports")
 QUEUED, RUNNING, COMPLETED, FAILED = "queued", "running", "completed", "failed"
@@ -49,10 +49,7 @@ class Imports:
         return row
 
     def get(self, session: Session, caller: Caller, import_id: str) -> ImportRow:
-        row = session.get(ImportRow, import_id)
-        if row is None or (row.org_id != caller.org_id and "admin" not in caller.scopes):
-            raise NotFound()
-        return row
+        return own_record(caller, session.get(ImportRow, import_id))
 
     def errors(self, session: Session, import_id: str, after_line: int, limit: int) -> list[ImportErrorRow]:
         return list(session.scalars(sa.select(ImportErrorRow).where(

@@ -10,10 +10,13 @@ it, by the employer whose SIRET it bears, and by platform administrators.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from services.core.identity import Caller
 from services.offers.domain.model import OfferDraft
+
+
+R = TypeVar("R")
 
 
 class NotFound(Exception):
@@ -65,6 +68,14 @@ class Publisher:
         if self.siret and draft.employer.siret != self.siret:
             raise Forbidden(f"An employer publishes only its own offers: this one names SIRET "
                             f"{draft.employer.siret}, yours is {self.siret}.", "employer.siret")
+
+
+def own_record(caller: Caller, row: R | None) -> R:
+    """A record an organisation keeps for itself (an import job, a saved search): its own, or any
+    for a platform administrator; anything else is NotFound."""
+    if row is None or (row.org_id != caller.org_id and "admin" not in caller.scopes):
+        raise NotFound()
+    return row
 
 
 def manages(caller: Caller, owner_org_id: str, employer_siret: str | None) -> bool:
