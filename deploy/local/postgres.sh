@@ -192,6 +192,9 @@ BEGIN
   END IF;
 END
 \$\$;
+-- Dropping a database WITH (FORCE) also ends the autovacuum worker that may be on it, which runs
+-- as no role: only a member of pg_signal_backend may (the tests drop their databases so).
+GRANT pg_signal_backend TO $APP_USER;
 SELECT 'CREATE DATABASE $APP_DB OWNER $APP_USER'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$APP_DB')\gexec
 EOF
