@@ -21,7 +21,7 @@ from __future__ import annotations
 import base64
 import json
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Sequence
 
@@ -62,6 +62,12 @@ class Fingerprint:
     working_time: str
     starts_on: date | None
     signature: tuple[int, ...]  # sorted bottom-k hashes of the text's shingles
+
+    # The signature as a set, built once: an offer is compared with up to dozens of candidates.
+    sketch: frozenset[int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sketch", frozenset(self.signature))
 
     @property
     def blocking_keys(self) -> tuple[str, ...]:
@@ -146,17 +152,24 @@ def signature(title: str, description: str) -> tuple[int, ...]:
 
 def similarity(a: Fingerprint, b: Fingerprint) -> float:
     """Estimated Jaccard similarity of the two texts' shingle sets, in [0, 1]."""
-    return sketch_similarity(a.signature, b.signature)
+    return sketch_similarity(a.sketch, b.sketch)
 
 
-def sketch_similarity(a: Sequence[int], b: Sequence[int]) -> float:
-    if not a or not b:
-        return 0.0
-    set_a, set_b = set(a), set(b)
+def sketch_similarity(a: Sequence[int] | frozenset[int], b: Sequence[int] | frozenset[int],
+                      at_least: float = 0.0) -> float:
+    """The estimate, or 0.0 as soon as it is known to be below `at_least`."""
+    set_a, set_b = frozenset(a), frozenset(b)
+    both = set_a & set_b
+    union_size = len(set_a) + len(set_b) - len(both)
     # The k smallest of the union are a uniform sample of it; the share of the sample found in
     # both sketches estimates |A ∩ B| / |A ∪ B|. Exact when both sets are smaller than k.
-    sample = sorted(set_a | set_b)[:SKETCH_SIZE]
-    return sum(1 for h in sample if h in set_a and h in set_b) / len(sample)
+    sample_size = min(union_size, SKETCH_SIZE)
+    if not both or len(both) < at_least * sample_size:  # at most len(both) of the sample are in both
+        return 0.0
+    if union_size <= SKETCH_SIZE:
+        return len(both) / union_size
+    cutoff = sorted(set_a | set_b)[SKETCH_SIZE - 1]
+    return sum(1 for h in both if h <= cutoff) / SKETCH_SIZE
 
 
 def compatible(a: Fingerprint, b: Fingerprint) -> bool:
@@ -183,4 +196,4 @@ def same_job(a: Fingerprint | OfferDraft, b: Fingerprint | OfferDraft,
              threshold: float = SAME_JOB_THRESHOLD) -> bool:
     fa = a if isinstance(a, Fingerprint) else fingerprint(a)
     fb = b if isinstance(b, Fingerprint) else fingerprint(b)
-    return compatible(fa, fb) and similarity(fa, fb) >= threshold
+    return compatible(fa, fb) and sketch_similarity(fa.sketch, fb.sketch, at_least=threshold) >= threshold
