@@ -39,6 +39,13 @@ class OfferRepository:
         statement = sa.select(OfferRow).where(OfferRow.seq == seq)
         return self.session.scalar(statement.with_for_update() if for_update else statement)
 
+    def by_seqs(self, seqs: list[int], *, for_update: bool = False) -> list[OfferRow]:
+        found: list[OfferRow] = []
+        for chunk in _chunks(seqs):
+            statement = sa.select(OfferRow).where(OfferRow.seq.in_(chunk))
+            found.extend(self.session.scalars(statement.with_for_update() if for_update else statement))
+        return found
+
     def sources_by_key(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], OfferSourceRow]:
         found: dict[tuple[str, str], OfferSourceRow] = {}
         by_source: dict[str, list[str]] = {}
@@ -73,6 +80,14 @@ class OfferRepository:
     def sources_of(self, seq: int) -> list[OfferSourceRow]:
         return list(self.session.scalars(sa.select(OfferSourceRow).where(OfferSourceRow.offer_seq == seq)
                                          .order_by(OfferSourceRow.id)))
+
+    def source_counts(self, seqs: list[int]) -> dict[int, int]:
+        counts: dict[int, int] = {}
+        s = OfferSourceRow
+        for chunk in _chunks(seqs):
+            counts.update(self.session.execute(
+                sa.select(s.offer_seq, sa.func.count()).where(s.offer_seq.in_(chunk)).group_by(s.offer_seq)).all())
+        return counts
 
     def findings_of(self, seq: int) -> list[Finding]:
         rows = self.session.scalars(sa.select(FindingRow).where(FindingRow.offer_seq == seq).order_by(FindingRow.position))

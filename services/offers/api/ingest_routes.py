@@ -17,7 +17,7 @@ from services.offers.api.common import UUID_PATTERN, bad_file, domain_errors, fi
 from services.offers.api.deps import CatalogDep, ImportsDep, LifecycleDep, PlatformDep
 from services.offers.api.deps import Publisher as PublisherCaller
 from services.offers.api.schemas import OfferImportOut, OfferIngestOut
-from services.offers.service.catalog import CREATED
+from services.offers.service.catalog import CREATED, assess
 from services.offers.service.formats import JOB_POSTING, NATIVE, draft_of
 from services.offers.service.policy import Publisher
 
@@ -62,7 +62,7 @@ async def publish(request: Request, platform: PlatformDep, catalog: CatalogDep, 
 
     def operation(session) -> StoredResponse:
         offer_id = resource_id(caller.client_id, idempotency_key)
-        [outcome] = catalog.ingest_many(session, [draft], publisher, new_id=lambda _: offer_id)
+        [outcome] = catalog.ingest_many(session, [assess(draft)], publisher, new_id=lambda _: offer_id)
         view = lifecycle.view(session, caller, outcome.offer_id)
         body = OfferIngestOut.model_validate(render.offer(view, outcome=outcome.outcome)).model_dump(mode="json")
         return StoredResponse(201 if outcome.outcome == CREATED else 200, body,

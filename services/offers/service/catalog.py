@@ -47,6 +47,21 @@ class IngestOutcome:
     findings: list[Finding]
 
 
+@dataclass(frozen=True)
+class Assessed:
+    """A draft with what its ingest needs that depends on nothing stored: its legality findings and
+    its dedup fingerprint. The CPU-bound part of an ingest, so bulk imports compute it apart
+    (service/imports.py: in a helper process) while the previous batch is written."""
+
+    draft: OfferDraft
+    findings: list[Finding]
+    fingerprint: dedup.Fingerprint
+
+
+def assess(draft: OfferDraft) -> Assessed:
+    return Assessed(draft, legality.check(draft), dedup.fingerprint(draft))
+
+
 @dataclass(eq=False)
 class _Plan:
     """One new draft on its way into the catalogue."""
@@ -89,22 +104,22 @@ class OfferCatalog:
             return search(session, self.index.searcher(), query)
 
     # -- ingest --------------------------------------------------------------------------------
-    def ingest_many(self, session: Session, drafts: Sequence[OfferDraft], publisher: Publisher,
+    def ingest_many(self, session: Session, offers: Sequence[Assessed], publisher: Publisher,
                     new_id: Callable[[OfferDraft], str] | None = None) -> list[IngestOutcome]:
-        """Ingest drafts in the caller's transaction; one outcome per draft, in order."""
+        """Ingest assessed drafts in the caller's transaction; one outcome per draft, in order."""
         new_id = new_id or (lambda _: str(uuid.uuid4()))
         repo = OfferRepository(session)
-        known = repo.sources_by_key((d.source, d.source_offer_id) for d in drafts)
+        known = repo.sources_by_key((o.draft.source, o.draft.source_offer_id) for o in offers)
         outcomes: dict[int, IngestOutcome] = {}
-        fresh: dict[tuple[str, str], tuple[int, OfferDraft]] = {}
+        fresh: dict[tuple[str, str], tuple[int, Assessed]] = {}
         resent: list[tuple[int, OfferDraft]] = []
-        for position, draft in enumerate(drafts):
-            key = (draft.source, draft.source_offer_id)
+        for position, offer in enumerate(offers):
+            key = (offer.draft.source, offer.draft.source_offer_id)
             if key in known or key in fresh:
-                resent.append((position, draft))  # an update, applied after this batch's creations
+                resent.append((position, offer.draft))  # an update, applied after this batch's creations
             else:
-                fresh[key] = (position, draft)
-        plans = [self._plan(d, new_id(d)) for _, d in fresh.values()]
+                fresh[key] = (position, offer)
+        plans = [_Plan(o.draft, o.findings, o.fingerprint, new_id(o.draft)) for _, o in fresh.values()]
         self._deduplicate(repo, plans)
         self._create(repo, session, plans, publisher)
         for (position, _), plan in zip(fresh.values(), plans):
@@ -113,10 +128,7 @@ class OfferCatalog:
             known = repo.sources_by_key((d.source, d.source_offer_id) for _, d in resent)
             for position, draft in resent:
                 outcomes[position] = self._resend(repo, session, known[(draft.source, draft.source_offer_id)], draft)
-        return [outcomes[position] for position in range(len(drafts))]
-
-    def _plan(self, draft: OfferDraft, offer_id: str) -> _Plan:
-        return _Plan(draft, legality.check(draft), dedup.fingerprint(draft), offer_id)
+        return [outcomes[position] for position in range(len(offers))]
 
     def _deduplicate(self, repo: OfferRepository, plans: list[_Plan]) -> None:
         clean = [p for p in plans if not p.blocking]
@@ -169,19 +181,22 @@ class OfferCatalog:
         self._enrich_existing(repo, session, [p for p in plans if p.target is not None], now)
 
     def _enrich_existing(self, repo: OfferRepository, session: Session, plans: list[_Plan], now: datetime) -> None:
+        """Existing canonical offers take what their new copies bring, all of the batch's at once."""
         by_seq: dict[int, list[_Plan]] = {}
         for plan in plans:
             by_seq.setdefault(plan.seq, []).append(plan)
-        for seq, merged in by_seq.items():
-            row = repo.get_by_seq(seq, for_update=True)
+        rewrites: list[tuple[OfferRow, OfferDraft, list[str]]] = []
+        for row in repo.by_seqs(list(by_seq), for_update=True):
             draft = OfferDraft.from_dict(row.draft)
             enriched = draft
-            for plan in merged:
+            for plan in by_seq[row.seq]:
                 enriched = enrich(enriched, plan.draft)
             changed = changed_fields(draft, enriched)
             if changed:
-                self._rewrite(repo, row, enriched, row.status, now)
-                self.events.updated(session, row, len(repo.sources_of(seq)), changed)
+                rewrites.append((row, enriched, changed))
+        self._rewrite(repo, [(row, enriched, row.status) for row, enriched, _ in rewrites], now)
+        sources = repo.source_counts([row.seq for row, _, _ in rewrites])
+        self.events.updated(session, [(row, sources[row.seq], changed) for row, _, changed in rewrites])
 
     # -- re-sends ------------------------------------------------------------------------------
     def _resend(self, repo: OfferRepository, session: Session, source: OfferSourceRow,
@@ -203,12 +218,12 @@ class OfferCatalog:
         status = QUARANTINED if legality.is_blocking(findings) else PUBLISHED
         previous = OfferDraft.from_dict(row.draft)
         changed = changed_fields(previous, draft)
-        self._rewrite(repo, row, draft, status, now, findings=findings)
+        self._rewrite(repo, [(row, draft, status)], now, findings=findings)
         sources = len(repo.sources_of(row.seq))
         if status == QUARANTINED or was == QUARANTINED:
             self.events.checked(session, [(row, sources, findings)])
         elif changed:
-            self.events.updated(session, row, sources, changed)
+            self.events.updated(session, [(row, sources, changed)])
         return IngestOutcome(row.id, UPDATED, row.status, findings)
 
     def _resend_secondary(self, repo: OfferRepository, session: Session, row: OfferRow, draft: OfferDraft,
@@ -217,25 +232,30 @@ class OfferCatalog:
         enriched = enrich(current, draft)
         changed = changed_fields(current, enriched)
         if changed and row.status == PUBLISHED:
-            self._rewrite(repo, row, enriched, row.status, now)
-            self.events.updated(session, row, len(repo.sources_of(row.seq)), changed)
+            self._rewrite(repo, [(row, enriched, row.status)], now)
+            self.events.updated(session, [(row, len(repo.sources_of(row.seq)), changed)])
         return IngestOutcome(row.id, MERGED, row.status, repo.findings_of(row.seq))
 
-    def _rewrite(self, repo: OfferRepository, row: OfferRow, draft: OfferDraft, status: str, now: datetime,
+    def _rewrite(self, repo: OfferRepository, rewrites: Sequence[tuple[OfferRow, OfferDraft, str]], now: datetime,
                  findings: list[Finding] | None = None) -> None:
-        """The canonical offer takes a new content (and status); blocking keys and findings follow."""
-        fingerprint = dedup.fingerprint(draft)
-        for name, value in offer_values(draft, status, now).items():
-            setattr(row, name, value)
-        row.version += 1
-        if status == PUBLISHED and row.published_at is None:
-            row.published_at = now
+        """Canonical offers take a new content (and status); blocking keys and findings follow
+        (`findings`: of a single rewritten offer, re-checked)."""
+        fingerprints: dict[int, dedup.Fingerprint] = {}
+        for row, draft, status in rewrites:
+            fingerprints[row.seq] = dedup.fingerprint(draft)
+            for name, value in offer_values(draft, status, now).items():
+                setattr(row, name, value)
+            row.version += 1
+            if status == PUBLISHED and row.published_at is None:
+                row.published_at = now
+        if not rewrites:
+            return
         repo.session.flush()
-        repo.set_fingerprints({row.seq: (row.id, fingerprint.dumps())}, new=False)
-        repo.file_under({row.seq: fingerprint.blocking_keys if status == PUBLISHED else ()}, new=False)
+        repo.set_fingerprints({row.seq: (row.id, fingerprints[row.seq].dumps()) for row, _, _ in rewrites}, new=False)
+        repo.file_under({row.seq: fingerprints[row.seq].blocking_keys if status == PUBLISHED else ()
+                         for row, _, status in rewrites}, new=False)
         if findings is not None:
-            repo.replace_findings({row.seq: findings}, new=False)
-
+            repo.replace_findings({row.seq: findings for row, _, _ in rewrites}, new=False)
 
 def offer_values(draft: OfferDraft, status: str, now: datetime,
                  document: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -75,8 +75,10 @@ class OfferEvents:
         """(offer, sources, findings) checked for legality: each one published or quarantined."""
         self.outbox.add_events(session, [checked_event(row, sources, findings) for row, sources, findings in offers])
 
-    def updated(self, session: Session, row: OfferRow, sources: int, changed: list[str]) -> None:
-        self.emit(session, UPDATED, row, sources, changed=changed)
+    def updated(self, session: Session, offers: list[tuple[OfferRow, int, list[str]]]) -> None:
+        """(offer, sources, names of the fields that changed) updated in place."""
+        self.outbox.add_events(session, [state_event(UPDATED, row, sources, changed=changed)
+                                         for row, sources, changed in offers])
 
     def match(self, session: Session, person_id: str, data: dict[str, Any]) -> None:
         self.outbox.add_event(session, MATCHES_TOPIC, MATCH_FOUND, person_id, data)

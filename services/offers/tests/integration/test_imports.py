@@ -1,10 +1,15 @@
 """Bulk deposit: NDJSON and CSV files processed in the background; a bad line is reported with its
 line number and never sinks the file; a file that cannot be read is refused at once."""
 import json
+import time
+from concurrent.futures.process import BrokenProcessPool
+from datetime import timedelta
 
 import pytest
 
+from services.core.db import utcnow
 from services.offers.api import examples
+from services.offers.service import imports as imports_module
 from services.offers.tests.integration.conftest import BOARD, EMPLOYER, offer
 
 pytestmark = pytest.mark.integration
@@ -105,3 +110,52 @@ def test_imports_may_exceed_the_platform_body_limit_other_deposits_may_not(offer
     assert (job["lines_done"], job["created"], job["merged"]) == (600, 1, 599)  # the same job 600 times
     too_big = offers.publish(offer(description="Pains. " * 200_000))
     assert too_big.status_code == 413 and too_big.headers["content-type"] == "application/problem+json"
+
+
+@pytest.fixture
+def small_batches(offers, monkeypatch):
+    """Batches of two records, and a helper process for any file: what a big file goes through."""
+    imports = offers.service.app.state.imports
+    monkeypatch.setattr(imports, "batch_size", 2)
+    monkeypatch.setattr(imports, "helper_from", 1)
+    return imports
+
+
+def test_a_big_file_is_prepared_in_a_helper_process_with_the_same_outcome(offers, small_batches):
+    file = ndjson(offer(source_offer_id="H1"), "{not json",
+                  offer(source_offer_id="H2", **{"place.commune_code": "99999"}),
+                  offer(source_offer_id="H3", title="Cariste (H/F)", rome_code="N1101",
+                        description="Conduite de chariot en entrepôt.", **{"place.commune_code": "49007"}),
+                  offer(source_offer_id="H4", description=offer()["description"] + " Âge maximum : 25 ans."),
+                  offer(source_offer_id="H1"))
+    job = offers.finished_import(offers.upload(file, "application/x-ndjson").headers["Location"])
+    assert {name: job[name] for name in ("status", "lines_done", "created", "quarantined", "unchanged", "rejected")} == {
+        "status": "completed", "lines_done": 6, "created": 2, "quarantined": 1, "unchanged": 1, "rejected": 2}
+    assert [(e["line"], e["errors"][0]["field"]) for e in job["errors"]] == [(2, "line"), (3, "place.commune_code")]
+    assert offers.search(q="cariste")["total"] == 1
+
+
+def test_a_job_whose_helper_process_died_resumes_where_it_stopped(offers, small_batches, monkeypatch):
+    def dies_after_one_batch(work, batches):
+        yield work(next(batches))
+        raise BrokenProcessPool("the helper process was killed")
+
+    monkeypatch.setattr(imports_module, "prepared_ahead", dies_after_one_batch)
+    file = ndjson(*(offer(source_offer_id=f"R{n}", title=f"Boulanger {n} (H/F)", description=f"Poste {n}. " * 30)
+                    for n in range(5)))
+    location = offers.upload(file, "application/x-ndjson").headers["Location"]
+    job = wait_until(lambda: offers.get(location, BOARD).json(), lambda job: job["lines_done"] == 2)
+    assert job["status"] == "running"  # not failed: the file is still there to resume from
+    monkeypatch.undo()
+    small_batches.run_pending(utcnow() + imports_module.STALE_AFTER + timedelta(seconds=1))
+    job = offers.get(location, BOARD).json()
+    # Each record ingested once: one a second time would count as unchanged.
+    assert (job["status"], job["lines_done"], job["created"] + job["merged"], job["unchanged"]) == ("completed", 5, 5, 0)
+
+
+def wait_until(read, done, timeout: float = 30):
+    deadline = time.monotonic() + timeout
+    while not done(value := read()):
+        assert time.monotonic() < deadline, value
+        time.sleep(0.1)
+    return value
