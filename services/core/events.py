@@ -6,7 +6,6 @@ version, e.g. `registration.person.registered.v1`), which is also the `dataschem
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -18,6 +17,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
 from services.core.db import utcnow
+from services.core.ids import new_id
 
 SPEC_VERSION = "1.0"
 ENVELOPE_SCHEMA = "cloudevents.envelope.json"
@@ -47,7 +47,7 @@ class Envelope:
     source: str
     subject: str
     data: dict[str, Any]
-    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    id: str = field(default_factory=new_id)  # time-ordered: outboxes and consumers index it
     time: datetime = field(default_factory=utcnow)
     traceparent: str | None = None
 

@@ -14,7 +14,6 @@ A batch is written with a handful of statements whatever its size; handlers neve
 """
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +21,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from services.core import ids
 from services.core.db import Database, utcnow
 from services.core.outbox import Outbox
 from services.offers.adapters.orm import OfferRow, OfferSourceRow
@@ -107,7 +107,7 @@ class OfferCatalog:
     def ingest_many(self, session: Session, offers: Sequence[Assessed], publisher: Publisher,
                     new_id: Callable[[OfferDraft], str] | None = None) -> list[IngestOutcome]:
         """Ingest assessed drafts in the caller's transaction; one outcome per draft, in order."""
-        new_id = new_id or (lambda _: str(uuid.uuid4()))
+        new_id = new_id or (lambda _: ids.new_id())
         repo = OfferRepository(session)
         known = repo.sources_by_key((o.draft.source, o.draft.source_offer_id) for o in offers)
         outcomes: dict[int, IngestOutcome] = {}
