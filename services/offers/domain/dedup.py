@@ -21,7 +21,7 @@ from __future__ import annotations
 import base64
 import json
 import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Sequence
 
@@ -63,11 +63,15 @@ class Fingerprint:
     starts_on: date | None
     signature: tuple[int, ...]  # sorted bottom-k hashes of the text's shingles
 
-    # The signature as a set, built once: an offer is compared with up to dozens of candidates.
-    sketch: frozenset[int] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "sketch", frozenset(self.signature))
+    @property
+    def sketch(self) -> frozenset[int]:
+        """The signature as a set, built on first use and kept: a new offer is compared with up to
+        dozens of candidates (which need none: they are compared as tuples)."""
+        try:
+            return self.__dict__["_sketch"]
+        except KeyError:
+            sketch = self.__dict__["_sketch"] = frozenset(self.signature)
+            return sketch
 
     @property
     def blocking_keys(self) -> tuple[str, ...]:
@@ -152,15 +156,15 @@ def signature(title: str, description: str) -> tuple[int, ...]:
 
 def similarity(a: Fingerprint, b: Fingerprint) -> float:
     """Estimated Jaccard similarity of the two texts' shingle sets, in [0, 1]."""
-    return sketch_similarity(a.sketch, b.sketch)
+    return sketch_similarity(a.sketch, b.signature)
 
 
-def sketch_similarity(a: Sequence[int] | frozenset[int], b: Sequence[int] | frozenset[int],
-                      at_least: float = 0.0) -> float:
-    """The estimate, or 0.0 as soon as it is known to be below `at_least`."""
-    set_a, set_b = frozenset(a), frozenset(b)
-    both = set_a & set_b
-    union_size = len(set_a) + len(set_b) - len(both)
+def sketch_similarity(a: Sequence[int] | frozenset[int], b: Sequence[int], at_least: float = 0.0) -> float:
+    """The estimate from two sketches (`b`: distinct hashes, as a signature is), or 0.0 as soon as
+    it is known to be below `at_least`."""
+    set_a = a if isinstance(a, frozenset) else frozenset(a)
+    both = set_a.intersection(b)
+    union_size = len(set_a) + len(b) - len(both)
     # The k smallest of the union are a uniform sample of it; the share of the sample found in
     # both sketches estimates |A ∩ B| / |A ∪ B|. Exact when both sets are smaller than k.
     sample_size = min(union_size, SKETCH_SIZE)
@@ -168,7 +172,7 @@ def sketch_similarity(a: Sequence[int] | frozenset[int], b: Sequence[int] | froz
         return 0.0
     if union_size <= SKETCH_SIZE:
         return len(both) / union_size
-    cutoff = sorted(set_a | set_b)[SKETCH_SIZE - 1]
+    cutoff = sorted(set_a.union(b))[SKETCH_SIZE - 1]
     return sum(1 for h in both if h <= cutoff) / SKETCH_SIZE
 
 
@@ -196,4 +200,4 @@ def same_job(a: Fingerprint | OfferDraft, b: Fingerprint | OfferDraft,
              threshold: float = SAME_JOB_THRESHOLD) -> bool:
     fa = a if isinstance(a, Fingerprint) else fingerprint(a)
     fb = b if isinstance(b, Fingerprint) else fingerprint(b)
-    return compatible(fa, fb) and sketch_similarity(fa.sketch, fb.sketch, at_least=threshold) >= threshold
+    return compatible(fa, fb) and sketch_similarity(fa.sketch, fb.signature, at_least=threshold) >= threshold
