@@ -90,15 +90,21 @@ def write_files(workdir: Path) -> list[tuple[str, Path]]:
     return files
 
 
-def ingest(stack: Stack, files: list[tuple[str, Path]]) -> None:
+def ingest(stack: Stack, files: list[tuple[str, Path]]) -> float:
+    """Imports the files one after the other; returns the peak resident memory (MB) of the imports
+    worker's helper process, which lives only while a file is imported."""
     started = time.perf_counter()
     totals: dict[str, int] = {}
+    worker, helper_peak = stack.services["offers-imports"].process.pid, 0.0
     for done, (client, path) in enumerate(files, start=1):
         with stack.client(client) as api, path.open("rb") as body:
             created = api.post("/v1/offers/imports", content=body, timeout=600,
                                headers={"Content-Type": "application/x-ndjson"})
             created.raise_for_status()
-            job = wait_for(api, created.headers["Location"])
+            while (job := api.get(created.headers["Location"], timeout=60).json())["status"] not in ("completed", "failed"):
+                helper_peak = max([helper_peak, *children_peak_memory_mb(worker)])
+                time.sleep(1)
+            assert job["status"] == "completed", job
         for key in ("lines_total", "created", "merged", "updated", "quarantined", "rejected"):
             totals[key] = totals.get(key, 0) + job[key]
         rate = totals["lines_total"] / (time.perf_counter() - started)
@@ -108,6 +114,7 @@ def ingest(stack: Stack, files: list[tuple[str, Path]]) -> None:
           f"deduplication ({totals['lines_total']} offers in {elapsed:.0f} s)")
     print(f"          {totals['created']} canonical, {totals['merged']} merged as duplicates, "
           f"{totals['quarantined']} quarantined, {totals['rejected']} rejected lines")
+    return helper_peak
 
 
 def wait_until_idle(broker, stack: Stack) -> None:
@@ -122,15 +129,6 @@ def wait_until_idle(broker, stack: Stack) -> None:
         last_end = end
         time.sleep(3)
     print(f"  (events published and matched {time.perf_counter() - started:.0f} s after the last import)")
-
-
-def wait_for(api: httpx.Client, location: str) -> dict:
-    while True:
-        job = api.get(location, timeout=60).json()
-        if job["status"] in ("completed", "failed"):
-            assert job["status"] == "completed", job
-            return job
-        time.sleep(1)
 
 
 def latencies(run_one, label: str) -> dict[str, list[float]]:
@@ -173,6 +171,16 @@ def resident_memory_mb(pid: int) -> dict[str, float]:
     """VmRSS, and its parts: the process's own memory, and file pages (the memory-mapped database)."""
     fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
     return {name: int(fields[name].split()[0]) / 1024 for name in ("VmRSS", "RssAnon", "RssFile")}
+
+
+def children_peak_memory_mb(pid: int) -> list[float]:
+    """Peak resident memory (VmHWM) of each child process of `pid`."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return [int(line.split()[1]) / 1024 for child in children
+                for line in Path(f"/proc/{child}/status").read_text().splitlines() if line.startswith("VmHWM:")]
+    except FileNotFoundError:  # a child that just ended
+        return []
 
 
 def baseline_rows() -> Iterator[tuple]:
@@ -225,7 +233,7 @@ def main() -> None:
         files = write_files(workdir)
         stack = Stack.start(broker, workdir)
         try:
-            ingest(stack, files)
+            helper_peak = ingest(stack, files)
             wait_until_idle(broker, stack)
             for _, path in files:
                 path.unlink()
@@ -234,6 +242,7 @@ def main() -> None:
                 memory = resident_memory_mb(stack.services[name].process.pid)
                 print(f"  {name} process resident memory: {memory['VmRSS']:.0f} MB ({memory['RssAnon']:.0f} MB its "
                       f"own, {memory['RssFile']:.0f} MB of mapped files: database, search index)")
+            print(f"  offers-imports helper process (prepares batches during an import): {helper_peak:.0f} MB at its peak")
         finally:
             stack.stop()
         compare_with_baseline(service)
