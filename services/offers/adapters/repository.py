@@ -6,6 +6,7 @@ with RETURNING, lookups take every key of the batch in one IN query. Nothing her
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
@@ -40,9 +41,10 @@ class OfferRepository:
         return self.session.scalar(statement.with_for_update() if for_update else statement)
 
     def by_seqs(self, seqs: list[int], *, for_update: bool = False) -> list[OfferRow]:
+        """In seq order, the order every transaction locks offers in (two never wait for each other)."""
         found: list[OfferRow] = []
-        for chunk in _chunks(seqs):
-            statement = sa.select(OfferRow).where(OfferRow.seq.in_(chunk))
+        for chunk in _chunks(sorted(seqs)):
+            statement = sa.select(OfferRow).where(OfferRow.seq.in_(chunk)).order_by(OfferRow.seq)
             found.extend(self.session.scalars(statement.with_for_update() if for_update else statement))
         return found
 
@@ -58,6 +60,18 @@ class OfferRepository:
                 statement = sa.select(s).where(s.source == source, s.source_offer_id.in_(chunk))
                 found.update({(row.source, row.source_offer_id): row for row in self.session.scalars(statement)})
         return found
+
+    def lock_keys(self, keys: Iterable[str]) -> None:
+        """Until commit, hold each blocking key, so that two transactions filing offers under a key
+        deduplicate one after the other: the second sees the first's offers (on PostgreSQL, two
+        import workers, or an import and a single deposit, would otherwise each miss the other's
+        copy of a job). Locks are taken in one order; SQLite's writer already holds the database."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            return
+        ids = sorted({_lock_id(key) for key in keys})
+        if ids:  # unnest yields the sorted array in order, and each row takes its lock in turn
+            self.session.execute(sa.text("SELECT pg_advisory_xact_lock(id) FROM unnest(CAST(:ids AS bigint[])) AS id"),
+                                 {"ids": ids})
 
     def published_under(self, keys: Iterable[str]) -> dict[str, list[tuple[int, str, str]]]:
         """Dedup candidates: (seq, id, fingerprint) of the offers filed under any of these blocking
@@ -158,6 +172,12 @@ def _most_recent_under(keys: int) -> sa.TextClause:
     one = ("SELECT * FROM (SELECT key, offer_seq FROM offer_blocking_keys WHERE key = :k{i} "
            f"ORDER BY offer_seq DESC LIMIT {CANDIDATES_PER_KEY}) AS k{{i}}")
     return sa.text(" UNION ALL ".join(one.format(i=i) for i in range(keys)))
+
+
+def _lock_id(key: str) -> int:
+    """A blocking key as a PostgreSQL advisory lock id (a signed 64-bit integer)."""
+    return int.from_bytes(hashlib.blake2b(f"offers.blocking-key:{key}".encode(), digest_size=8).digest(), "big",
+                          signed=True)
 
 
 def _chunks(items: list, size: int = LOOKUP_CHUNK) -> Iterable[list]:

@@ -132,7 +132,9 @@ class OfferCatalog:
 
     def _deduplicate(self, repo: OfferRepository, plans: list[_Plan]) -> None:
         clean = [p for p in plans if not p.blocking]
-        candidates = repo.published_under(key for p in clean for key in p.fingerprint.blocking_keys)
+        every_key = [key for p in clean for key in p.fingerprint.blocking_keys]
+        repo.lock_keys(every_key)
+        candidates = repo.published_under(every_key)
         parsed: dict[int, Any] = {}
         batch: dict[str, list[_Plan]] = {}
         for plan in clean:
