@@ -174,12 +174,13 @@ def resident_memory_mb(pid: int) -> dict[str, float]:
 
 
 def children_peak_memory_mb(pid: int) -> list[float]:
-    """Peak resident memory (VmHWM) of each child process of `pid`."""
+    """Peak resident memory (VmHWM) of each child process of `pid`, whichever thread started it."""
     try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        children = [child for task in Path(f"/proc/{pid}/task").iterdir()
+                    for child in (task / "children").read_text().split()]
         return [int(line.split()[1]) / 1024 for child in children
                 for line in Path(f"/proc/{child}/status").read_text().splitlines() if line.startswith("VmHWM:")]
-    except FileNotFoundError:  # a child that just ended
+    except FileNotFoundError:  # a thread or child that just ended
         return []
 
 
