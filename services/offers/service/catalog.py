@@ -1,14 +1,17 @@
 """The catalogue of offers: ingest (one offer or a batch), legality check, deduplication, search.
 
-Ingesting a draft:
+Ingesting a draft, once assessed (`assess`: its legality findings and dedup fingerprint, computed
+apart from the database, in a helper process for bulk imports):
 1. A known (source, source_offer_id) is a re-send: the source's copy is updated, and the canonical
    offer too when this source is its primary one (checked again, published or quarantined anew).
-2. Otherwise the legality check runs. A blocking finding quarantines the offer as its own canonical
-   offer: not distributed, not deduplicated (a clean copy elsewhere must not hide behind it).
+2. Otherwise the legality findings decide. A blocking finding quarantines the offer as its own
+   canonical offer: not distributed, not deduplicated (a clean copy elsewhere must not hide
+   behind it).
 3. A clean offer is compared with the published offers sharing a blocking key (and with the
-   offers of the same batch): the same job becomes one more source of that canonical offer, which
-   gains what it lacked (salary, hours, dates) and says so with an `updated` event. A new job
-   becomes a canonical offer of its own, published with its warnings.
+   offers of the same batch; on PostgreSQL, the keys are locked first so that two transactions
+   never miss each other's copies): the same job becomes one more source of that canonical
+   offer, which gains what it lacked (salary, hours, dates) and says so with an `updated` event.
+   A new job becomes a canonical offer of its own, published with its warnings.
 
 A batch is written with a handful of statements whatever its size; handlers never commit.
 """

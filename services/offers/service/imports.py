@@ -1,5 +1,9 @@
 """Bulk deposit: an import job reads its file in batches, each batch one transaction.
 
+A batch is first prepared (parsed, normalised, legality-checked, fingerprinted: CPU work that reads
+nothing stored), then written (deduplicated against the catalogue and inserted). For big files a
+helper process prepares the next batches while the worker writes one, so an import uses two cores.
+
 A bad record never sinks the file: it is reported with its line and fields and the batch goes on.
 Each batch commits its offers, its line errors and the job's progress together, so a job resumed
 after a crash (another tick or replica re-claims it once it has been silent a while) continues at
