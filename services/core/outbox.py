@@ -69,7 +69,7 @@ class Outbox:
         """Events written in one statement, in the order given (a batch import emits hundreds).
         Inserted at once rather than through the ORM's unit of work, which on SQLite inserts rows
         one statement at a time to read their ids back; a savepoint rolled back takes them too."""
-        traceparent = current_traceparent()
+        traceparent, now = current_traceparent(), utcnow()
         envelopes, rows = [], []
         for pending in events:
             envelope = Envelope(type=pending.event_type, source=self.source, subject=pending.subject,
@@ -78,7 +78,7 @@ class Outbox:
             envelopes.append(envelope)
             rows.append({"event_id": envelope.id, "topic": pending.topic, "key": pending.subject,
                          "event_type": pending.event_type, "payload": envelope.to_json(),
-                         "traceparent": traceparent, "created_at": utcnow()})
+                         "traceparent": traceparent, "created_at": now})
         if rows:
             session.execute(insert(OutboxMessage.__table__), rows)
         if not session.info.get("outbox_listening"):

@@ -3,9 +3,9 @@
 Two steps, so that ingesting stays cheap:
 
 1. Blocking. An offer is only compared with offers sharing one of its `blocking_keys`: the same
-   employer (by SIRET, and by folded name since some boards drop the SIRET), the same commune, ROME,
-   contract type and working time. The service indexes each stored fingerprint under every key and looks candidates
-   up by every key of the new one.
+   employer (by SIRET, and by folded name since some boards drop the SIRET), the same commune,
+   ROME, contract type and working time. The service indexes each stored fingerprint under every
+   key and looks candidates up by every key of the new one.
 2. Comparison. `same_job` asks the structured facts to agree (employer, commune, ROME, contract
    type and duration, working time, start date within a month) and the texts to be close: the
    Jaccard similarity of their sets of word pairs, estimated from a bottom-k sketch (the 128

@@ -262,6 +262,7 @@ class OfferCatalog:
         if findings is not None:
             repo.replace_findings({row.seq: findings for row, _, _ in rewrites}, new=False)
 
+
 def offer_values(draft: OfferDraft, status: str, now: datetime,
                  document: dict[str, Any] | None = None) -> dict[str, Any]:
     """The canonical offer's columns that follow from its content (`document`: its to_dict())."""
