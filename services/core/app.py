@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from services.core.broker import broker_reachable
 from services.core.consumer import Handler, IdempotentConsumer
 from services.core.db import Database
-from services.core.events import SchemaRegistry
+from services.core.events import EventType, SchemaRegistry
 from services.core.http import BodySizeLimit
 from services.core.identity import TokenVerifier
 from services.core.outbox import Outbox, OutboxRelay
@@ -35,11 +35,14 @@ access_log = logging.getLogger("access")
 
 @dataclass(frozen=True)
 class ConsumerSpec:
-    """A service's subscription: handlers by event type, for the topics it reads."""
+    """A service's subscription: handlers by event type; it reads the topics those types travel on."""
 
     name: str
-    topics: list[str]
-    handlers: dict[str, Handler]
+    handlers: dict[EventType, Handler]
+
+    @property
+    def topics(self) -> list[str]:
+        return sorted({event_type.topic.address for event_type in self.handlers})
 
 
 @dataclass
@@ -57,8 +60,9 @@ class Platform:
     def add_consumers(self, specs: list[ConsumerSpec]) -> None:
         """Subscriptions are wired after the service object exists; they start with the app."""
         self.consumers.extend(
-            IdempotentConsumer(self.settings.consumer_group_prefix + spec.name, self.db, self.schemas, self.settings.kafka_bootstrap_servers,
-                               spec.handlers, spec.topics)
+            IdempotentConsumer(self.settings.consumer_group_prefix + spec.name, self.db, self.schemas,
+                               self.settings.kafka_bootstrap_servers,
+                               {event_type.name: handler for event_type, handler in spec.handlers.items()}, spec.topics)
             for spec in specs
         )
 

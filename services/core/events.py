@@ -37,6 +37,27 @@ def _is_rfc3339(value: object) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class Topic:
+    """A Kafka topic, declared as a channel of `schemas/asyncapi.yaml` and owned by its producer."""
+
+    address: str  # e.g. "registration.persons.v1"
+
+
+@dataclass(frozen=True)
+class EventType:
+    """An event type, with the topic it travels on; its schema is `schemas/<name>.json`. Producers
+    own these constants (`services/<service>/published.py`); consumers import them, so a typo is an
+    import error rather than a subscription that never fires."""
+
+    name: str  # e.g. "registration.person.registered.v1"
+    topic: Topic
+
+    @property
+    def schema_file(self) -> str:
+        return f"{self.name}.json"
+
+
 class InvalidEvent(ValueError):
     """An event that does not match its schema: a programming error on the producer side."""
 

@@ -7,11 +7,12 @@ import re
 from datetime import date, datetime, timezone
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import Header, Query
 from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.core.errors import PreconditionFailed, PreconditionRequired, RuleBroken
 from services.core.problems import Problem, problem_response
 
 PROBLEM_CONTENT = {"application/problem+json": {}}
@@ -99,12 +100,29 @@ def etag(version: int) -> str:
 def check_if_match(if_match: str | None, version: int) -> None:
     """`428` without If-Match (concurrent partners write), `412` when the version moved on."""
     if if_match is None:
-        raise Problem(428, "This update requires an If-Match header with the resource's current ETag.",
-                      slug="precondition-required")
+        raise PreconditionRequired("This update requires an If-Match header with the resource's current ETag.")
     candidates = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
     if "*" not in candidates and etag(version) not in candidates:
-        raise Problem(412, "The resource changed since you read it; read it again and reapply your change.",
-                      slug="stale-etag", current_etag=etag(version))
+        raise PreconditionFailed("The resource changed since you read it; read it again and reapply your change.",
+                                 current_etag=etag(version))
+
+
+IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,200}$"
+
+
+def idempotency_key_header(example: str):
+    """The `Idempotency-Key` header of a POST. Keys are per client across operations, so each
+    operation's documented example needs a key of its own."""
+    return Annotated[str | None, Header(
+        alias="Idempotency-Key", pattern=IDEMPOTENCY_KEY_PATTERN, max_length=200, examples=[example],
+        description="Makes the POST safe to retry: the same key and body return the first answer; another body "
+                    "with the same key gets 409. 1 to 200 visible ASCII characters.")]
+
+
+def if_match_header(what: str, example: str = '"1"'):
+    """The `If-Match` header of an update: the ETag of the version the caller read."""
+    return Annotated[str | None, Header(alias="If-Match", max_length=200, examples=[example],
+                                        description=f"ETag of the {what} you read.")]
 
 
 def documented(ok: int, example: Any, errors: dict[int, str]) -> dict[int | str, dict[str, Any]]:
@@ -115,20 +133,58 @@ def documented(ok: int, example: Any, errors: dict[int, str]) -> dict[int | str,
     return out
 
 
+# -- cursors -----------------------------------------------------------------------------------
+# A cursor is the page's last sort key, as JSON in URL-safe base64. It comes back from the client,
+# so it is decoded as hostile input: every value is checked against the kind the list expects, and
+# anything else (not base64, not JSON, wrong length or kind, a huge number, a bad date) is a 422.
+CursorKind = type | tuple[type, ...]
+_MAX_CURSOR_INT = 2 ** 63 - 1
+
+
 def encode_cursor(values: list[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode().rstrip("=")
+    plain = [value.isoformat() if isinstance(value, (datetime, date)) else value for value in values]
+    return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, arity: int) -> list[Any]:
+def decode_cursor(cursor: str, *kinds: CursorKind) -> tuple[Any, ...]:
+    """The values of `cursor`, one per kind given (a type, or a tuple of accepted types; `datetime`
+    values travel as RFC 3339 text and come back as aware datetimes)."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(values, list) or len(values) != arity:
-            raise ValueError
-        return values
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise Problem(422, "The cursor is not valid; use next_cursor from the previous page.",
-                      slug="validation-error", errors=[{"field": "cursor", "message": "invalid cursor"}]) from exc
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()), parse_constant=_no_constant)
+        if not isinstance(values, list) or len(values) != len(kinds):
+            raise ValueError("wrong number of values")
+        return tuple(_cursor_value(value, kind) for value, kind in zip(values, kinds))
+    except (ValueError, TypeError, UnicodeDecodeError, RecursionError) as exc:
+        raise RuleBroken("The cursor is not valid; use next_cursor from the previous page.", field="cursor") from exc
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _cursor_value(value: Any, kind: CursorKind) -> Any:
+    accepted = kind if isinstance(kind, tuple) else (kind,)
+    for one in accepted:
+        if one is type(None) and value is None:
+            return None
+        if one is str and isinstance(value, str) and len(value) <= 200:
+            return value
+        if one is int and type(value) is int and abs(value) <= _MAX_CURSOR_INT:
+            return value
+        if one is datetime and isinstance(value, str):
+            parsed = _cursor_datetime(value)
+            if parsed is not None:
+                return parsed
+    raise ValueError(f"unexpected cursor value {value!r:.40}")
+
+
+def _cursor_datetime(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
 
 
 class BodySizeLimit:

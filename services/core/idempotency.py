@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 from sqlalchemy import Integer, String, Text
 from sqlalchemy.exc import IntegrityError
@@ -102,3 +103,11 @@ def _replay(record: IdempotencyRecord, fingerprint: str) -> StoredResponse:
         raise Problem(409, "This Idempotency-Key was already used with a different request.",
                       slug="idempotency-key-reused")
     return StoredResponse(record.status_code, json.loads(record.body), json.loads(record.headers), replayed=True)
+
+
+def idempotent_response(request: Request, db: Database, client_id: str, key: str | None, payload: Any,
+                        operation: Callable[[Session], StoredResponse]) -> JSONResponse:
+    """A POST in one transaction, replayed from its Idempotency-Key when retried: the answer of
+    every route that creates or acts."""
+    fingerprint = request_fingerprint(request.method, request.url.path, payload)
+    return run_idempotent(db, client_id, key, fingerprint, operation).response()

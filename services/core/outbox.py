@@ -22,7 +22,7 @@ from sqlalchemy import BigInteger, Index, Integer, LargeBinary, String, Text, ev
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from services.core.db import Base, Database, UTCDateTime, utcnow
-from services.core.events import Envelope, SchemaRegistry
+from services.core.events import Envelope, EventType, SchemaRegistry
 from services.core.broker import make_producer
 from services.core.telemetry import current_traceparent
 
@@ -46,10 +46,9 @@ class OutboxMessage(Base):
 
 @dataclass(frozen=True)
 class PendingEvent:
-    """An event to emit: its topic, type, subject (the Kafka key) and data."""
+    """An event to emit: its type (which names its topic), subject (the Kafka key) and data."""
 
-    topic: str
-    event_type: str
+    event_type: EventType
     subject: str
     data: dict
 
@@ -62,8 +61,8 @@ class Outbox:
         self.source = source
         self.on_commit = on_commit
 
-    def add_event(self, session: Session, topic: str, event_type: str, subject: str, data: dict) -> Envelope:
-        return self.add_events(session, [PendingEvent(topic, event_type, subject, data)])[0]
+    def add_event(self, session: Session, event_type: EventType, subject: str, data: dict) -> Envelope:
+        return self.add_events(session, [PendingEvent(event_type, subject, data)])[0]
 
     def add_events(self, session: Session, events: Sequence[PendingEvent]) -> list[Envelope]:
         """Events written in one statement, in the order given (a batch import emits hundreds).
@@ -72,12 +71,12 @@ class Outbox:
         traceparent, now = current_traceparent(), utcnow()
         envelopes, rows = [], []
         for pending in events:
-            envelope = Envelope(type=pending.event_type, source=self.source, subject=pending.subject,
+            envelope = Envelope(type=pending.event_type.name, source=self.source, subject=pending.subject,
                                 data=pending.data, traceparent=traceparent)
             self.schemas.validate(envelope.to_dict())  # a producer never emits an event its schema rejects
             envelopes.append(envelope)
-            rows.append({"event_id": envelope.id, "topic": pending.topic, "key": pending.subject,
-                         "event_type": pending.event_type, "payload": envelope.to_json(),
+            rows.append({"event_id": envelope.id, "topic": pending.event_type.topic.address, "key": pending.subject,
+                         "event_type": pending.event_type.name, "payload": envelope.to_json(),
                          "traceparent": traceparent, "created_at": now})
         if rows:
             session.execute(insert(OutboxMessage.__table__), rows)

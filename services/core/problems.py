@@ -13,8 +13,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
+
+from services.core.errors import (
+    Conflict, DomainError, Forbidden, NotFound, PreconditionFailed, PreconditionRequired, RuleBroken,
+)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "https://api.france-travail.local/problems/"
@@ -88,6 +93,22 @@ def pydantic_errors(raw_errors: list[dict[str, Any]]) -> list[dict[str, str]]:
     return errors
 
 
+# The one translation of domain refusals to HTTP, most specific kind first.
+DOMAIN_STATUSES: tuple[tuple[type[DomainError], int], ...] = (
+    (NotFound, 404), (Forbidden, 403), (Conflict, 409), (PreconditionFailed, 412), (PreconditionRequired, 428),
+    (RuleBroken, 422),
+)
+
+
+def problem_from(error: DomainError) -> Problem:
+    """The problem+json of a domain refusal: its status by kind, its message as detail, the field(s)
+    at fault as `errors`, its details as extension members."""
+    status = next((code for kind, code in DOMAIN_STATUSES if isinstance(error, kind)), 422)
+    errors = getattr(error, "errors", None) or (
+        [{"field": error.field, "message": error.message}] if error.field else None)
+    return Problem(status, error.message, slug=error.slug, errors=errors, **error.details)
+
+
 def allowed_methods(request: Request) -> str:
     """Every method served at this path. The router's own 405 names only the first route matching
     the path (GET), not the others declared for the same path (PATCH)."""
@@ -137,6 +158,15 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(_: Request, exc: Problem) -> JSONResponse:
         return problem_response(exc)
+
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+        return problem_response(problem_from(exc))
+
+    @app.exception_handler(ValidationError)
+    async def _model_validation(_: Request, exc: ValidationError) -> JSONResponse:
+        # Input validated by hand in a route or service (a merged patch, a chosen format): a 422.
+        return problem_response(validation_problem(pydantic_errors(list(exc.errors()))))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from services.core.consumer import IdempotentConsumer, ProcessedEvent
 from services.core.db import Base, Database
 from services.core.events import InvalidEvent, SchemaRegistry
+from services.core.inbound import CAF_RSA_OPENED
 from services.core.outbox import Outbox, OutboxMessage, OutboxRelay
 from services.core.settings import REPO_ROOT
 
@@ -64,7 +65,7 @@ def add_events(db: Database, subjects: list[str]) -> None:
     outbox = Outbox(SCHEMAS, "caf-44")
     with db.transaction() as session:
         for subject in subjects:
-            outbox.add_event(session, "partners.inbound.v1", "partners.caf.rsa_opened.v1", subject, FACT["data"])
+            outbox.add_event(session, CAF_RSA_OPENED, subject, FACT["data"])
 
 
 def test_the_relay_publishes_in_order_and_marks_rows(db):
@@ -135,7 +136,7 @@ def test_events_of_other_types_are_skipped_and_invalid_ones_parked(db):
 
 def test_an_event_its_schema_rejects_is_never_written(db):
     with pytest.raises(InvalidEvent), db.transaction() as session:
-        Outbox(SCHEMAS, "caf-44").add_event(session, "partners.inbound.v1", "partners.caf.rsa_opened.v1", "s", {})
+        Outbox(SCHEMAS, "caf-44").add_event(session, CAF_RSA_OPENED, "s", {})
     with db.sessions() as session:
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
 

@@ -1,0 +1,8 @@
+"""Facts partners send to the platform ("dites-le nous une fois"): one inbound topic, one event type
+per kind of fact. No service produces them; partners' systems do, through this contract."""
+from __future__ import annotations
+
+from services.core.events import EventType, Topic
+
+PARTNERS_INBOUND = Topic("partners.inbound.v1")
+CAF_RSA_OPENED = EventType("partners.caf.rsa_opened.v1", PARTNERS_INBOUND)
