@@ -1,0 +1,13 @@
+"""Topics and event types the orientation service publishes: the contract its consumers import."""
+from __future__ import annotations
+
+from services.core.events import EventType, Topic
+
+DECISIONS = Topic("orientation.decisions.v1")
+DECISION_MADE = EventType("orientation.decision.made.v1", DECISIONS)
+DECISION_REORIENTED = EventType("orientation.decision.reoriented.v1", DECISIONS)
+
+APPOINTMENTS = Topic("orientation.appointments.v1")
+APPOINTMENT_BOOKED = EventType("orientation.appointment.booked.v1", APPOINTMENTS)
+APPOINTMENT_NO_SHOW = EventType("orientation.appointment.no_show.v1", APPOINTMENTS)
+APPOINTMENT_REMINDER_DUE = EventType("orientation.appointment.reminder_due.v1", APPOINTMENTS)
