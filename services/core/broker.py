@@ -53,9 +53,25 @@ def make_consumer(bootstrap_servers: str, group_id: str, topics: list[str], **ov
     return consumer
 
 
-def declared_topics(asyncapi_path: Path = ASYNCAPI) -> list[str]:
+def declared_channels(asyncapi_path: Path = ASYNCAPI) -> dict[str, frozenset[str]]:
+    """Each channel's address with the names of the messages declared on it (event types, or the
+    dead letter of a `.dlq` twin)."""
     spec = yaml.safe_load(asyncapi_path.read_text())
-    return sorted(channel["address"] for channel in spec["channels"].values())
+    messages = spec["components"]["messages"]
+    return {
+        channel["address"]: frozenset(messages[_component(ref["$ref"])]["name"]
+                                      for ref in channel.get("messages", {}).values())
+        for channel in spec["channels"].values()
+    }
+
+
+def _component(ref: str) -> str:
+    return ref.rsplit("/", 1)[-1]  # '#/components/messages/personRegistered' -> 'personRegistered'
+
+
+def declared_topics(asyncapi_path: Path = ASYNCAPI) -> list[str]:
+    """The topics events are published on; `ensure_topics` adds their `.dlq` twins."""
+    return sorted(address for address in declared_channels(asyncapi_path) if not address.endswith(DLQ_SUFFIX))
 
 
 def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int = 3) -> list[str]:
