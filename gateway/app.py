@@ -17,7 +17,7 @@ import httpx
 from fastapi import FastAPI, Form, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
-from opentelemetry import propagate
+from opentelemetry import metrics, propagate
 
 from gateway.docs import aggregated_openapi
 from gateway.partners import Partner, load_partners
@@ -27,6 +27,7 @@ from gateway.tokens import TokenIssuer, SigningKey
 from services.core.app import install_request_context
 from services.core.http import BodySizeLimit
 from services.core.identity import bearer_token
+from services.core.metrics import metrics_router
 from services.core.problems import Problem, install_problem_handlers, problem_response
 from services.core.settings import REPO_ROOT, ServiceSettings
 from services.core.telemetry import setup_telemetry
@@ -36,6 +37,10 @@ log = logging.getLogger("gateway")
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
               "transfer-encoding", "upgrade", "host", "content-length", "content-encoding", "server", "date"}
 UPSTREAM_TIMEOUT = httpx.Timeout(connect=2.0, read=30.0, write=30.0, pool=5.0)
+# By client and outcome ("issued" or the refusal's slug); a client id no partner holds counts as
+# "unknown", so a caller cannot add series by making names up.
+_token_requests = metrics.get_meter("gateway").create_counter(
+    "gateway.token.requests", unit="{request}", description="Token requests, by client and outcome.")
 
 
 def create_app(settings: ServiceSettings | None = None, partners_file: Path | None = None) -> FastAPI:
@@ -59,8 +64,9 @@ def create_app(settings: ServiceSettings | None = None, partners_file: Path | No
                   docs_url=None, redoc_url=None, openapi_url=None)
     app.state.token_issuer = issuer
     install_problem_handlers(app)
-    install_request_context(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, larger=larger_bodies())
+    install_request_context(app)  # added last, so outermost: a 413 has a request id and is measured too
+    app.include_router(metrics_router())
 
     @app.post("/oauth/token", tags=["auth"], summary="OAuth2 client credentials: get an access token")
     def token(
@@ -70,23 +76,15 @@ def create_app(settings: ServiceSettings | None = None, partners_file: Path | No
         client_secret: Annotated[str | None, Form()] = None,
         scope: Annotated[str | None, Form()] = None,
     ) -> JSONResponse:
-        if grant_type != "client_credentials":
-            raise Problem(400, "Only grant_type=client_credentials is supported.", slug="unsupported-grant-type",
-                          error="unsupported_grant_type")
-        partner = _authenticate(partners, request, client_id, client_secret)
-        granted = partner.scopes
-        if scope:
-            asked = frozenset(scope.split())
-            if not asked <= partner.scopes:
-                raise Problem(400, "Some requested scopes are not granted to this client.", slug="invalid-scope",
-                              error="invalid_scope")
-            granted = asked
-        access_token = issuer.issue(partner, granted)
-        return JSONResponse(
-            {"access_token": access_token, "token_type": "Bearer", "expires_in": 900,
-             "scope": " ".join(sorted(granted))},
-            headers={"Cache-Control": "no-store"},
-        )
+        client_id, client_secret = _client_credentials(request, client_id, client_secret)
+        outcome = "issued"
+        try:
+            return _issue_token(issuer, partners, grant_type, client_id, client_secret, scope)
+        except Problem as refusal:
+            outcome = refusal.slug
+            raise
+        finally:
+            _token_requests.add(1, {"client_id": client_id if client_id in partners else "unknown", "outcome": outcome})
 
     @app.get("/.well-known/jwks.json", tags=["auth"], summary="Public keys that verify access tokens")
     def jwks() -> dict:
@@ -144,14 +142,40 @@ def create_app(settings: ServiceSettings | None = None, partners_file: Path | No
     return app
 
 
-def _authenticate(partners: dict[str, Partner], request: Request, client_id: str | None,
-                  client_secret: str | None) -> Partner:
+def _issue_token(issuer: TokenIssuer, partners: dict[str, Partner], grant_type: str, client_id: str | None,
+                 client_secret: str | None, scope: str | None) -> JSONResponse:
+    if grant_type != "client_credentials":
+        raise Problem(400, "Only grant_type=client_credentials is supported.", slug="unsupported-grant-type",
+                      error="unsupported_grant_type")
+    partner = _authenticate(partners, client_id, client_secret)
+    granted = partner.scopes
+    if scope:
+        asked = frozenset(scope.split())
+        if not asked <= partner.scopes:
+            raise Problem(400, "Some requested scopes are not granted to this client.", slug="invalid-scope",
+                          error="invalid_scope")
+        granted = asked
+    access_token = issuer.issue(partner, granted)
+    return JSONResponse(
+        {"access_token": access_token, "token_type": "Bearer", "expires_in": 900,
+         "scope": " ".join(sorted(granted))},
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def _client_credentials(request: Request, client_id: str | None,
+                        client_secret: str | None) -> tuple[str | None, str | None]:
+    """From the form, unless HTTP Basic authentication carries them."""
     basic = request.headers.get("authorization", "")
     if basic.lower().startswith("basic "):
         try:
             client_id, _, client_secret = base64.b64decode(basic[6:]).decode().partition(":")
         except ValueError:
             client_id = client_secret = None
+    return client_id, client_secret
+
+
+def _authenticate(partners: dict[str, Partner], client_id: str | None, client_secret: str | None) -> Partner:
     partner = partners.get(client_id or "")
     if partner is None or not client_secret or not partner.secret_matches(client_secret):
         raise Problem(401, "Unknown client or wrong secret.", slug="invalid-client", error="invalid_client",

@@ -10,6 +10,12 @@ import threading
 import time
 from dataclasses import dataclass
 
+from opentelemetry import metrics
+
+# The client id is a verified token's subject, so the label takes registered clients only.
+_rejections = metrics.get_meter("gateway").create_counter(
+    "gateway.rate_limit.rejections", unit="{request}", description="Requests refused for exceeding a client's rate.")
+
 
 @dataclass
 class Decision:
@@ -45,6 +51,8 @@ class RateLimiter:
             if allowed:
                 tokens -= 1.0
             self._buckets[client_id] = (tokens, now)
+        if not allowed:
+            _rejections.add(1, {"client_id": client_id})
         wait = 0 if allowed else math.ceil((1.0 - tokens) / rate)
         full_in = math.ceil((per_minute - tokens) / rate)
         return Decision(allowed, per_minute, int(tokens), wait if not allowed else full_in)

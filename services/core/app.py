@@ -1,13 +1,10 @@
 """`create_service_app(...)`: everything a service shares, so each service's app.py is a few lines.
 
 It wires settings, database, schemas, outbox relay, consumers, token verification, problem+json,
-request ids, tracing, body size limit and the health probes.
+request ids, tracing, metrics, body size limit and the health probes.
 """
 from __future__ import annotations
 
-import logging
-import time
-import uuid
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -15,22 +12,22 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
-from opentelemetry.trace import SpanKind
 from pydantic import BaseModel
 
-from services.core.broker import broker_reachable
+from services.core.broker import broker_reachable, declared_channels
 from services.core.consumer import Handler, IdempotentConsumer
 from services.core.db import Database
 from services.core.events import EventType, SchemaRegistry
 from services.core.http import BodySizeLimit
 from services.core.identity import TokenVerifier
-from services.core.outbox import Outbox, OutboxRelay
+from services.core.metrics import metrics_router, observe_outbox_backlog
+from services.core.outbox import Outbox, OutboxRelay, outbox_backlog
 from services.core.scheduler import PeriodicJob
 from services.core.problems import Problem, install_problem_handlers, problem_response
 from services.core.settings import ServiceSettings
-from services.core.telemetry import setup_telemetry, span_from_headers
-
-access_log = logging.getLogger("access")
+from services.core.subscriptions import check_subscriptions
+from services.core.request_context import RequestContext
+from services.core.telemetry import setup_telemetry
 
 
 @dataclass(frozen=True)
@@ -58,7 +55,12 @@ class Platform:
     jobs: list[PeriodicJob] = field(default_factory=list)
 
     def add_consumers(self, specs: list[ConsumerSpec]) -> None:
-        """Subscriptions are wired after the service object exists; they start with the app."""
+        """Subscriptions are wired after the service object exists; they start with the app. A
+        handler for an event type without a schema, or on a topic `asyncapi.yaml` does not declare,
+        refuses to start: otherwise it would wait forever for events that never come."""
+        channels = declared_channels(self.settings.schemas_dir / "asyncapi.yaml")
+        for spec in specs:
+            check_subscriptions(spec.handlers, self.schemas, channels)
         self.consumers.extend(
             IdempotentConsumer(self.settings.consumer_group_prefix + spec.name, self.db, self.schemas,
                                self.settings.kafka_bootstrap_servers,
@@ -94,6 +96,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
         settings=settings, db=db, schemas=schemas, outbox=Outbox(schemas, settings.service_name, relay.notify),
         relay=relay,
     )
+    observe_outbox_backlog(lambda: outbox_backlog(db))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):
@@ -119,9 +122,10 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
     )
     install_problem_handlers(app)
     publish_models(app, published_models or [])
-    install_request_context(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, larger=body_limits)
+    install_request_context(app)  # added last, so outermost: a 413 has a request id and is measured too
     app.include_router(health_router(platform))
+    app.include_router(metrics_router())
     for router in routers:
         app.include_router(router)
     return app
@@ -144,24 +148,9 @@ def publish_models(app: FastAPI, models: list[type[BaseModel]]) -> None:
 
 
 def install_request_context(app: FastAPI) -> None:
-    """Request id and trace continue from the caller; one JSON access-log line per request."""
-
-    @app.middleware("http")
-    async def request_context(request: Request, call_next):
-        request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
-        request.state.request_id = request_id
-        started = time.perf_counter()
-        with span_from_headers(f"{request.method} {request.url.path}", dict(request.headers), SpanKind.SERVER):
-            response = await call_next(request)
-            response.headers["X-Request-Id"] = request_id
-            caller = getattr(request.state, "caller", None)
-            access_log.info(
-                "%s %s %s %.1fms", request.method, request.url.path, response.status_code,
-                (time.perf_counter() - started) * 1000,
-                extra={"request_id": request_id, "status": response.status_code, "method": request.method,
-                       "path": request.url.path, "client_id": caller.client_id if caller else None},
-            )
-        return response
+    """Request id and trace continue from the caller; a duration metric by route and one JSON
+    access-log line per request."""
+    app.add_middleware(RequestContext)
 
 
 def health_router(platform: Platform) -> APIRouter:

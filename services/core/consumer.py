@@ -24,13 +24,16 @@ from opentelemetry.trace import SpanKind
 from services.core.db import Base, Database, UTCDateTime, utcnow
 from services.core.events import Envelope, InvalidEvent, SchemaRegistry
 from services.core.broker import DLQ_SUFFIX, make_consumer, make_producer
-from services.core.telemetry import kafka_headers_to_dict, span_from_headers
+from services.core.metrics import count_applied, count_dead_lettered, record_consumer_lag
+from services.core.telemetry import current_trace_id, kafka_headers_to_dict, span_from_headers
 
 log = logging.getLogger("core.consumer")
 
 Handler = Callable[[Session, Envelope], None]
 # Events applied per transaction while all goes well; bounded so a run never holds the database long.
 TRANSACTION_SIZE = 100
+# The DLQ counter's event type for a message that is not a valid event: its claimed type is not to be trusted.
+UNPARSEABLE = "unparseable"
 
 
 class ProcessedEvent(Base):
@@ -81,6 +84,7 @@ class IdempotentConsumer:
                         # capped replays at ~100 events/s. A crash mid-batch re-delivers events whose
                         # ids are already recorded, which `process` skips.
                         consumer.commit({tp: OffsetAndMetadata(messages[-1].offset + 1, None, -1)})
+                    record_consumer_lag(self.name, partition_lags(consumer))
             except (KafkaError, OSError) as exc:
                 log.warning("consumer %s lost the broker, reconnecting: %s", self.name, exc)
                 self._stop.wait(2.0)
@@ -90,6 +94,7 @@ class IdempotentConsumer:
             finally:
                 if consumer is not None:
                     consumer.close(autocommit=False)
+        record_consumer_lag(self.name, {})
 
     def process_batch(self, messages: list) -> None:
         """Apply a partition's messages in order. Runs of events go in one transaction each (a commit
@@ -111,7 +116,7 @@ class IdempotentConsumer:
                 done = set(session.scalars(select(ProcessedEvent.event_id).where(
                     ProcessedEvent.consumer == self.name,
                     ProcessedEvent.event_id.in_({envelope.id for envelope, _ in envelopes}))))
-                applied = []
+                applied: list[tuple[Envelope, str | None]] = []
                 for envelope, headers in envelopes:
                     handler = self.handlers.get(envelope.type)
                     if handler is None or envelope.id in done:
@@ -119,13 +124,15 @@ class IdempotentConsumer:
                     with span_from_headers(f"consume {self.name}", headers, SpanKind.CONSUMER) as span:
                         span.set_attribute("messaging.message.id", envelope.id)
                         handler(session, envelope)
-                    applied.append(envelope.id)
+                        applied.append((envelope, current_trace_id()))
                     done.add(envelope.id)
-                self._record(session, applied)
-            return True
+                self._record(session, [envelope.id for envelope, _ in applied])
         except Exception as exc:
             log.info("consumer %s redoes %d events one by one: %s", self.name, len(messages), exc)
             return False
+        for envelope, trace_id in applied:
+            self._applied(envelope, trace_id)
+        return True
 
     def process(self, raw: bytes, headers: dict[str, str], message=None) -> None:
         """Apply one message exactly once, or park it on the DLQ; public for tests and replays."""
@@ -133,7 +140,7 @@ class IdempotentConsumer:
             try:
                 envelope = self.schemas.parse(raw)
             except InvalidEvent as exc:
-                self._dead_letter(raw, headers, message, f"invalid event: {exc}")
+                self._dead_letter(raw, headers, message, UNPARSEABLE, f"invalid event: {exc}")
                 return
             span.set_attribute("messaging.message.id", envelope.id)
             handler = self.handlers.get(envelope.type)
@@ -141,15 +148,23 @@ class IdempotentConsumer:
                 return  # another consumer's business: topics carry several event types
             for attempt in range(1, self.max_attempts + 1):
                 try:
-                    self._apply(handler, envelope)
+                    if self._apply(handler, envelope):
+                        self._applied(envelope, current_trace_id())
                     return
                 except Exception as exc:  # bounded retries, then the DLQ keeps the message
                     log.warning("handler failed (attempt %d/%d) for %s: %s", attempt, self.max_attempts,
                                 envelope.id, exc, extra={"event_id": envelope.id, "event_type": envelope.type})
                     if attempt == self.max_attempts:
-                        self._dead_letter(raw, headers, message, f"handler failed: {type(exc).__name__}: {exc}")
+                        self._dead_letter(raw, headers, message, envelope.type,
+                                          f"handler failed: {type(exc).__name__}: {exc}")
                         return
                     time.sleep(0.2 * 2 ** attempt)
+
+    def _applied(self, envelope: Envelope, trace_id: str | None) -> None:
+        """Once its transaction has committed: counted, and logged with the trace the event carried."""
+        count_applied(self.name, envelope.type)
+        log.debug("consumer %s applied %s", self.name, envelope.type,
+                  extra={"event_id": envelope.id, "event_type": envelope.type, "trace_id": trace_id})
 
     def _record(self, session: Session, event_ids: list[str]) -> None:
         """The ids applied, in one statement with the handlers' effects. Not added to the session
@@ -179,7 +194,7 @@ class IdempotentConsumer:
                     return False
             raise
 
-    def _dead_letter(self, raw: bytes, headers: dict[str, str], message, reason: str) -> None:
+    def _dead_letter(self, raw: bytes, headers: dict[str, str], message, event_type: str, reason: str) -> None:
         topic = message.topic if message is not None else self.topics[0]
         log.error("event sent to %s%s: %s", topic, DLQ_SUFFIX, reason)
         dlq_headers = [(k, v.encode()) for k, v in headers.items()] + [
@@ -194,3 +209,16 @@ class IdempotentConsumer:
         key = message.key if message is not None else None
         # Synchronous: the offset is only committed once the DLQ holds the message.
         self._dlq_producer.send(topic + DLQ_SUFFIX, key=key, value=raw, headers=dlq_headers).get(timeout=30)
+        count_dead_lettered(self.name, event_type)
+
+
+def partition_lags(consumer) -> dict[tuple[str, int], int]:
+    """Each assigned partition's end, as the consumer's last fetch reported it, minus the consumer's
+    position: both held by the client, so no broker round trip. Unknown until a first fetch."""
+    lags = {}
+    for tp in consumer.assignment():
+        end = consumer.highwater(tp)
+        position = consumer.position(tp, timeout_ms=0) if end is not None else None
+        if position is not None:
+            lags[(tp.topic, tp.partition)] = max(end - position, 0)
+    return lags

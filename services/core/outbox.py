@@ -86,8 +86,21 @@ class Outbox:
         return envelopes
 
 
-def outbox_backlog(session: Session) -> int:
-    return session.scalar(select(func.count()).where(OutboxMessage.published_at.is_(None))) or 0
+@dataclass(frozen=True)
+class Backlog:
+    """Events committed but not yet published, and how long the oldest has waited."""
+
+    rows: int
+    oldest_age_seconds: float
+
+
+def outbox_backlog(db: Database) -> Backlog:
+    """What the backlog gauges report at each scrape: a relay stuck on a broker outage shows here."""
+    with db.reading() as session:
+        rows, oldest = session.execute(
+            select(func.count(), func.min(OutboxMessage.created_at)).where(OutboxMessage.published_at.is_(None))
+        ).one()
+    return Backlog(rows, (utcnow() - oldest).total_seconds() if oldest else 0.0)
 
 
 def kafka_headers(row: OutboxMessage) -> list[tuple[str, bytes]]:

@@ -1,8 +1,10 @@
-"""OpenTelemetry tracing and JSON logs, shared by every service and the gateway.
+"""OpenTelemetry tracing and metrics set up, and JSON logs, shared by every service and the gateway.
 
 The W3C `traceparent` travels over HTTP headers and Kafka headers (and in the event envelope),
-so one trace follows a registration from the gateway to every consumer. Log lines are JSON and
-carry the current trace id, so an operator can go from a log line to the whole trace.
+so one trace follows a registration from the gateway to every consumer. Spans are exported over
+OTLP when the standard `OTEL_EXPORTER_OTLP_*` variables name an endpoint. Log lines, uvicorn's
+included, are JSON with a UTC millisecond timestamp, the current trace id and the request id,
+so an operator can go from a log line to the whole trace and to every line of the same request.
 """
 from __future__ import annotations
 
@@ -10,30 +12,50 @@ import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 from opentelemetry import context, propagate, trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import ConsoleSpanExporter, SimpleSpanProcessor
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor
 from opentelemetry.trace import SpanKind
+
+from services.core.metrics import setup_metrics
+from services.core.otlp import otlp_exporter
+
+# Set by the request middleware; read by every line logged while the request is served.
+request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+# Loggers uvicorn configures with handlers of its own, in plain text, before the app factory runs.
+UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 
 _configured = False
 
 
 def setup_telemetry(service_name: str) -> None:
-    """Install the tracer provider once per process; OTEL_TRACES_CONSOLE=1 prints spans."""
+    """Install the tracer and meter providers and the JSON logs, once per process."""
     global _configured
     if _configured:
         return
-    provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
-    if os.environ.get("OTEL_TRACES_CONSOLE") == "1":
-        provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter(out=sys.stderr)))
-    trace.set_tracer_provider(provider)
+    resource = Resource.create({"service.name": service_name})
+    trace.set_tracer_provider(_tracer_provider(resource))
+    setup_metrics(resource)
     _configure_logging(service_name)
     _configured = True
+
+
+def _tracer_provider(resource: Resource) -> TracerProvider:
+    """OTEL_TRACES_CONSOLE=1 prints spans; an OTLP endpoint in the environment receives them in batches."""
+    provider = TracerProvider(resource=resource)
+    if os.environ.get("OTEL_TRACES_CONSOLE") == "1":
+        provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter(out=sys.stderr)))
+    exporter = otlp_exporter("traces")
+    if exporter is not None:
+        provider.add_span_processor(BatchSpanProcessor(exporter))
+    return provider
 
 
 @lru_cache(maxsize=None)
@@ -76,21 +98,33 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "time": utc_timestamp(record.created),
             "level": record.levelname,
             "service": self.service_name,
             "logger": record.name,
             "message": record.getMessage(),
         }
-        trace_id = current_trace_id()
+        # A line logged after its span ended (an event applied, once committed) names its trace itself.
+        trace_id = getattr(record, "trace_id", None) or current_trace_id()
         if trace_id:
             line["trace_id"] = trace_id
-        for key in ("request_id", "client_id", "event_id", "event_type", "status", "path", "method"):
+        current_request = request_id.get()
+        if current_request:
+            line["request_id"] = current_request
+        for key in ("client_id", "event_id", "event_type", "status", "path", "method"):
             if hasattr(record, key):
                 line[key] = getattr(record, key)
         if record.exc_info:
             line["error"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False)
+        if record.stack_info:
+            line["stack"] = self.formatStack(record.stack_info)
+        # An extra JSON cannot hold is written as text: a line that fails to format would come out plain.
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def utc_timestamp(created: float) -> str:
+    """RFC 3339 in UTC to the millisecond, e.g. 2026-12-06T22:41:07.123Z."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(created)) + f".{int(created * 1000) % 1000:03d}Z"
 
 
 def _configure_logging(service_name: str) -> None:
@@ -99,5 +133,10 @@ def _configure_logging(service_name: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+    for name in UVICORN_LOGGERS:
+        uvicorn_logger = logging.getLogger(name)
+        uvicorn_logger.handlers.clear()
+        uvicorn_logger.propagate = True
+    logging.captureWarnings(True)  # a runtime warning is a line like any other, not plain text on stderr
     for noisy in ("kafka", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,0 +1,116 @@
+"""Metrics through the OpenTelemetry SDK: scraped by Prometheus at `/metrics` on every process,
+and pushed over OTLP as well when the standard `OTEL_EXPORTER_OTLP_*` variables name an endpoint.
+
+`http.server.request.duration` (by route template, method and status) is FastAPI's own, recorded
+on the provider installed here. The platform's instruments are created at import time from the
+API's global meter, which forwards to the SDK provider once `setup_metrics` has installed it (and
+does nothing before, as in unit tests of a consumer alone). Names and attributes follow the
+OpenTelemetry semantic conventions where they exist. Attribute values come from bounded sets only
+(event types, topics, registered clients): a caller-chosen value would make one series per call.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Protocol
+
+from fastapi import APIRouter, Response
+from opentelemetry import metrics
+from opentelemetry.exporter.prometheus import PrometheusMetricReader
+from opentelemetry.metrics import CallbackOptions, Observation
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
+from opentelemetry.sdk.resources import Resource
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+
+from services.core.otlp import otlp_exporter
+
+meter = metrics.get_meter("platform")
+
+_events_applied = meter.create_counter(
+    "consumer.events.applied", unit="{event}", description="Events whose effects a consumer committed.")
+_events_dead_lettered = meter.create_counter(
+    "consumer.events.dead_lettered", unit="{event}", description="Events a consumer parked on the DLQ.")
+
+
+class Backlog(Protocol):
+    rows: int
+    oldest_age_seconds: float
+
+
+_outbox_backlog: Callable[[], Backlog] | None = None
+_consumer_lags: dict[str, dict[tuple[str, int], int]] = {}
+_consumer_lags_lock = threading.Lock()
+
+
+def setup_metrics(resource: Resource) -> None:
+    """Install the process's meter provider; call once (the global provider cannot be replaced)."""
+    readers = [PrometheusMetricReader(scope_info_enabled=False)]
+    exporter = otlp_exporter("metrics")
+    if exporter is not None:
+        readers.append(PeriodicExportingMetricReader(exporter))
+    metrics.set_meter_provider(MeterProvider(resource=resource, metric_readers=readers))
+
+
+def metrics_router() -> APIRouter:
+    router = APIRouter()
+
+    # Synchronous, so it runs in the thread pool: a scrape reads the outbox table.
+    @router.get("/metrics", include_in_schema=False)
+    def prometheus_metrics() -> Response:
+        return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+def count_applied(consumer: str, event_type: str) -> None:
+    _events_applied.add(1, {"messaging.consumer.group.name": consumer, "cloudevents.event_type": event_type})
+
+
+def count_dead_lettered(consumer: str, event_type: str) -> None:
+    _events_dead_lettered.add(1, {"messaging.consumer.group.name": consumer, "cloudevents.event_type": event_type})
+
+
+def observe_outbox_backlog(read: Callable[[], Backlog]) -> None:
+    """The service's outbox, read at each collection (one service app per process)."""
+    global _outbox_backlog
+    _outbox_backlog = read
+
+
+def record_consumer_lag(consumer: str, lags: dict[tuple[str, int], int]) -> None:
+    """The consumer thread's latest lag by (topic, partition), replacing its previous report, so a
+    scrape reads memory rather than asking the broker."""
+    with _consumer_lags_lock:
+        if lags:
+            _consumer_lags[consumer] = lags
+        else:
+            _consumer_lags.pop(consumer, None)
+
+
+def _outbox_rows(_: CallbackOptions) -> Iterator[Observation]:
+    if _outbox_backlog is not None:
+        yield Observation(_outbox_backlog().rows)
+
+
+def _outbox_oldest_age(_: CallbackOptions) -> Iterator[Observation]:
+    if _outbox_backlog is not None:
+        yield Observation(_outbox_backlog().oldest_age_seconds)
+
+
+def _consumer_lag(_: CallbackOptions) -> Iterator[Observation]:
+    with _consumer_lags_lock:
+        reports = list(_consumer_lags.items())
+    for consumer, lags in reports:
+        for (topic, partition), lag in lags.items():
+            yield Observation(lag, {"messaging.consumer.group.name": consumer, "messaging.destination.name": topic,
+                                    "messaging.destination.partition.id": str(partition)})
+
+
+meter.create_observable_gauge(
+    "outbox.backlog.rows", [_outbox_rows], unit="{row}", description="Outbox rows not yet published.")
+meter.create_observable_gauge(
+    "outbox.backlog.oldest_age", [_outbox_oldest_age], unit="s",
+    description="How long the oldest unpublished outbox row has waited (0 when none waits).")
+meter.create_observable_gauge(
+    "kafka.consumer.lag", [_consumer_lag], unit="{message}",
+    description="Messages between a consumer group's position and the partition's end.")
