@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from services.core.identity import ORG_TYPES
+from services.core.scopes import Scope
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class Partner:
     org_id: str
     org_type: str
     territories: tuple[str, ...]
-    scopes: frozenset[str]
+    scopes: frozenset[Scope]
     rate_limit_per_minute: int
     siret: str | None = None  # an employer's establishment: it publishes offers for it only
     offer_source: str | None = None  # a job board's source name: it publishes offers under it only
@@ -33,10 +34,14 @@ def load_partners(path: Path) -> dict[str, Partner]:
     for entry in entries:
         if entry["org_type"] not in ORG_TYPES:
             raise ValueError(f"{path}: {entry['client_id']} has unknown org_type {entry['org_type']!r}")
+        unknown = sorted(set(entry["scopes"]) - set(Scope))
+        if unknown:
+            raise ValueError(f"{path}: {entry['client_id']} has unknown scope(s) {', '.join(unknown)}")
         partners[entry["client_id"]] = Partner(
             client_id=entry["client_id"], client_secret=entry["client_secret"], name=entry["name"],
             org_id=entry["org_id"], org_type=entry["org_type"], territories=tuple(entry.get("territories", ())),
-            scopes=frozenset(entry["scopes"]), rate_limit_per_minute=int(entry.get("rate_limit_per_minute", 600)),
+            scopes=frozenset(map(Scope, entry["scopes"])),
+            rate_limit_per_minute=int(entry.get("rate_limit_per_minute", 600)),
             siret=entry.get("siret"), offer_source=entry.get("offer_source"),
         )
     return partners

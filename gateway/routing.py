@@ -1,21 +1,22 @@
-"""Which service answers which path, and which scope each verb needs there."""
+"""Which service answers which path, and which scope each verb needs there (deploy/services.yaml)."""
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 
+from services.core.manifest import load_manifest
+from services.core.scopes import Scope
 from services.core.settings import SERVICE_PORTS
 
 READ_METHODS = frozenset({"GET", "HEAD"})
-IMPORT_MAX_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class Route:
     prefix: str
     service: str
-    read_scope: str
-    write_scope: str
+    read_scope: Scope
+    write_scope: Scope
     # Bulk uploads: a larger body limit than the platform's default, streamed to the service.
     max_body_bytes: int | None = None
 
@@ -24,18 +25,13 @@ class Route:
         default = f"http://127.0.0.1:{SERVICE_PORTS[self.service]}"
         return os.environ.get(f"{self.service.upper()}_URL", default)
 
-    def scope_for(self, method: str) -> str:
+    def scope_for(self, method: str) -> Scope:
         return self.read_scope if method in READ_METHODS else self.write_scope
 
 
-ROUTES = (
-    Route("/v1/registrations", "registration", "registrations:read", "registrations:write"),
-    Route("/v1/orientation", "orientation", "orientation:read", "orientation:decide"),
-    Route("/v1/dossiers", "dossier", "dossier:read", "dossier:write"),
-    Route("/v1/offers", "offers", "offers:read", "offers:publish"),
-    # A publisher follows its own import jobs; counsellors save searches for the people they follow.
-    Route("/v1/offers/imports", "offers", "offers:publish", "offers:publish", max_body_bytes=IMPORT_MAX_BYTES),
-    Route("/v1/offers/subscriptions", "offers", "offers:subscribe", "offers:subscribe"),
+ROUTES = tuple(
+    Route(route.prefix, service.name, route.read_scope, route.write_scope, route.max_body_bytes)
+    for service in load_manifest().services for route in service.routes
 )
 # Longest prefix first, so a service's sub-resource with scopes of its own wins over its root.
 _BY_SPECIFICITY = sorted(ROUTES, key=lambda route: len(route.prefix), reverse=True)

@@ -14,6 +14,7 @@ from alembic import command, context, op
 from alembic.config import Config
 
 from services.core.db import Base, make_engine
+from services.core.manifest import load_manifest
 from services.core.settings import REPO_ROOT, ServiceSettings
 
 
@@ -74,10 +75,10 @@ def create_platform_tables() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Apply each service's migrations to its own database.")
-    parser.add_argument("services", nargs="+")
+    parser.add_argument("services", nargs="*", help="default: every service of deploy/services.yaml")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    for name in args.services:
+    for name in args.services or [service.name for service in load_manifest().services]:
         settings = ServiceSettings.from_env(name)
         upgrade(name, settings.database_url)
         print(f"{name}: migrated")

@@ -9,18 +9,12 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from services.core.manifest import load_manifest
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
-SERVICE_PORTS = {
-    "gateway": 8000,
-    "registration": 8001,
-    "orientation": 8002,
-    "dossier": 8003,
-    "offers": 8004,
-    "profiles": 8005,
-    "sanctions": 8006,
-    "indicators": 8007,
-}
+# Where each service's API and the gateway listen on one machine (deploy/services.yaml).
+SERVICE_PORTS = load_manifest().ports()
 
 TOKEN_AUDIENCE = "france-travail-platform"
 

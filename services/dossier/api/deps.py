@@ -7,6 +7,7 @@ from fastapi import Depends, Request
 
 from services.core.app import PlatformDep  # noqa: F401  (re-exported for the routes)
 from services.core.identity import Caller, require_scope
+from services.core.scopes import Scope
 from services.dossier.service.handlers import DossierService
 
 
@@ -15,5 +16,5 @@ def _service(request: Request) -> DossierService:
 
 
 ServiceDep = Annotated[DossierService, Depends(_service)]
-Reader = Annotated[Caller, Depends(require_scope("dossier:read"))]
-Writer = Annotated[Caller, Depends(require_scope("dossier:write"))]
+Reader = Annotated[Caller, Depends(require_scope(Scope.DOSSIER_READ))]
+Writer = Annotated[Caller, Depends(require_scope(Scope.DOSSIER_WRITE))]

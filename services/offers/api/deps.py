@@ -7,6 +7,7 @@ from fastapi import Depends, Request
 
 from services.core.app import PlatformDep  # noqa: F401  (re-exported for the routes)
 from services.core.identity import Caller, require_scope
+from services.core.scopes import Scope
 from services.offers.service.catalog import OfferCatalog
 from services.offers.service.imports import Imports
 from services.offers.service.lifecycle import Lifecycle
@@ -33,6 +34,6 @@ CatalogDep = Annotated[OfferCatalog, Depends(_catalog)]
 LifecycleDep = Annotated[Lifecycle, Depends(_lifecycle)]
 ImportsDep = Annotated[Imports, Depends(_imports)]
 SubscriptionsDep = Annotated[Subscriptions, Depends(_subscriptions)]
-Reader = Annotated[Caller, Depends(require_scope("offers:read"))]
-Publisher = Annotated[Caller, Depends(require_scope("offers:publish"))]
-Subscriber = Annotated[Caller, Depends(require_scope("offers:subscribe"))]
+Reader = Annotated[Caller, Depends(require_scope(Scope.OFFERS_READ))]
+Publisher = Annotated[Caller, Depends(require_scope(Scope.OFFERS_PUBLISH))]
+Subscriber = Annotated[Caller, Depends(require_scope(Scope.OFFERS_SUBSCRIBE))]

@@ -7,6 +7,7 @@ from fastapi import Depends, Request
 
 from services.core.app import PlatformDep  # noqa: F401  (re-exported for the routes)
 from services.core.identity import Caller, require_scope
+from services.core.scopes import Scope
 from services.orientation.service.appointments import AppointmentService
 from services.orientation.service.handlers import OrientationService
 
@@ -21,5 +22,5 @@ def _appointments(request: Request) -> AppointmentService:
 
 ServiceDep = Annotated[OrientationService, Depends(_orientation)]
 AppointmentsDep = Annotated[AppointmentService, Depends(_appointments)]
-Reader = Annotated[Caller, Depends(require_scope("orientation:read"))]
-Decider = Annotated[Caller, Depends(require_scope("orientation:decide"))]
+Reader = Annotated[Caller, Depends(require_scope(Scope.ORIENTATION_READ))]
+Decider = Annotated[Caller, Depends(require_scope(Scope.ORIENTATION_DECIDE))]

@@ -7,6 +7,7 @@ from fastapi import Depends, Request
 
 from services.core.app import PlatformDep  # noqa: F401  (re-exported for the routes)
 from services.core.identity import Caller, require_scope
+from services.core.scopes import Scope
 from services.registration.service.handlers import RegistrationService
 
 
@@ -15,5 +16,5 @@ def _service(request: Request) -> RegistrationService:
 
 
 ServiceDep = Annotated[RegistrationService, Depends(_service)]
-Reader = Annotated[Caller, Depends(require_scope("registrations:read"))]
-Writer = Annotated[Caller, Depends(require_scope("registrations:write"))]
+Reader = Annotated[Caller, Depends(require_scope(Scope.REGISTRATIONS_READ))]
+Writer = Annotated[Caller, Depends(require_scope(Scope.REGISTRATIONS_WRITE))]

@@ -1,0 +1,26 @@
+"""Every OAuth2 scope of the platform: one per capability and verb.
+
+The gateway grants and checks them, each service's dependencies require them, the manifest's routes
+and deploy/local/partners.yaml name them; an unknown name fails where it is read.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Scope(StrEnum):
+    REGISTRATIONS_READ = "registrations:read"
+    REGISTRATIONS_WRITE = "registrations:write"
+    ORIENTATION_READ = "orientation:read"
+    ORIENTATION_DECIDE = "orientation:decide"
+    DOSSIER_READ = "dossier:read"
+    DOSSIER_WRITE = "dossier:write"
+    OFFERS_READ = "offers:read"
+    OFFERS_PUBLISH = "offers:publish"
+    OFFERS_SUBSCRIBE = "offers:subscribe"
+    PROFILES_SEARCH = "profiles:search"
+    SANCTIONS_READ = "sanctions:read"
+    SANCTIONS_DECIDE = "sanctions:decide"
+    INDICATORS_READ = "indicators:read"
+    # Platform operations: passes every scope check (Caller.has_scope).
+    ADMIN = "admin"
