@@ -10,7 +10,6 @@ TEST_KAFKA_ENV := KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 KAFKA_DATA_DIR=$(
 BENCH_KAFKA_PORT := 19292
 BENCH_KAFKA_DATA := $(CURDIR)/.data/test-kafka-$(BENCH_KAFKA_PORT)
 BENCH_KAFKA_ENV := KAFKA_PORT=$(BENCH_KAFKA_PORT) KAFKA_CONTROLLER_PORT=19293 KAFKA_DATA_DIR=$(BENCH_KAFKA_DATA)
-SERVICES := registration orientation dossier offers
 
 .PHONY: run stop test test-unit migrate topics bench contracts demo-caf-fact clean venv
 
@@ -35,9 +34,9 @@ stop:
 	@deploy/local/platform.sh stop
 	@$(KAFKA) stop
 
-## migrate: apply each service's alembic migrations to its own database
+## migrate: apply each service's alembic migrations to its own database (services of deploy/services.yaml)
 migrate: venv
-	@$(PY) -m services.core.migrations $(SERVICES)
+	@$(PY) -m services.core.migrations
 
 ## demo-caf-fact: a CAF tells the platform it opened an RSA right; a pre-registration appears
 demo-caf-fact: venv
@@ -45,6 +44,7 @@ demo-caf-fact: venv
 
 ## test: the whole suite: unit, integration (SQLite and PostgreSQL, real Kafka), end-to-end, contract
 test: venv
+	@deploy/local/tools.sh
 	@$(PG) start
 	@$(TEST_KAFKA_ENV) $(KAFKA) start
 	@set -o pipefail; TEST_KAFKA_PORT=19092 TEST_DATABASE_URL="$$($(PG) url)" \

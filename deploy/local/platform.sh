@@ -6,9 +6,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PY="$ROOT/.venv/bin/python"
 RUN_DIR="$ROOT/.data/run"
 LOG_DIR="$ROOT/.data/logs"
-PROCESSES_FILE="$ROOT/deploy/local/processes.tsv"  # name, module, port, environment
 
-processes() { grep -v '^#' "$PROCESSES_FILE" | grep -v '^[[:space:]]*$'; }
+# name, module, port, environment of each process of deploy/services.yaml, the gateway last
+processes() { "$PY" -m services.core.manifest processes; }
 
 start_one() {
   local name=$1 module=$2 port=$3 environment=$4 pid_file="$RUN_DIR/$1.pid"

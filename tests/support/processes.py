@@ -7,41 +7,11 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
 from services.core.settings import REPO_ROOT
-
-
-PROCESSES_FILE = REPO_ROOT / "deploy" / "local" / "processes.tsv"
-
-
-@dataclass(frozen=True)
-class ProcessSpec:
-    """One line of deploy/local/processes.tsv: what `make run` starts, and so do the tests."""
-
-    name: str
-    module: str
-    env: dict[str, str]
-
-    @property
-    def service(self) -> str | None:
-        """The service whose database this process works on (None for the gateway)."""
-        parts = self.module.split(".")
-        return parts[1] if parts[0] == "services" else None
-
-
-def platform_processes() -> list[ProcessSpec]:
-    specs = []
-    for line in PROCESSES_FILE.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        name, module, _port, *environment = line.split("\t")
-        env = dict(word.split("=", 1) for word in " ".join(environment).split())
-        specs.append(ProcessSpec(name, module, env))
-    return specs
 
 
 def free_port() -> int:

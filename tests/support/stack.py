@@ -7,9 +7,10 @@ from pathlib import Path
 
 import httpx
 
+from services.core.manifest import load_manifest
 from services.core.migrations import upgrade
 from tests.support.kafka import TestBroker, unique_prefix
-from tests.support.processes import ServiceProcess, free_port, platform_processes
+from tests.support.processes import ServiceProcess, free_port
 from tests.support.tokens import demo_partners
 
 
@@ -24,9 +25,8 @@ class Stack:
     @classmethod
     def start(cls, broker: TestBroker, workdir: Path, database_url: str | None = None,
               database_urls: dict[str, str] | None = None, **registration_env: str) -> "Stack":
-        """Every process of deploy/local/processes.tsv, each service on its own database (SQLite
-        files in `workdir` unless given), then the gateway. `registration_env` tunes the
-        registration process."""
+        """Every process of deploy/services.yaml, each service on its own database (SQLite files in
+        `workdir` unless given), the gateway last. `registration_env` tunes the registration process."""
         stack = cls(broker, workdir)
         urls = {"registration": database_url} if database_url else {}
         urls.update(database_urls or {})
@@ -34,22 +34,19 @@ class Stack:
         common = {"KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap, "GATEWAY_URL": gateway_url,
                   "DATA_DIR": str(workdir), "LOG_LEVEL": "INFO"}
         gateway_env = {**common, "GATEWAY_KEY_FILE": str(workdir / "gateway-key.pem")}
-        prefixes: dict[str, str] = {}  # a service's processes share its consumer groups
-        for spec in platform_processes():
-            if spec.service is None:
-                continue
-            url = urls.setdefault(spec.service, f"sqlite:///{workdir / spec.service}.db")
-            if spec.service not in prefixes:
-                upgrade(spec.service, url)
-                prefixes[spec.service] = unique_prefix()
-            env = {**common, **spec.env, "DATABASE_URL": url, "CONSUMER_GROUP_PREFIX": prefixes[spec.service],
-                   **(registration_env if spec.name == "registration" else {})}
-            stack.services[spec.name] = ServiceProcess(spec.name, spec.module, free_port(), env, workdir)
-            if spec.name == spec.service:
-                gateway_env[f"{spec.service.upper()}_URL"] = stack.services[spec.name].url
+        manifest = load_manifest()
+        for service in manifest.services:
+            url = urls.setdefault(service.name, f"sqlite:///{workdir / service.name}.db")
+            upgrade(service.name, url)
+            prefix = unique_prefix()  # a service's processes share its consumer groups
+            for spec in service.processes:
+                env = {**common, **spec.environment(), "DATABASE_URL": url, "CONSUMER_GROUP_PREFIX": prefix,
+                       **(registration_env if spec.name == "registration" else {})}
+                stack.services[spec.name] = ServiceProcess(spec.name, spec.app, free_port(), env, workdir)
+            gateway_env[f"{service.name.upper()}_URL"] = stack.services[service.api.name].url
         for process in stack.services.values():
             process.start()
-        stack.gateway = ServiceProcess("gateway", "gateway.app", int(gateway_url.rsplit(":", 1)[1]),
+        stack.gateway = ServiceProcess("gateway", manifest.gateway.app, int(gateway_url.rsplit(":", 1)[1]),
                                        gateway_env, workdir).start()
         return stack
 
