@@ -12,6 +12,7 @@ from services.orientation.api.routes import router
 from services.orientation.consumers import consumer_specs
 from services.orientation.service.appointments import AppointmentService
 from services.orientation.service.handlers import OrientationService
+from services.orientation.service.unit_of_work import transactions
 
 DESCRIPTION = """Orientation of every registered person from criteria set collectively (a national
 referential completed per département, versioned as data): pathway, referent organisation and
@@ -25,10 +26,11 @@ def create_app(settings: ServiceSettings | None = None):
     app = create_service_app(settings, title="Orientation API", description=DESCRIPTION,
                              routers=[router, appointment_router])
     platform = app.state.platform
-    orientation = OrientationService(outbox=platform.outbox, directory=load_directory(), geo=default_geo(), clock=utcnow)
-    appointments = AppointmentService(outbox=platform.outbox, clock=utcnow)
+    orientation = OrientationService(directory=load_directory(), geo=default_geo(), clock=utcnow)
+    appointments = AppointmentService(clock=utcnow)
     app.state.orientation, app.state.appointments = orientation, appointments
-    platform.add_consumers(consumer_specs(orientation))
-    platform.add_job(PeriodicJob("orientation-fallbacks", 60, lambda now: orientation.apply_overdue_fallbacks(platform.db, now)))
-    platform.add_job(PeriodicJob("appointment-reminders", 60, lambda now: appointments.send_due_reminders(platform.db, now)))
+    platform.add_consumers(consumer_specs(orientation, platform.outbox))
+    units = transactions(platform.db, platform.outbox)
+    platform.add_job(PeriodicJob("orientation-fallbacks", 60, lambda now: orientation.apply_overdue_fallbacks(units, now)))
+    platform.add_job(PeriodicJob("appointment-reminders", 60, lambda now: appointments.send_due_reminders(units, now)))
     return app

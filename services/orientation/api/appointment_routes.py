@@ -7,25 +7,26 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from services.core.http import AUTH_ERRORS, Cursor, DateTime, Limit, decode_cursor, documented, encode_cursor
-from services.core.idempotency import StoredResponse, resource_id
-from services.core.problems import Problem
-from services.orientation.adapters.repository import OrientationRepository
+from services.core.codes import ID_PATTERN
+from services.core.http import (
+    AUTH_ERRORS, Cursor, DateTime, Limit, decode_cursor, documented, encode_cursor, idempotency_key_header,
+)
+from services.core.idempotency import StoredResponse, idempotent_response, resource_id
 from services.orientation.api import examples
-from services.orientation.api.common import UUID_PATTERN, domain_errors, idempotency_key, run_post
 from services.orientation.api.deps import AppointmentsDep, Decider, PlatformDep, Reader
 from services.orientation.api.schemas import AppointmentIn, AppointmentOut, SlotIn, SlotOut, SlotPage
 from services.orientation.domain.appointments import Appointment, Slot, within_target
+from services.orientation.service.appointments import NO_APPOINTMENT
+from services.orientation.service.unit_of_work import on_session
 
 router = APIRouter(prefix="/v1/orientation", tags=["appointments"])
 
-SlotKey = idempotency_key("example-slot-nantes-est")
-AppointmentKey = idempotency_key("example-appointment-camille")
-NoShowKey = idempotency_key("example-no-show-camille")
+SlotKey = idempotency_key_header("example-slot-nantes-est")
+AppointmentKey = idempotency_key_header("example-appointment-camille")
+NoShowKey = idempotency_key_header("example-no-show-camille")
 
-SlotId = Annotated[str, Path(examples=[examples.SLOT_ID], pattern=UUID_PATTERN)]
-AppointmentId = Annotated[str, Path(examples=[examples.APPOINTMENT_ID], pattern=UUID_PATTERN)]
-NO_APPOINTMENT = "No appointment with this id is visible to your organisation."
+SlotId = Annotated[str, Path(examples=[examples.SLOT_ID], pattern=ID_PATTERN)]
+AppointmentId = Annotated[str, Path(examples=[examples.APPOINTMENT_ID], pattern=ID_PATTERN)]
 INVALID = {422: "The request is not valid; `errors` names each field."}
 
 
@@ -50,11 +51,13 @@ def publish_slot(request: Request, platform: PlatformDep, service: AppointmentsD
                      "summary": "A 45-minute slot at the Nantes Est agency", "value": examples.SLOT_IN}})],
                  idempotency_key: SlotKey = None) -> JSONResponse:
     def operation(session) -> StoredResponse:
-        slot = service.publish_slot(session, caller, resource_id(caller.client_id, idempotency_key), body.starts_at,
+        slot = service.publish_slot(on_session(session, platform.outbox), caller,
+                                    resource_id(caller.client_id, idempotency_key), body.starts_at,
                                     body.duration_minutes, body.channel, body.location)
         return StoredResponse(201, slot_out(slot), {"Location": f"/v1/orientation/slots/{slot.slot_id}"})
 
-    return run_post(request, platform, caller, idempotency_key, body.model_dump(mode="json"), operation)
+    return idempotent_response(request, platform.db, caller.client_id, idempotency_key, body.model_dump(mode="json"),
+                               operation)
 
 
 @router.get("/slots", response_model=SlotPage, summary="Slots, by start time",
@@ -64,13 +67,10 @@ def list_slots(platform: PlatformDep, caller: Reader, limit: Limit = 20, cursor:
                available: Annotated[bool | None, Query(description="true: free slots only; false: booked only.")] = None,
                from_: Annotated[DateTime | None, Query(alias="from", description="Starting at or after (RFC 3339).")] = None,
                ) -> dict[str, Any]:
-    after = None
-    if cursor:
-        starts_at, last_id = decode_cursor(cursor, 2)
-        after = (_cursor_time(starts_at), str(last_id))
+    after = decode_cursor(cursor, datetime, str) if cursor else None
     with platform.db.transaction() as session:
-        page = OrientationRepository(session).slots(org_id, available, from_, after, limit)
-    next_cursor = encode_cursor([page[-1].starts_at.isoformat(), page[-1].slot_id]) if len(page) == limit else None
+        page = on_session(session, platform.outbox).appointments.slots(org_id, available, from_, after, limit)
+    next_cursor = encode_cursor([page[-1].starts_at, page[-1].slot_id]) if len(page) == limit else None
     return {"items": [slot_out(slot) for slot in page], "next_cursor": next_cursor}
 
 
@@ -78,7 +78,7 @@ def list_slots(platform: PlatformDep, caller: Reader, limit: Limit = 20, cursor:
             responses=documented(200, examples.SLOT_OUT, {**AUTH_ERRORS, 404: "No such slot."}))
 def read_slot(slot_id: SlotId, platform: PlatformDep, service: AppointmentsDep, caller: Reader) -> dict[str, Any]:
     with platform.db.transaction() as session:
-        return slot_out(domain_errors(lambda: service.slot(session, slot_id), "No slot with this id."))
+        return slot_out(service.slot(on_session(session, platform.outbox), slot_id))
 
 
 @router.post("/appointments", status_code=201, response_model=AppointmentOut,
@@ -91,13 +91,13 @@ def book(request: Request, platform: PlatformDep, service: AppointmentsDep, call
              "summary": "Camille's first appointment at Nantes Est", "value": examples.APPOINTMENT_IN}})],
          idempotency_key: AppointmentKey = None) -> JSONResponse:
     def operation(session) -> StoredResponse:
-        appointment = service.book(session, caller, resource_id(caller.client_id, idempotency_key), body.person_id,
-                                   body.slot_id)
+        appointment = service.book(on_session(session, platform.outbox), caller,
+                                   resource_id(caller.client_id, idempotency_key), body.person_id, body.slot_id)
         return StoredResponse(201, appointment_out(appointment),
                               {"Location": f"/v1/orientation/appointments/{appointment.appointment_id}"})
 
-    return run_post(request, platform, caller, idempotency_key, body.model_dump(mode="json"), operation,
-                    "No orientation of this person is visible to your organisation.")
+    return idempotent_response(request, platform.db, caller.client_id, idempotency_key, body.model_dump(mode="json"),
+                               operation)
 
 
 @router.get("/appointments/{appointment_id}", response_model=AppointmentOut, summary="One appointment",
@@ -105,8 +105,7 @@ def book(request: Request, platform: PlatformDep, service: AppointmentsDep, call
 def read_appointment(appointment_id: AppointmentId, platform: PlatformDep, service: AppointmentsDep,
                      caller: Reader) -> dict[str, Any]:
     with platform.db.transaction() as session:
-        return appointment_out(domain_errors(lambda: service.appointment(session, caller, appointment_id),
-                                             NO_APPOINTMENT))
+        return appointment_out(service.appointment(on_session(session, platform.outbox), caller, appointment_id))
 
 
 @router.post("/appointments/{appointment_id}/no-show", response_model=AppointmentOut,
@@ -116,13 +115,5 @@ def read_appointment(appointment_id: AppointmentId, platform: PlatformDep, servi
 def record_no_show(request: Request, appointment_id: AppointmentId, platform: PlatformDep,
                    service: AppointmentsDep, caller: Decider,
                    idempotency_key: NoShowKey = None) -> JSONResponse:
-    return run_post(request, platform, caller, idempotency_key, None, lambda session: StoredResponse(
-        200, appointment_out(service.record_no_show(session, caller, appointment_id))), NO_APPOINTMENT)
-
-
-def _cursor_time(value: Any) -> datetime:
-    try:
-        return datetime.fromisoformat(str(value))
-    except ValueError as exc:
-        raise Problem(422, "The cursor is not valid; use next_cursor from the previous page.",
-                      slug="validation-error", errors=[{"field": "cursor", "message": "invalid cursor"}]) from exc
+    return idempotent_response(request, platform.db, caller.client_id, idempotency_key, None, lambda session: StoredResponse(
+        200, appointment_out(service.record_no_show(on_session(session, platform.outbox), caller, appointment_id))))

@@ -1,34 +1,44 @@
 """HTTP routes of orientation decisions, referentials and what-if simulations."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Request, Response
 from fastapi.responses import JSONResponse
 
-from services.core.http import AUTH_ERRORS, Cursor, Limit, check_if_match, decode_cursor, documented, encode_cursor, etag
-from services.core.idempotency import StoredResponse
-from services.core.problems import Problem
-from services.orientation.adapters.orm import ReferentialRow
-from services.orientation.adapters.repository import OrientationRepository, decision_json
+from services.core.codes import ID_PATTERN
+from services.core.errors import NotFound, RuleBroken
+from services.core.http import (
+    AUTH_ERRORS, Cursor, Limit, RequestBody, check_if_match, decode_cursor, documented, encode_cursor, etag,
+    idempotency_key_header, if_match_header,
+)
+from services.core.app import Platform
+from services.core.idempotency import StoredResponse, idempotent_response
+from services.core.identity import Caller
+from services.orientation.adapters.repository import decision_json
 from services.orientation.api import examples
-from services.orientation.api.common import IfMatch, UUID_PATTERN, domain_errors, idempotency_key, run_post
 from services.orientation.api.deps import Decider, PlatformDep, Reader, ServiceDep
 from services.orientation.api.schemas import (
     InterviewIn, OrientationOut, PreferenceIn, ReferentialOut, ReferentialPage, ReferentialPut, ReorientationIn,
     Territory, ValidateIn, WhatIfIn, WhatIfOut,
 )
 from services.orientation.domain.model import Choice, Orientation
+from services.orientation.domain.referential import ReferentialVersion
+from services.orientation.service.ports import OrientationUnitOfWork
+from services.orientation.service.unit_of_work import on_session
 
 router = APIRouter(prefix="/v1/orientation", tags=["orientation"])
 
-ValidateKey = idempotency_key("example-validate-camille")
-InterviewKey = idempotency_key("example-interview-camille")
-PreferenceKey = idempotency_key("example-preference-camille")
-ReorientationKey = idempotency_key("example-reorientation-camille")
+ValidateKey = idempotency_key_header("example-validate-camille")
+InterviewKey = idempotency_key_header("example-interview-camille")
+PreferenceKey = idempotency_key_header("example-preference-camille")
+ReorientationKey = idempotency_key_header("example-reorientation-camille")
+IfMatch = if_match_header("orientation")
+ReferentialIfMatch = if_match_header("referential")
 
 PersonId = Annotated[str, Path(description="The person's registration id.", examples=[examples.PERSON_ID],
-                               pattern=UUID_PATTERN)]
+                               pattern=ID_PATTERN)]
 TerritoryPath = Annotated[Territory, Path(description="`national` or a département code.", examples=["44"])]
 NOT_VISIBLE = {404: "Unknown, or not visible to your organisation."}
 CHANGE_ERRORS = {**AUTH_ERRORS, **NOT_VISIBLE, 409: "Not possible in the orientation's current status, or "
@@ -47,8 +57,8 @@ def orientation_out(orientation: Orientation) -> dict[str, Any]:
     }).model_dump(mode="json")
 
 
-def referential_out(row: ReferentialRow) -> dict[str, Any]:
-    return ReferentialOut.model_validate(row, from_attributes=True).model_dump(mode="json")
+def referential_out(version: ReferentialVersion) -> dict[str, Any]:
+    return ReferentialOut.model_validate(version, from_attributes=True).model_dump(mode="json")
 
 
 def _changed(orientation: Orientation, status: int = 200) -> StoredResponse:
@@ -58,12 +68,19 @@ def _changed(orientation: Orientation, status: int = 200) -> StoredResponse:
     return StoredResponse(status, orientation_out(orientation), headers)
 
 
+def _act(request: Request, platform: Platform, caller: Caller, key: str | None, body: RequestBody,
+         command: Callable[[OrientationUnitOfWork], Orientation], status: int = 200) -> JSONResponse:
+    """A command on one orientation, in one transaction with its events, replayed from its Idempotency-Key."""
+    return idempotent_response(request, platform.db, caller.client_id, key, body.model_dump(mode="json"),
+                               lambda session: _changed(command(on_session(session, platform.outbox)), status))
+
+
 @router.get("/decisions/{person_id}", response_model=OrientationOut, summary="A person's orientation and its history",
             responses=documented(200, examples.ORIENTATION, {**AUTH_ERRORS, **NOT_VISIBLE}))
 def read_orientation(person_id: PersonId, platform: PlatformDep, service: ServiceDep, caller: Reader,
                      response: Response) -> dict[str, Any]:
     with platform.db.transaction() as session:
-        orientation = domain_errors(lambda: service.get(session, caller, person_id))
+        orientation = service.get(on_session(session, platform.outbox), caller, person_id)
     response.headers["ETag"] = etag(orientation.version)
     return orientation_out(orientation)
 
@@ -79,12 +96,11 @@ def validate(request: Request, person_id: PersonId, platform: PlatformDep, servi
              idempotency_key: ValidateKey = None) -> JSONResponse:
     fields = (body.pathway, body.referent_org_type, body.intensity)
     if any(fields) and not (all(fields) and body.reason):
-        raise Problem(422, "An amendment gives pathway, referent_org_type, intensity and a reason.",
-                      slug="validation-error", errors=[{"field": "reason", "message": "amendment incomplete"}])
+        raise RuleBroken("An amendment gives pathway, referent_org_type, intensity and a reason.",
+                         errors=[{"field": "reason", "message": "amendment incomplete"}])
     amendment = Choice(body.pathway, body.referent_org_type, body.intensity) if all(fields) else None
-    return run_post(request, platform, caller, idempotency_key, body.model_dump(mode="json"), lambda session: _changed(
-        service.validate(session, caller, person_id, amendment, body.reason, body.comment,
-                         lambda version: check_if_match(if_match, version))))
+    return _act(request, platform, caller, idempotency_key, body, lambda uow: service.validate(
+        uow, caller, person_id, amendment, body.reason, body.comment, lambda version: check_if_match(if_match, version)))
 
 
 @router.post("/decisions/{person_id}/interview", response_model=OrientationOut,
@@ -96,9 +112,8 @@ def record_interview(request: Request, person_id: PersonId, platform: PlatformDe
                      if_match: IfMatch = None,
                      idempotency_key: InterviewKey = None) -> JSONResponse:
     choice = Choice(body.pathway, body.referent_org_type, body.intensity)
-    return run_post(request, platform, caller, idempotency_key, body.model_dump(mode="json"), lambda session: _changed(
-        service.record_interview(session, caller, person_id, choice, body.notes,
-                                 lambda version: check_if_match(if_match, version))))
+    return _act(request, platform, caller, idempotency_key, body, lambda uow: service.record_interview(
+        uow, caller, person_id, choice, body.notes, lambda version: check_if_match(if_match, version)))
 
 
 @router.post("/decisions/{person_id}/preference", response_model=OrientationOut,
@@ -109,9 +124,8 @@ def state_preference(request: Request, person_id: PersonId, platform: PlatformDe
                          "summary": "A young person prefers the mission locale", "value": examples.PREFERENCE}})],
                      if_match: IfMatch = None,
                      idempotency_key: PreferenceKey = None) -> JSONResponse:
-    return run_post(request, platform, caller, idempotency_key, body.model_dump(mode="json"), lambda session: _changed(
-        service.state_preference(session, caller, person_id, body.org_type,
-                                 lambda version: check_if_match(if_match, version))))
+    return _act(request, platform, caller, idempotency_key, body, lambda uow: service.state_preference(
+        uow, caller, person_id, body.org_type, lambda version: check_if_match(if_match, version)))
 
 
 @router.post("/decisions/{person_id}/reorientations", status_code=201, response_model=OrientationOut,
@@ -123,9 +137,9 @@ def reorient(request: Request, person_id: PersonId, platform: PlatformDep, servi
              if_match: IfMatch = None,
              idempotency_key: ReorientationKey = None) -> JSONResponse:
     choice = Choice(body.pathway, body.referent_org_type, body.intensity)
-    return run_post(request, platform, caller, idempotency_key, body.model_dump(mode="json"), lambda session: _changed(
-        service.reorient(session, caller, person_id, choice, body.reason, body.comment,
-                         lambda version: check_if_match(if_match, version)), 201))
+    return _act(request, platform, caller, idempotency_key, body, lambda uow: service.reorient(
+        uow, caller, person_id, choice, body.reason, body.comment, lambda version: check_if_match(if_match, version)),
+        201)
 
 
 @router.post("/what-if", response_model=WhatIfOut,
@@ -137,7 +151,7 @@ def what_if(platform: PlatformDep, service: ServiceDep, caller: Decider,
             ) -> dict[str, Any]:
     # No Idempotency-Key: nothing is created or changed, so a retry is harmless by nature.
     with platform.db.transaction() as session:
-        return domain_errors(lambda: service.what_if(session, caller, body.territory, body.referential))
+        return service.what_if(on_session(session, platform.outbox), caller, body.territory, body.referential)
 
 
 @router.get("/referentials/{territory}", response_model=ReferentialOut,
@@ -147,12 +161,11 @@ def what_if(platform: PlatformDep, service: ServiceDep, caller: Decider,
 def read_referential(territory: TerritoryPath, platform: PlatformDep, service: ServiceDep, caller: Reader,
                      response: Response) -> dict[str, Any]:
     with platform.db.transaction() as session:
-        row = service.stored_referential(OrientationRepository(session), territory)
-    if row is None:
-        raise Problem(404, "No referential of its own for this territory: the national referential applies.",
-                      slug="not-found")
-    response.headers["ETag"] = etag(row.version)
-    return referential_out(row)
+        stored = service.stored_referential(on_session(session, platform.outbox), territory)
+    if stored is None:
+        raise NotFound("No referential of its own for this territory: the national referential applies.")
+    response.headers["ETag"] = etag(stored.version)
+    return referential_out(stored)
 
 
 @router.get("/referentials/{territory}/versions", response_model=ReferentialPage,
@@ -160,13 +173,11 @@ def read_referential(territory: TerritoryPath, platform: PlatformDep, service: S
             responses=documented(200, examples.REFERENTIAL_PAGE, {**AUTH_ERRORS, 422: "Invalid cursor."}))
 def referential_versions(territory: TerritoryPath, platform: PlatformDep, service: ServiceDep, caller: Reader,
                          limit: Limit = 20, cursor: Cursor = None) -> dict[str, Any]:
-    before = int(decode_cursor(cursor, 1)[0]) if cursor else None
+    before = decode_cursor(cursor, int)[0] if cursor else None
     with platform.db.transaction() as session:
-        repo = OrientationRepository(session)
-        service.stored_referential(repo, territory)
-        rows = repo.referential_versions(territory, before, limit)
-    next_cursor = encode_cursor([rows[-1].version]) if len(rows) == limit else None
-    return {"items": [referential_out(row) for row in rows], "next_cursor": next_cursor}
+        versions = service.referential_versions(on_session(session, platform.outbox), territory, before, limit)
+    next_cursor = encode_cursor([versions[-1].version]) if len(versions) == limit else None
+    return {"items": [referential_out(version) for version in versions], "next_cursor": next_cursor}
 
 
 @router.put("/referentials/{territory}", response_model=ReferentialOut,
@@ -178,10 +189,9 @@ def put_referential(territory: TerritoryPath, platform: PlatformDep, service: Se
                     body: Annotated[ReferentialPut, Body(openapi_examples={"delegate": {
                         "summary": "Loire-Atlantique delegates RSA orientation to the operator",
                         "value": examples.REFERENTIAL_PUT}})],
-                    if_match: IfMatch = None) -> JSONResponse:
+                    if_match: ReferentialIfMatch = None) -> JSONResponse:
     # If-Match is optional here (one admin team edits referentials) but honoured when given.
     with platform.db.transaction() as session:
-        row = domain_errors(lambda: service.put_referential(
-            session, caller, territory, body.referential, body.comment,
-            lambda version: if_match is None or check_if_match(if_match, version)))
-    return JSONResponse(referential_out(row), headers={"ETag": etag(row.version)})
+        stored = service.put_referential(on_session(session, platform.outbox), caller, territory, body.referential,
+                                         body.comment, lambda version: if_match is None or check_if_match(if_match, version))
+    return JSONResponse(referential_out(stored), headers={"ETag": etag(stored.version)})

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from services.core.codes import DEPARTEMENT_PATTERN, EntityId
 from services.core.http import DateTime, RequestBody
 
 Pathway = Literal["professional", "socio_professional", "social"]
@@ -16,7 +17,9 @@ OrgType = Literal["france_travail", "mission_locale", "cap_emploi", "apec", "dep
 Intensity = Literal["autonomous", "guided", "intensive"]
 Reason = Literal["first_appointment", "situation_changed", "person_request", "pathway_unsuited",
                  "departement_assessment", "other"]
-Territory = Annotated[str, StringConstraints(pattern=r"^(national|\d{2}|2[AB]|97\d)$")]
+# A referential's territory: the national document, or a département's override.
+TERRITORY_PATTERN = f"^(national|{DEPARTEMENT_PATTERN.removeprefix('^').removesuffix('$')})$"
+Territory = Annotated[str, StringConstraints(pattern=TERRITORY_PATTERN)]
 Notes = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 
 
@@ -149,8 +152,8 @@ class SlotPage(BaseModel):
 
 
 class AppointmentIn(RequestBody):
-    person_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f-]{36}$")]
-    slot_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f-]{36}$")]
+    person_id: EntityId
+    slot_id: EntityId
 
 
 class AppointmentOut(BaseModel):

@@ -1,15 +1,20 @@
 """First appointments: slots, the delay from registration (target: support within 15 days), reminders."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from services.core.errors import Conflict, InvalidTransition, RuleBroken
+from services.orientation.domain.events import AppointmentBooked, NoShowRecorded, ReminderDue
+from services.orientation.domain.model import DECIDED, Decision, Person
 
 TARGET_DAYS = 15
 # Reminders, nearest last: when several are due at once (booked late, job delayed) only the
 # nearest is sent; a reminder is never sent twice.
 REMINDERS = (("48h", timedelta(hours=48)), ("2h", timedelta(hours=2)))
 BOOKED, NO_SHOW = "booked", "no_show"
+NOT_BOOKED = "This appointment is not booked any more (no-show already recorded)."
 # Days are counted on the French calendar: 23:30 UTC on the 1st is already the 2nd in Paris.
 LOCAL = ZoneInfo("Europe/Paris")
 
@@ -56,6 +61,15 @@ def booking_refusal(slot_org_id: str, slot_starts_at: datetime, referent_org_id:
     return None
 
 
+class SlotTaken(Conflict):
+    """Another booking took the slot first."""
+
+    slug = "slot-taken"
+
+    def __init__(self) -> None:
+        super().__init__("This slot is already booked; choose another one.")
+
+
 @dataclass(frozen=True)
 class Slot:
     slot_id: str
@@ -66,6 +80,13 @@ class Slot:
     location: str | None
     available: bool
     created_at: datetime
+
+    @classmethod
+    def publish(cls, slot_id: str, org_id: str, starts_at: datetime, duration_minutes: int, channel: str,
+                location: str | None, now: datetime) -> Slot:
+        if starts_at <= now:
+            raise RuleBroken("A slot must start in the future.", field="starts_at")
+        return cls(slot_id, org_id, starts_at, duration_minutes, channel, location, True, now)
 
 
 @dataclass(frozen=True)
@@ -80,3 +101,39 @@ class Appointment:
     booked_by: str
     no_show_recorded_at: datetime | None = None
     reminders_sent: frozenset[str] = frozenset()
+    events: list = field(default_factory=list, compare=False, repr=False)
+
+    @classmethod
+    def book(cls, appointment_id: str, person: Person, decision: Decision | None, slot: Slot | None,
+             booked_until: datetime | None, by_org: str, now: datetime) -> Appointment:
+        """The first appointment of an oriented person, in a slot of their referent still to come;
+        `booked_until` is the start of the person's appointment still to come, if any."""
+        if decision is None or decision.status != DECIDED or decision.referent is None:
+            raise InvalidTransition("The person is not oriented yet: an appointment follows a decided orientation.")
+        if slot is None:
+            raise RuleBroken("No slot with this id.", field="slot_id")
+        if booked_until:
+            raise InvalidTransition(already_booked(booked_until))
+        refusal = booking_refusal(slot.org_id, slot.starts_at, decision.referent.org_id, now)
+        if refusal:
+            raise RuleBroken(refusal, field="slot_id")
+        appointment = cls(appointment_id, person.person_id, slot, decision.decision_id, BOOKED,
+                          delay_days(person.registered_at, slot.starts_at), now, by_org)
+        appointment.events.append(AppointmentBooked(appointment, person))
+        return appointment
+
+    def record_no_show(self, person: Person, by_org: str, now: datetime) -> Appointment:
+        if now < self.slot.starts_at:
+            raise InvalidTransition("An appointment that has not started cannot be missed yet.")
+        if self.status != BOOKED:
+            raise InvalidTransition(NOT_BOOKED)
+        missed = replace(self, status=NO_SHOW, no_show_recorded_at=now, events=[])
+        missed.events.append(NoShowRecorded(missed, person, by_org))
+        return missed
+
+    def remind(self, now: datetime) -> str | None:
+        """The reminder due now, if any, raised as an event (sent once the caller claims it)."""
+        kind = reminder_due(self.slot.starts_at, now, self.reminders_sent)
+        if kind is not None:
+            self.events.append(ReminderDue(self, kind, reminder_due_at(self.slot.starts_at, kind)))
+        return kind

@@ -11,7 +11,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from services.orientation.domain.referential import Facts, Referential, months_between, under_26
+from services.core.age import under_26
+from services.core.errors import InvalidTransition, RuleBroken
+from services.orientation.domain.events import DecisionRecorded
+from services.orientation.domain.referential import Facts, Referential, months_between
 from services.orientation.domain.rules import Outcome, eligible
 
 PROPOSED, DECIDED, PENDING_INTERVIEW = "proposed", "decided", "pending_interview"
@@ -20,18 +23,6 @@ MADE, REORIENTED = "made", "reoriented"
 # first appointment is booked: orientation is confirmed there, later changes are re-orientations.
 HUMAN_DECIDERS = ("departement", "interview", "reorientation")
 DECISION_NAMESPACE = uuid.UUID("0b8f6c1e-5a4d-4f7e-9c3b-2d1e0f9a8b7c")
-
-
-class OrientationError(Exception):
-    """A command refused by a business rule; `field` names the input at fault when there is one."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class InvalidTransition(OrientationError):
-    """The command does not apply to the orientation's current status."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +88,9 @@ class Orientation:
     version: int = 0
     decision_due_at: datetime | None = None  # when a pending proposal becomes the decision
     preferred_org_type: str | None = None
-    new_decisions: list[Decision] = field(default_factory=list, repr=False)
+    # Decisions recorded since loading, as events: the repository appends them to the history it
+    # stores, the service publishes them, then clears the list.
+    events: list[DecisionRecorded] = field(default_factory=list, repr=False)
 
     @property
     def current(self) -> Decision | None:
@@ -183,7 +176,7 @@ class Orientation:
     def check_choice(self, referential: Referential, choice: Choice, now: datetime) -> None:
         facts = replace(self.person.facts(now), pathway=choice.pathway)
         if not eligible(referential, facts, choice.org_type):
-            raise OrientationError(f"A {choice.org_type} referent is not open to this person on a {choice.pathway} "
+            raise RuleBroken(f"A {choice.org_type} referent is not open to this person on a {choice.pathway} "
                                    f"pathway under the referential in force.", field="referent_org_type")
 
     # -- helpers -------------------------------------------------------------------------------
@@ -218,7 +211,7 @@ class Orientation:
 
     def _record(self, decision: Decision, due_at: datetime | None = None) -> Decision:
         self.history.append(decision)
-        self.new_decisions.append(decision)
+        self.events.append(DecisionRecorded(decision))
         self.version += 1
         self.decision_due_at = due_at
         return decision

@@ -7,8 +7,10 @@ override is deep-merged over the national document (mappings merge, lists and va
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
+
+from services.core.errors import RuleBroken
 
 PATHWAYS = ("professional", "socio_professional", "social")
 ORG_TYPES = ("france_travail", "mission_locale", "cap_emploi", "apec", "departement")
@@ -24,11 +26,14 @@ CHOICE_CONDITIONS = ("pathway", "availability", "project_maturity", "support_nee
 COUNT_CONDITIONS = ("major_barriers_at_least", "registered_months_at_least")
 
 
-class InvalidReferential(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
+class InvalidReferential(RuleBroken):
+    """A referential document at fault; `path` names the faulty place inside it, published as the
+    field `referential.<path>` since the document travels in a body's `referential` member."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"The referential is not valid: {path}: {message}.", field=f"referential.{path}",
+                         errors=[{"field": f"referential.{path}", "message": message}])
+        self.path = path
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,19 @@ class Facts:
     def major_barriers(self, major: tuple[str, ...]) -> list[str]:
         barriers = self.answers.get("barriers") or {}
         return [name for name in major if barriers.get(name)]
+
+
+@dataclass(frozen=True)
+class ReferentialVersion:
+    """A version of a territory's document as stored (never changed once stored); version 0 is a
+    candidate being checked or simulated, never stored."""
+
+    territory: str
+    version: int
+    document: dict[str, Any]
+    comment: str | None = None
+    created_by: str | None = None
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -187,7 +205,3 @@ def months_between(start: datetime, end: datetime) -> int:
     months = (end.year - start.year) * 12 + end.month - start.month
     return months - (1 if end.day < start.day else 0)
 
-
-def under_26(birth_date: date, on: date) -> bool:
-    age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
-    return age < 26

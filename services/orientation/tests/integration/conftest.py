@@ -6,12 +6,15 @@ from kafka import KafkaConsumer
 
 from services.core.events import Envelope, SchemaRegistry
 from services.core.settings import REPO_ROOT
+from services.orientation.published import APPOINTMENTS as APPOINTMENTS_TOPIC, DECISIONS as DECISIONS_TOPIC
+from services.orientation.service.unit_of_work import transactions
+from services.registration.published import PERSON_REGISTERED, PERSONS
 from tests.support.apps import service_client
 
 SCHEMAS = SchemaRegistry(REPO_ROOT / "schemas")
-REGISTRATIONS = "registration.persons.v1"
-DECISIONS = "orientation.decisions.v1"
-APPOINTMENTS = "orientation.appointments.v1"
+REGISTRATIONS = PERSONS.address
+DECISIONS = DECISIONS_TOPIC.address
+APPOINTMENTS = APPOINTMENTS_TOPIC.address
 
 
 @pytest.fixture
@@ -26,9 +29,10 @@ class Orientation:
     def __init__(self, service, broker, tokens, consumer_prefix):
         self.service, self.broker, self.tokens, self.group = service, broker, tokens, consumer_prefix
         self.app = service.app
+        self.units = transactions(self.app.state.platform.db, self.app.state.platform.outbox)  # for periodic jobs
 
     def register(self, data: dict) -> str:
-        envelope = Envelope(type="registration.person.registered.v1", source="registration",
+        envelope = Envelope(type=PERSON_REGISTERED.name, source="registration",
                             subject=data["registration_id"], data=data)
         SCHEMAS.validate(envelope.to_dict())
         self.broker.produce(REGISTRATIONS, envelope.subject, envelope.to_json())

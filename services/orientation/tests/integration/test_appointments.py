@@ -77,13 +77,13 @@ def test_reminders_once_each_then_a_no_show(orientation, broker):
     person_id, slot = oriented_with_a_slot(orientation, hours_ahead=47)
     booked = orientation.post("/v1/orientation/appointments", {"person_id": person_id, "slot_id": slot["slot_id"]})
     appointment_id = booked.json()["appointment_id"]
-    appointments, db = orientation.app.state.appointments, orientation.app.state.platform.db
+    appointments = orientation.app.state.appointments
     starts_at = now() + timedelta(hours=47)
 
-    appointments.send_due_reminders(db, now())
-    appointments.send_due_reminders(db, now() + timedelta(minutes=5))  # still only the 48 h one
-    appointments.send_due_reminders(db, starts_at - timedelta(hours=1))
-    appointments.send_due_reminders(db, starts_at - timedelta(minutes=30))
+    appointments.send_due_reminders(orientation.units, now())
+    appointments.send_due_reminders(orientation.units, now() + timedelta(minutes=5))  # still only the 48 h one
+    appointments.send_due_reminders(orientation.units, starts_at - timedelta(hours=1))
+    appointments.send_due_reminders(orientation.units, starts_at - timedelta(minutes=30))
 
     no_show = f"/v1/orientation/appointments/{appointment_id}/no-show"
     assert orientation.post(no_show, None).status_code == 409  # not started yet

@@ -71,11 +71,11 @@ def test_a_proposal_left_undecided_becomes_the_decision_after_30_days(orientatio
     registered = now() - timedelta(days=10)
     person_id = orientation.register(registered_event(rsa=True, registered_at=registered.isoformat()))
     assert orientation.decision(person_id).json()["status"] == "proposed"
-    service, db = orientation.app.state.orientation, orientation.app.state.platform.db
+    service = orientation.app.state.orientation
 
-    service.apply_overdue_fallbacks(db, registered + timedelta(days=29))
+    service.apply_overdue_fallbacks(orientation.units, registered + timedelta(days=29))
     assert orientation.decision(person_id).json()["status"] == "proposed"
-    service.apply_overdue_fallbacks(db, registered + timedelta(days=30, minutes=1))
+    service.apply_overdue_fallbacks(orientation.units, registered + timedelta(days=30, minutes=1))
     body = orientation.decision(person_id).json()
     assert (body["status"], body["current"]["decided_by"]) == ("decided", "automatic_fallback")
 

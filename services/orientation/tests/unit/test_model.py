@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from services.orientation.domain.model import Choice, InvalidTransition, Orientation, OrientationError
+from services.core.errors import InvalidTransition, RuleBroken
+from services.orientation.domain.model import Choice, Orientation
 from services.orientation.domain.rules import evaluate
 from services.orientation.tests.builders import NOW, person, referential
 
@@ -63,7 +64,7 @@ def test_the_departement_validates_or_amends_a_proposal():
 
 def test_an_amendment_must_be_eligible():
     orientation = oriented(person(rsa=True, age=40))
-    with pytest.raises(OrientationError) as refused:
+    with pytest.raises(RuleBroken) as refused:
         orientation.validate(LOIRE, Choice("social", "mission_locale", "intensive"), "ml", "departement-44", NOW, "other", None)
     assert refused.value.field == "referent_org_type"
 

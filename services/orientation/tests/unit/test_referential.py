@@ -50,7 +50,7 @@ def _broken(change) -> dict:
 def test_a_faulty_document_is_refused_naming_the_field(change, field):
     with pytest.raises(ref.InvalidReferential) as refused:
         ref.parse(_broken(change), "national", 2, 2)
-    assert refused.value.field == field
+    assert refused.value.path == field
 
 
 def test_months_since_registration_count_whole_months():
