@@ -1,0 +1,1 @@
+"""Deployment of the platform: the service manifest and what is generated from it (`python -m deploy.generate`)."""
