@@ -23,8 +23,8 @@ def create_app(settings: ServiceSettings | None = None):
     settings = settings or ServiceSettings.from_env("registration")
     app = create_service_app(settings, title="Registration API", description=DESCRIPTION, routers=[router])
     platform = app.state.platform
-    service = RegistrationService(geo=default_geo(), pii_secret=settings.pii_hash_secret, outbox=platform.outbox,
-                                  validate=validate_sections, clock=utcnow)
+    service = RegistrationService(geo=default_geo(), pii_secret=settings.pii_hash_secret, validate=validate_sections,
+                                  clock=utcnow)
     app.state.registrations = service
-    platform.add_consumers(consumer_specs(service))
+    platform.add_consumers(consumer_specs(service, platform.outbox))
     return app

@@ -6,11 +6,11 @@ from sqlalchemy.orm import Session
 from services.core.app import ConsumerSpec
 from services.core.events import Envelope
 from services.core.idempotency import resource_id
-from services.registration.api.schemas import Address, Contact, Household
+from services.core.inbound import CAF_RSA_OPENED
+from services.core.outbox import Outbox
 from services.registration.service.handlers import RegistrationService
-
-PARTNERS_TOPIC = "partners.inbound.v1"
-CAF_RSA_OPENED = "partners.caf.rsa_opened.v1"
+from services.registration.service.sections import Address, Contact, Household
+from services.registration.service.unit_of_work import on_session
 
 
 def caf_rsa_opening_sections(data: dict) -> dict:
@@ -33,10 +33,10 @@ def caf_rsa_opening_sections(data: dict) -> dict:
     }
 
 
-def consumer_specs(service: RegistrationService) -> list[ConsumerSpec]:
+def consumer_specs(service: RegistrationService, outbox: Outbox) -> list[ConsumerSpec]:
     def on_caf_rsa_opened(session: Session, event: Envelope) -> None:
         # The pre-registration's id derives from the fact's id: a replayed fact names the same one.
-        service.prefill(session, resource_id("partner-fact", event.id), caf_rsa_opening_sections(event.data))
+        service.prefill(on_session(session, outbox), resource_id("partner-fact", event.id),
+                        caf_rsa_opening_sections(event.data))
 
-    return [ConsumerSpec(name="registration.partner-facts", topics=[PARTNERS_TOPIC],
-                         handlers={CAF_RSA_OPENED: on_caf_rsa_opened})]
+    return [ConsumerSpec(name="registration.partner-facts", handlers={CAF_RSA_OPENED: on_caf_rsa_opened})]

@@ -8,9 +8,9 @@ import httpx
 import pytest
 from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
 
+from services.core.inbound import PARTNERS_INBOUND
 from services.core.settings import REPO_ROOT
 from services.registration.api import examples
-from services.registration.consumers import PARTNERS_TOPIC
 from tests.contract.documented import send_example
 from tests.support.contracts import committed
 from tests.support.kafka import unique_prefix
@@ -19,6 +19,7 @@ from tests.support.stack import Stack
 AGENCY = "ft-agence-nantes"
 CONTRACT = committed("registration")
 DEMO_FACT = REPO_ROOT / "deploy" / "local" / "demo" / "caf-rsa-opening.json"
+PARTNERS_TOPIC = PARTNERS_INBOUND.address
 FACTS_CONSUMER = "registration.partner-facts"  # the consumer of services/registration/consumers.py
 
 

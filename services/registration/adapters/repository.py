@@ -1,30 +1,23 @@
 """Loads and saves registration aggregates; turns the visibility policy into SQL for lists."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from services.core.age import YOUNG_PEOPLE_AGE_LIMIT
 from services.core.db import UniqueKeyTaken
 from services.registration.adapters.orm import RegistrationRow
 from services.registration.domain.model import Registration, Territory
 from services.registration.domain.policy import Audience
-
-
-@dataclass(frozen=True)
-class ListQuery:
-    departement_code: str | None = None
-    registered_from: datetime | None = None
-    registered_to: datetime | None = None
-    status: str | None = None
-    after: tuple[datetime, str] | None = None  # keyset cursor: (created_at, id) of the last item seen
-    limit: int = 20
+from services.registration.domain.repository import ListQuery
 
 
 class RegistrationRepository:
+    """The `Registrations` port on the service's database."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
 
@@ -81,12 +74,12 @@ class RegistrationRepository:
 
 
 def _visible(statement: Select, audience: Audience, territories: tuple[str, ...], today: date) -> Select:
-    """The SQL twin of `policy.may_read`, so a page only ever holds visible people."""
+    """The SQL twin of `Audience.covers`, so a page only ever holds visible people."""
     if audience.nationwide:
         return statement
     statement = statement.where(RegistrationRow.departement_code.in_(territories))
     if audience.under_26_only:
-        statement = statement.where(RegistrationRow.birth_date > _years_before(today, 26))
+        statement = statement.where(RegistrationRow.birth_date > _years_before(today, YOUNG_PEOPLE_AGE_LIMIT))
     if audience.rqth_only:
         statement = statement.where(RegistrationRow.rqth.is_(True))
     if audience.rsa_only:

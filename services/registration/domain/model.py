@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from services.core.age import under_26
+from services.core.errors import Conflict, InvalidTransition
 from services.registration.domain import events
 
 PRE_REGISTERED = "pre_registered"
@@ -17,22 +19,15 @@ REGISTERED = "registered"
 SECTIONS = ("identity", "contact", "address", "situation", "skills", "project", "pre_diagnostic")
 
 
-class RegistrationError(Exception):
-    """A business rule refused the command; `field` names the input at fault when there is one."""
+class AlreadyRegistered(Conflict):
+    """The NIR given is another registration's; the problem links to it, so the caller can read it."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+    slug = "already-registered"
 
-
-class AlreadyRegistered(RegistrationError):
     def __init__(self, existing_id: str) -> None:
-        super().__init__("A person with this NIR is already registered.", field="identity.nir")
+        super().__init__("A person with this NIR is already registered.",
+                         existing_registration=f"/v1/registrations/{existing_id}")
         self.existing_id = existing_id
-
-
-class InvalidTransition(RegistrationError):
-    """The command does not apply to the registration's current status."""
 
 
 @dataclass(frozen=True)
@@ -74,12 +69,8 @@ class Registration:
     def birth_date(self) -> date:
         return date.fromisoformat(self.sections["identity"]["birth_date"])
 
-    def age_on(self, day: date) -> int:
-        born = self.birth_date
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
     def under_26_on(self, day: date) -> bool:
-        return self.age_on(day) < 26
+        return under_26(self.birth_date, day)
 
     @property
     def rsa_recipient(self) -> bool:
@@ -113,16 +104,3 @@ class Registration:
         self.updated_at = now
         self.version += 1
         self.events.append(events.PersonRegistered(self.id))
-
-
-def merge_sections(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    """JSON merge patch (RFC 7396): objects merge, `null` removes, anything else replaces."""
-    merged = dict(current)
-    for key, value in changes.items():
-        if value is None:
-            merged.pop(key, None)
-        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = merge_sections(merged[key], value)
-        else:
-            merged[key] = value
-    return merged

@@ -30,6 +30,18 @@ class Audience:
     may_write: bool = True
     sections: tuple[str, ...] = SECTIONS
 
+    def covers(self, registration: Registration, territories: tuple[str, ...], today: date) -> bool:
+        """Whether this audience, within these territories, includes the person today."""
+        if self.nationwide:
+            return True
+        return (
+            registration.territory.departement_code in territories
+            and (not self.under_26_only or registration.under_26_on(today))
+            and (not self.rqth_only or registration.rqth)
+            and (not self.rsa_only or registration.rsa_recipient)
+            and (not self.executive_only or registration.executive)
+        )
+
 
 AUDIENCES: dict[str, Audience] = {
     "france_travail": Audience(nationwide=True),
@@ -48,17 +60,7 @@ def audience_of(viewer: Viewer) -> Audience | None:
 
 def may_read(viewer: Viewer, registration: Registration, today: date) -> bool:
     audience = audience_of(viewer)
-    if audience is None:
-        return False
-    if audience.nationwide:
-        return True
-    return (
-        registration.territory.departement_code in viewer.territories
-        and (not audience.under_26_only or registration.under_26_on(today))
-        and (not audience.rqth_only or registration.rqth)
-        and (not audience.rsa_only or registration.rsa_recipient)
-        and (not audience.executive_only or registration.executive)
-    )
+    return audience is not None and audience.covers(registration, viewer.territories, today)
 
 
 def may_write(viewer: Viewer, registration: Registration, today: date) -> bool:

@@ -1,7 +1,7 @@
 """Use cases of the registration service: one function per command, one transaction each.
 
-Handlers receive an open session (the caller's unit of work) and never commit: the registration,
-its outbox events and the idempotency record commit together or not at all.
+Handlers receive the caller's unit of work (repositories and events sink) and never commit: the
+registration, its outbox events and the idempotency record commit together or not at all.
 """
 from __future__ import annotations
 
@@ -10,68 +10,56 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from services.core.identity import Caller
-from services.core.outbox import Outbox
-from services.core.referentials.geo import GeoReferential
 from services.core.db import UniqueKeyTaken
-from services.registration.adapters.repository import ListQuery, RegistrationRepository
+from services.core.errors import Forbidden, NotFound, RuleBroken
+from services.core.identity import Caller
+from services.core.merge_patch import merge_patch
+from services.core.outbox import PendingEvent
+from services.core.referentials.geo import GeoReferential
 from services.registration.domain import events
-from services.registration.domain.model import (
-    AlreadyRegistered, Registration, RegistrationError, Territory, merge_sections,
-)
+from services.registration.domain.model import AlreadyRegistered, Registration, Territory
 from services.registration.domain.names import PersonKey, is_likely_duplicate
 from services.registration.domain.nir import InvalidNir, mask_nir, nir_fingerprint, parse_nir
 from services.registration.domain.policy import audience_of, may_read, may_write
+from services.registration.domain.repository import ListQuery, Registrations
+from services.registration.published import PERSON_REGISTERED, PERSON_UPDATED
+from services.registration.service.unit_of_work import RegistrationUnitOfWork
 
-TOPIC = "registration.persons.v1"
-EVENT_TYPES = {
-    events.PersonRegistered: "registration.person.registered.v1",
-    events.PersonUpdated: "registration.person.updated.v1",
-}
-
-
-class NotFound(Exception):
-    """Unknown, or not visible to this caller: the two are indistinguishable on purpose."""
-
-
-class Forbidden(Exception):
-    pass
+EVENT_TYPES = {events.PersonRegistered: PERSON_REGISTERED, events.PersonUpdated: PERSON_UPDATED}
+NOT_VISIBLE = "No registration with this id is visible to your organisation."
 
 
 @dataclass
 class RegistrationService:
     geo: GeoReferential
     pii_secret: bytes
-    outbox: Outbox
     validate: Callable[[dict[str, Any]], dict[str, Any]]  # full sections, as the API contract defines them
     clock: Callable[[], datetime]
 
     # -- commands ----------------------------------------------------------------------------
-    def register(self, session: Session, caller: Caller, sections: dict[str, Any], channel: str,
+    def register(self, uow: RegistrationUnitOfWork, caller: Caller, sections: dict[str, Any], channel: str,
                  registration_id: str) -> Registration:
-        repo = RegistrationRepository(session)
+        repo = uow.registrations
         registration = Registration.new(registration_id, self._without_nir(sections), self.territory_of(sections), channel,
                                         self.clock())
         self._identify(repo, registration, sections)
         if not may_write(caller, registration, self.today()):
             raise Forbidden("This person lives outside the territories or public your organisation may register.")
         self._store(repo, repo.add, registration)
-        self._publish(session, registration)
+        self._publish(uow, registration)
         return registration
 
-    def correct(self, session: Session, caller: Caller, registration_id: str, changes: dict[str, Any],
+    def correct(self, uow: RegistrationUnitOfWork, caller: Caller, registration_id: str, changes: dict[str, Any],
                 check_version: Callable[[int], None]) -> Registration:
-        return self._change(session, caller, registration_id, changes, check_version, Registration.correct)
+        return self._change(uow, caller, registration_id, changes, check_version, Registration.correct)
 
-    def confirm(self, session: Session, caller: Caller, registration_id: str, changes: dict[str, Any],
+    def confirm(self, uow: RegistrationUnitOfWork, caller: Caller, registration_id: str, changes: dict[str, Any],
                 check_version: Callable[[int], None]) -> Registration:
-        return self._change(session, caller, registration_id, changes, check_version, Registration.confirm)
+        return self._change(uow, caller, registration_id, changes, check_version, Registration.confirm)
 
-    def prefill(self, session: Session, registration_id: str, sections: dict[str, Any]) -> Registration:
+    def prefill(self, uow: RegistrationUnitOfWork, registration_id: str, sections: dict[str, Any]) -> Registration:
         """A partner's fact ("dites-le nous une fois") becomes a pre-registration to confirm."""
-        repo = RegistrationRepository(session)
+        repo = uow.registrations
         registration = Registration.new(registration_id, sections, self.territory_of(sections), "partner_prefill",
                                         self.clock(), pre_registration=True)
         self._identify(repo, registration, sections)
@@ -79,39 +67,39 @@ class RegistrationService:
         return registration
 
     # -- queries -----------------------------------------------------------------------------
-    def get(self, session: Session, caller: Caller, registration_id: str) -> Registration:
-        registration = RegistrationRepository(session).get(registration_id)
+    def get(self, uow: RegistrationUnitOfWork, caller: Caller, registration_id: str) -> Registration:
+        registration = uow.registrations.get(registration_id)
         if registration is None or not may_read(caller, registration, self.today()):
-            raise NotFound(registration_id)
+            raise NotFound(NOT_VISIBLE)
         return registration
 
-    def list(self, session: Session, caller: Caller, query: ListQuery) -> list[Registration]:
+    def list(self, uow: RegistrationUnitOfWork, caller: Caller, query: ListQuery) -> list[Registration]:
         audience = audience_of(caller)
         if audience is None:
             return []
-        return RegistrationRepository(session).list(query, audience, caller.territories, self.today())
+        return uow.registrations.list(query, audience, caller.territories, self.today())
 
     # -- rules -------------------------------------------------------------------------------
     def today(self) -> date:
         return self.clock().date()
 
     def territory_of(self, sections: dict[str, Any]) -> Territory:
-        code = sections["address"]["commune_code"].upper()
+        code = sections["address"]["commune_code"]
         departement_code = self.geo.departement_of_commune_code(code)
         departement = self.geo.departement(departement_code) if departement_code else None
         if departement is None:
-            raise RegistrationError("This INSEE commune code does not exist.", field="address.commune_code")
+            raise RuleBroken("This INSEE commune code does not exist.", field="address.commune_code")
         return Territory(code, departement.code, departement.region_code)
 
-    def _change(self, session, caller, registration_id, changes, check_version, transition) -> Registration:
-        repo = RegistrationRepository(session)
+    def _change(self, uow, caller, registration_id, changes, check_version, transition) -> Registration:
+        repo = uow.registrations
         registration = repo.get(registration_id, for_update=True)
         if registration is None or not may_read(caller, registration, self.today()):
-            raise NotFound(registration_id)
+            raise NotFound(NOT_VISIBLE)
         if not may_write(caller, registration, self.today()):
             raise Forbidden("Your organisation may read this registration but not change it.")
         check_version(registration.version)
-        merged = self.validate(merge_sections(registration.sections, changes))
+        merged = self.validate(merge_patch(registration.sections, changes))
         nir_given = (changes.get("identity") or {}).get("nir")
         if nir_given:
             self._identify(repo, registration, merged)
@@ -119,11 +107,11 @@ class RegistrationService:
         if not may_write(caller, registration, self.today()):
             raise Forbidden("After this change the person would be outside what your organisation may manage.")
         self._store(repo, repo.save, registration)
-        self._publish(session, registration)
+        self._publish(uow, registration)
         return registration
 
     @staticmethod
-    def _store(repo: RegistrationRepository, write, registration: Registration) -> None:
+    def _store(repo: Registrations, write, registration: Registration) -> None:
         """Write; if a concurrent registration of the same NIR committed first, say so (409)."""
         try:
             write(registration)
@@ -133,14 +121,14 @@ class RegistrationService:
                 raise  # the same id: a concurrent retry with the same Idempotency-Key, replayed upstream
             raise AlreadyRegistered(holder.id) from None
 
-    def _identify(self, repo: RegistrationRepository, registration: Registration, sections: dict[str, Any]) -> None:
+    def _identify(self, repo: Registrations, registration: Registration, sections: dict[str, Any]) -> None:
         """NIR check and matching, or likely-duplicate flag when there is no NIR to tell."""
         raw_nir = sections["identity"].get("nir")
         if raw_nir:
             try:
                 nir = parse_nir(raw_nir)
             except InvalidNir as exc:
-                raise RegistrationError(str(exc), field="identity.nir") from exc
+                raise RuleBroken(str(exc), field="identity.nir") from exc
             _check_nir_matches_identity(nir, sections["identity"])
             fingerprint = nir_fingerprint(nir, self.pii_secret)
             existing = repo.by_nir_fingerprint(fingerprint)
@@ -158,10 +146,12 @@ class RegistrationService:
                 registration.possible_duplicate_of = other.id
                 return
 
-    def _publish(self, session: Session, registration: Registration) -> None:
-        for event in registration.events:
-            self.outbox.add_event(session, TOPIC, EVENT_TYPES[type(event)], registration.id,
-                                  event_data(registration, self.today()))
+    def _publish(self, uow: RegistrationUnitOfWork, registration: Registration) -> None:
+        """The aggregate's events, emitted in the caller's unit of work (on the database: outbox rows
+        of its transaction)."""
+        uow.events.emit_all([PendingEvent(EVENT_TYPES[type(event)], registration.id,
+                                          event_data(registration, self.today()))
+                             for event in registration.events])
         registration.events.clear()
 
     @staticmethod
@@ -173,12 +163,12 @@ class RegistrationService:
 def _check_nir_matches_identity(nir, identity: dict[str, Any]) -> None:
     born = date.fromisoformat(str(identity["birth_date"]))
     if nir.birth_year_2 != f"{born.year % 100:02d}":
-        raise RegistrationError("The NIR does not match the birth year.", field="identity.nir")
+        raise RuleBroken("The NIR does not match the birth year.", field="identity.nir")
     if nir.birth_month.isdigit() and 1 <= int(nir.birth_month) <= 12 and int(nir.birth_month) != born.month:
-        raise RegistrationError("The NIR does not match the birth month.", field="identity.nir")
+        raise RuleBroken("The NIR does not match the birth month.", field="identity.nir")
     sex = identity.get("sex")
     if sex and nir.sex in "12" and {"1": "M", "2": "F"}[nir.sex] != sex:
-        raise RegistrationError("The NIR does not match the declared sex.", field="identity.nir")
+        raise RuleBroken("The NIR does not match the declared sex.", field="identity.nir")
 
 
 def _person_key(identity: dict[str, Any]) -> PersonKey:

@@ -9,11 +9,13 @@ import uuid
 import pytest
 
 from services.core.idempotency import resource_id
+from services.core.inbound import PARTNERS_INBOUND
 from services.core.settings import REPO_ROOT
+from services.registration.published import PERSON_REGISTERED, PERSONS
 
 pytestmark = pytest.mark.integration
 
-PARTNERS_TOPIC = "partners.inbound.v1"
+PARTNERS_TOPIC = PARTNERS_INBOUND.address
 DEMO_FACT = json.loads((REPO_ROOT / "deploy" / "local" / "demo" / "caf-rsa-opening.json").read_text())
 
 
@@ -56,7 +58,7 @@ def test_a_caf_fact_becomes_a_pre_registration_the_person_confirms(service, toke
     assert incomplete.status_code == 422
     assert any(error["field"].startswith("pre_diagnostic") for error in incomplete.json()["errors"])
 
-    since = broker.end_offsets("registration.persons.v1")
+    since = broker.end_offsets(PERSONS.address)
     confirmation = {"pre_diagnostic": {"work_experience": "none", "project_maturity": "no_project",
                                        "availability": "immediate", "support_needed": "intensive"}}
     confirmed = service.post(url, json=confirmation, headers=tokens.headers("departement-44", **{"If-Match": '"1"'}))
@@ -65,10 +67,10 @@ def test_a_caf_fact_becomes_a_pre_registration_the_person_confirms(service, toke
     again = service.post(url, json=confirmation, headers=tokens.headers("departement-44", **{"If-Match": '"2"'}))
     assert again.status_code == 409
 
-    events = broker.read("registration.persons.v1", since,
+    events = broker.read(PERSONS.address, since,
                          lambda ms: any(m.key.decode() == pre_id for m in ms))
     registered = [json.loads(m.value) for m in events if m.key.decode() == pre_id]
-    assert [e["type"] for e in registered] == ["registration.person.registered.v1"]
+    assert [e["type"] for e in registered] == [PERSON_REGISTERED.name]
     assert registered[0]["data"]["channel"] == "partner_prefill"
 
 

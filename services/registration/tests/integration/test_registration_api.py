@@ -1,6 +1,7 @@
 """The registration service on SQLite and PostgreSQL, with its relay and consumer on real Kafka."""
 from __future__ import annotations
 
+import base64
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -11,11 +12,12 @@ from sqlalchemy import create_engine, text
 
 from services.core.events import SchemaRegistry
 from services.core.settings import REPO_ROOT
+from services.registration.published import PERSON_REGISTERED, PERSON_UPDATED, PERSONS
 from services.registration.tests.builders import person
 
 pytestmark = pytest.mark.integration
 
-TOPIC = "registration.persons.v1"
+TOPIC = PERSONS.address
 SCHEMAS = SchemaRegistry(REPO_ROOT / "schemas")
 
 
@@ -50,7 +52,7 @@ def test_registration_is_stored_and_told_once_without_the_nir(service, tokens, b
     message = messages[0]
     envelope = json.loads(message.value)
     SCHEMAS.validate(envelope)
-    assert envelope["type"] == "registration.person.registered.v1"
+    assert envelope["type"] == PERSON_REGISTERED.name
     assert envelope["subject"] == created["id"]
     headers = dict(message.headers)
     assert headers["ce_id"].decode() == envelope["id"]
@@ -155,7 +157,22 @@ def test_list_pages_with_a_cursor_and_filters(service, tokens):
                          headers=tokens.headers("ft-agence-nantes")).json()
     assert future["items"] == []
     assert service.get("/v1/registrations?limit=101", headers=tokens.headers("ft-agence-nantes")).status_code == 422
-    assert service.get("/v1/registrations?cursor=garbage", headers=tokens.headers("ft-agence-nantes")).status_code == 422
+
+
+def _cursor(raw: str) -> str:
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("cursor", [
+    "garbage", "%00", _cursor('["2026-11-23T10:00:00+00:00"]'), _cursor('["2026-11-23T10:00:00", "id"]'),
+    _cursor('["not a date", "id"]'), _cursor('[123, "id"]'), _cursor('["2026-11-23T10:00:00+00:00", 1e999]'),
+    _cursor('["2026-11-23T10:00:00+00:00", NaN]'), _cursor("[" * 150 + "]" * 150), _cursor('{"a": 1}'),
+])
+def test_a_hostile_cursor_is_invalid_input(service, tokens, cursor):
+    answer = service.get(f"/v1/registrations?cursor={cursor}", headers=tokens.headers("ft-agence-nantes"))
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["errors"] == [{"field": "cursor", "message": answer.json()["detail"]}]
 
 
 def test_updates_need_the_current_etag_and_are_told(service, tokens, broker):
@@ -173,7 +190,7 @@ def test_updates_need_the_current_etag_and_are_told(service, tokens, broker):
                         headers=tokens.headers("ft-agence-nantes", **{"If-Match": '"2"'}))
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "situation.rsa_recipient"
     types = [json.loads(m.value)["type"] for m in events_for(broker, since, created["id"], count=2)]
-    assert types == ["registration.person.registered.v1", "registration.person.updated.v1"]
+    assert types == [PERSON_REGISTERED.name, PERSON_UPDATED.name]
 
 
 def test_idempotency_key_replays_the_first_answer(service, tokens):

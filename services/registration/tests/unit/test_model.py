@@ -2,21 +2,12 @@ from datetime import datetime, timezone
 
 import pytest
 
+from services.core.errors import InvalidTransition
 from services.registration.domain import events
-from services.registration.domain.model import (
-    InvalidTransition, PRE_REGISTERED, REGISTERED, Registration, Territory, merge_sections,
-)
+from services.registration.domain.model import PRE_REGISTERED, REGISTERED, Registration, Territory
 
 NOW = datetime(2026, 11, 23, tzinfo=timezone.utc)
 NANTES = Territory("44109", "44", "52")
-
-
-def test_merge_patch_merges_objects_replaces_values_and_removes_nulls():
-    current = {"contact": {"email": "a@b.fr", "phone": "01"}, "project": {"rome_codes": ["K1303"]}}
-    changes = {"contact": {"phone": None, "preferred_channel": "sms"}, "project": {"rome_codes": ["A1101"]}}
-    assert merge_sections(current, changes) == {
-        "contact": {"email": "a@b.fr", "preferred_channel": "sms"}, "project": {"rome_codes": ["A1101"]}}
-    assert current["contact"]["phone"] == "01"  # the input is not modified
 
 
 def test_a_direct_registration_is_registered_and_tells_it():
