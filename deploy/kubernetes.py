@@ -150,6 +150,8 @@ def _process_documents(process: Process, env: list[dict[str, Any]],
         "apiVersion": "apps/v1", "kind": "Deployment", "metadata": _meta(process.name, _selector(process)),
         "spec": {
             "replicas": process.replicas.min if process.replicas else 1,
+            # A single replica stops before its successor starts: never two at once on its work.
+            "strategy": {"type": "RollingUpdate" if process.scales_horizontally else "Recreate"},
             "selector": {"matchLabels": _selector(process)},
             "template": {"metadata": {"labels": {**PART_OF, **_pod_labels(process)}}, "spec": {
                 "automountServiceAccountToken": False, "securityContext": _pod_security(),

@@ -68,6 +68,7 @@ def test_only_horizontal_processes_autoscale_and_keep_a_replica_through_disrupti
     else:
         assert autoscaler is None and process.name not in k8s["PodDisruptionBudget"]
         assert k8s["Deployment"][process.name]["spec"]["replicas"] == 1
+        assert k8s["Deployment"][process.name]["spec"]["strategy"] == {"type": "Recreate"}
 
 
 def test_only_the_gateway_is_reachable_from_outside(k8s):
