@@ -5,7 +5,6 @@ import os
 from dataclasses import dataclass
 
 from services.core.manifest import load_manifest
-from services.core.scopes import Scope
 from services.core.settings import SERVICE_PORTS
 
 READ_METHODS = frozenset({"GET", "HEAD"})
@@ -15,8 +14,9 @@ READ_METHODS = frozenset({"GET", "HEAD"})
 class Route:
     prefix: str
     service: str
-    read_scope: Scope
-    write_scope: Scope
+    # Scope values as plain strings: they are written into the published contracts (YAML).
+    read_scope: str
+    write_scope: str
     # Bulk uploads: a larger body limit than the platform's default, streamed to the service.
     max_body_bytes: int | None = None
 
@@ -25,12 +25,12 @@ class Route:
         default = f"http://127.0.0.1:{SERVICE_PORTS[self.service]}"
         return os.environ.get(f"{self.service.upper()}_URL", default)
 
-    def scope_for(self, method: str) -> Scope:
+    def scope_for(self, method: str) -> str:
         return self.read_scope if method in READ_METHODS else self.write_scope
 
 
 ROUTES = tuple(
-    Route(route.prefix, service.name, route.read_scope, route.write_scope, route.max_body_bytes)
+    Route(route.prefix, service.name, route.read_scope.value, route.write_scope.value, route.max_body_bytes)
     for service in load_manifest().services for route in service.routes
 )
 # Longest prefix first, so a service's sub-resource with scopes of its own wins over its root.
