@@ -184,8 +184,12 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(Problem(exc.status_code, detail, headers=headers))
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
-        return problem_response(
-            Problem(500, "An unexpected error occurred; it has been logged with this request's id.")
-        )
+        # Answered outside the request-context middleware: the id the error was logged with is
+        # given here, so the caller can quote it.
+        request_id = getattr(request.state, "request_id", None)
+        return problem_response(Problem(
+            500, "An unexpected error occurred; it has been logged with this request's id.",
+            headers={"X-Request-Id": request_id} if request_id else None,
+            **({"request_id": request_id} if request_id else {})))

@@ -118,3 +118,20 @@ def test_recorded_events_are_checked_against_their_schema():
     fact = json.loads((REPO_ROOT / "deploy" / "local" / "demo" / "caf-rsa-opening.json").read_text())
     events.emit(CAF_RSA_OPENED, "s", fact["data"])
     assert [pending.subject for pending in events.of_type(CAF_RSA_OPENED)] == ["s"]
+
+
+def test_an_unexpected_error_names_the_request_id_it_was_logged_with():
+    from services.core.request_context import RequestContext
+
+    app = FastAPI()
+    install_problem_handlers(app)
+    app.add_middleware(RequestContext)
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("internal detail")
+
+    answer = TestClient(app, raise_server_exceptions=False).get("/boom", headers={"X-Request-Id": "req-42"})
+    assert answer.status_code == 500
+    assert answer.headers["X-Request-Id"] == "req-42"
+    assert answer.json()["request_id"] == "req-42" and "internal detail" not in answer.text
