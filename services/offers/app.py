@@ -11,7 +11,6 @@ from services.offers.api.subscription_routes import router as subscription_route
 from services.offers.adapters.search_index import SearchIndex, search_dir
 from services.offers.consumers import consumer_specs
 from services.offers.service.catalog import OfferCatalog
-from services.offers.service.events import OfferEvents
 from services.offers.service.imports import Imports
 from services.offers.service.lifecycle import Lifecycle
 from services.offers.service.native import NativeOffer
@@ -33,11 +32,10 @@ def create_app(settings: ServiceSettings | None = None):
                              routers=[subscription_router, ingest_router, router],
                              body_limits={"/v1/offers/imports": IMPORT_MAX_BYTES}, published_models=[NativeOffer])
     platform = app.state.platform
-    events = OfferEvents(platform.outbox)
     index = SearchIndex(search_dir())
     catalog = OfferCatalog(platform.outbox, index, utcnow)
-    lifecycle = Lifecycle(events, utcnow)
-    subscriptions = Subscriptions(events, utcnow)
+    lifecycle = Lifecycle(platform.outbox, utcnow)
+    subscriptions = Subscriptions(platform.outbox, utcnow)
     imports = Imports(platform.db, catalog, utcnow)
     app.state.catalog, app.state.lifecycle = catalog, lifecycle
     app.state.subscriptions, app.state.imports = subscriptions, imports

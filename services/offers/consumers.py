@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from services.core.app import ConsumerSpec
 from services.core.events import Envelope
-from services.offers.service.events import OFFERS_TOPIC, PUBLISHED
+from services.offers.published import OFFER_PUBLISHED
 from services.offers.service.subscriptions import Subscriptions
 
 
@@ -15,4 +15,4 @@ def consumer_specs(subscriptions: Subscriptions) -> list[ConsumerSpec]:
         subscriptions.on_published(session, event.data["offer_id"], event.data["rome"]["code"],
                                    place.get("departement_code"))
 
-    return [ConsumerSpec(name="offers.matching", topics=[OFFERS_TOPIC], handlers={PUBLISHED: on_published})]
+    return [ConsumerSpec(name="offers.matching", handlers={OFFER_PUBLISHED: on_published})]

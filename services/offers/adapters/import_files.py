@@ -16,8 +16,9 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from services.core.errors import RuleBroken
 from services.core.settings import REPO_ROOT
-from services.offers.service.native import csv_header_errors
+from services.offers.adapters.csv_offers import csv_header_errors
 
 NDJSON, CSV = "ndjson", "csv"
 MEDIA_TYPES = {"application/x-ndjson": NDJSON, "application/ndjson": NDJSON, "application/jsonl": NDJSON,
@@ -36,8 +37,13 @@ class Spooled:
     size: int
 
 
-class BadFile(ValueError):
+class BadFile(RuleBroken):
     """The file as a whole cannot be read (not NDJSON, a CSV without its header, not UTF-8)."""
+
+    slug = "bad-import-file"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"The file cannot be imported: {reason}.", errors=[{"field": "body", "message": reason}])
 
 
 async def receive(stream: AsyncIterator[bytes], directory: Path | None = None) -> Spooled:

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.offers.adapters.orm import BlockingKeyRow, FindingRow, FingerprintRow, OfferRow, OfferSourceRow
-from services.offers.adapters.search import PUBLISHED
 from services.offers.domain.model import Finding
+from services.offers.domain.offer import Offer, OfferStatus
 
 LOOKUP_CHUNK = 500  # keys per IN (...) query
 # A board copies an offer while it is fresh: comparing a new offer with the most recent offers of the
@@ -25,6 +25,18 @@ LOOKUP_CHUNK = 500  # keys per IN (...) query
 # (a million offers made it compare with hundreds).
 CANDIDATES_PER_KEY = 20
 KEYS_PER_UNION = 200  # SQLite allows 500 SELECTs in one compound statement
+
+
+def offer_of(row: OfferRow) -> Offer:
+    return Offer(row.id, row.owner_org_id, OfferStatus(row.status), row.version, row.draft, row.updated_at,
+                 row.published_at, row.closed_at)
+
+
+def store_state(row: OfferRow, offer: Offer) -> None:
+    """The aggregate's state onto its row; the columns derived from its content are the catalogue's
+    (`offer_values`)."""
+    row.status, row.version, row.draft = offer.status.value, offer.version, offer.document
+    row.updated_at, row.published_at, row.closed_at = offer.updated_at, offer.published_at, offer.closed_at
 
 
 class OfferRepository:
@@ -108,15 +120,17 @@ class OfferRepository:
         return [Finding(r.rule_id, r.severity, r.field, r.excerpt, r.explanation, r.legal_basis) for r in rows]
 
     def expiring(self, today: date, limit: int = 500) -> list[int]:
-        return list(self.session.scalars(sa.select(OfferRow.seq).where(
-            OfferRow.status == PUBLISHED, OfferRow.ends_on < today).order_by(OfferRow.ends_on).limit(limit)))
+        o = OfferRow
+        return list(self.session.scalars(sa.select(o.seq).where(
+            o.status == OfferStatus.PUBLISHED.value, o.ends_on < today).order_by(o.ends_on).limit(limit)))
 
     def peers(self, rome_code: str, departement_code: str, exclude_seq: int) -> list[tuple]:
         """(salary mid, contract type, duration, weekly hours) of the published offers of a ROME in a département."""
         o = OfferRow
         return list(self.session.execute(sa.select(
             o.salary_mid_yearly, o.contract_type, o.contract_duration_months, o.weekly_hours).where(
-            o.status == PUBLISHED, o.rome_code == rome_code, o.departement_code == departement_code, o.seq != exclude_seq)))
+            o.status == OfferStatus.PUBLISHED.value, o.rome_code == rome_code, o.departement_code == departement_code,
+            o.seq != exclude_seq)))
 
     # -- writes --------------------------------------------------------------------------------
     def add_offers(self, rows: Sequence[dict[str, Any]]) -> list[int]:

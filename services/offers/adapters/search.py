@@ -18,12 +18,13 @@ import sqlalchemy as sa
 import tantivy
 from sqlalchemy.orm import Session
 
+from services.core.errors import RuleBroken
 from services.offers.adapters.orm import OfferRow
 from services.offers.adapters.search_index import MISSING, SCHEMA, SEQ_SPAN, epoch_micros, order_key
+from services.offers.domain.offer import OfferStatus
 from services.offers.domain.places import communes_within
 from services.offers.domain.text import terms
 
-PUBLISHED = "published"
 FACET_NAMES = ("contract_type", "departement_code", "rome_code")
 FACET_SIZE = 10_000  # more than the values any facet has (ROME codes: about 600)
 MAX_OFFSET = 10_000  # relevance and distance pages go this deep; narrow the search beyond
@@ -51,11 +52,13 @@ class SearchQuery:
     published_since: datetime | None = None
     employer_siret: str | None = None
     accessible_to_disabled: bool | None = None
-    status: str = PUBLISHED
+    status: str = OfferStatus.PUBLISHED.value
     owner_org_id: str | None = None  # only this organisation's offers
     sort: str = "relevance"  # relevance | date | distance
     limit: int = 20
-    after: tuple = ()  # from the previous page's `next_after`
+    # From the previous page's `next_after`, as decoded by the API: ("o", offset, 0) for relevance and
+    # distance pages, ("d", published_at or None, seq) for date pages.
+    after: tuple = ()
     with_facets: bool = True
 
 
@@ -71,10 +74,6 @@ class SearchResult:
     total: int
     facets: dict[str, list[tuple[str | None, int]]] = field(default_factory=dict)
     next_after: tuple | None = None
-
-
-class InvalidCursor(ValueError):
-    """A cursor from another sort, or tampered with."""
 
 
 class Search:
@@ -104,7 +103,7 @@ class Search:
                 for seq in seqs if seq in offers]
         if next_after and hits and next_after[0] == "d":  # the date cursor names the last offer shown
             last = hits[-1].offer
-            next_after = ("d", last.published_at.isoformat() if last.published_at else None, last.seq)
+            next_after = ("d", last.published_at, last.seq)
         return SearchResult(hits, total, facets, next_after)
 
     # -- the query -----------------------------------------------------------------------------
@@ -173,9 +172,12 @@ class Search:
 
     def _after_key(self) -> int:
         kind, published_at, seq = self.query.after
-        if kind != "d" or not isinstance(seq, int) or not 0 <= seq < SEQ_SPAN:
-            raise InvalidCursor()
-        return order_key(_datetime(published_at) if published_at is not None else None, seq)
+        if kind != "d" or not isinstance(published_at, (datetime, type(None))) or not 0 <= seq < SEQ_SPAN:
+            raise _invalid_cursor()
+        key = order_key(published_at, seq)
+        if not -INT_MAX < key < INT_MAX:  # a date no offer has (year 9999): beyond the index's integers
+            raise _invalid_cursor()
+        return key
 
 
 def search(session: Session, searcher: tantivy.Searcher, query: SearchQuery) -> SearchResult:
@@ -212,12 +214,10 @@ def _offset(after: Sequence) -> int:
         return 0
     kind, offset, _ = after
     if kind != "o" or not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
-        raise InvalidCursor()
+        raise _invalid_cursor()
     return offset
 
 
-def _datetime(value: str) -> datetime:
-    try:
-        return datetime.fromisoformat(value)
-    except (TypeError, ValueError) as exc:
-        raise InvalidCursor() from exc
+def _invalid_cursor() -> RuleBroken:
+    """A well-formed cursor from another sort, or out of range: tampered with."""
+    return RuleBroken("The cursor is not valid; use next_cursor from the previous page.", field="cursor")

@@ -8,23 +8,27 @@ from fastapi import APIRouter, Path as PathParam, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from services.core.http import AUTH_ERRORS, Cursor, Limit, decode_cursor, documented, encode_cursor, etag
-from services.core.idempotency import StoredResponse, resource_id
+from services.core.codes import ID_PATTERN
+from services.core.errors import RuleBroken
+from services.core.http import (
+    AUTH_ERRORS, Cursor, Limit, decode_cursor, documented, encode_cursor, etag, idempotency_key_header,
+)
+from services.core.idempotency import StoredResponse, idempotent_response, resource_id
 from services.core.problems import Problem
 from services.offers.adapters.import_files import CSV, MEDIA_TYPES, BadFile, count_records, receive
 from services.offers.api import examples, render
-from services.offers.api.common import UUID_PATTERN, bad_file, domain_errors, field_problem, idempotency_key, run_post
 from services.offers.api.deps import CatalogDep, ImportsDep, LifecycleDep, PlatformDep
 from services.offers.api.deps import Publisher as PublisherCaller
 from services.offers.api.schemas import OfferImportOut, OfferIngestOut
 from services.offers.service.catalog import CREATED, assess
 from services.offers.service.formats import JOB_POSTING, NATIVE, draft_of
+from services.offers.service.imports import NOT_YOURS
 from services.offers.service.policy import Publisher
 
 router = APIRouter(prefix="/v1/offers", tags=["offers"])
 
-PublishKey = idempotency_key("example-publish-boulanger")
-ImportKey = idempotency_key("example-import-boulangerie")
+PublishKey = idempotency_key_header("example-publish-boulanger")
+ImportKey = idempotency_key_header("example-import-boulangerie")
 Format = Literal["native", "job-posting", "ft-v2"]
 JSON_MEDIA_TYPES = ("application/json", "application/ld+json")
 PUBLISH_ERRORS = {**AUTH_ERRORS, 403: "Scope missing, or an offer of another employer's SIRET or another source.",
@@ -32,7 +36,7 @@ PUBLISH_ERRORS = {**AUTH_ERRORS, 403: "Scope missing, or an offer of another emp
                   422: "The offer is not valid; `errors` names each field (unknown commune or ROME code, bad SIRET…)."}
 IMPORT_ERRORS = {**AUTH_ERRORS, 409: "Idempotency-Key reused with another file.",
                  415: "Not NDJSON nor CSV.", 422: "The file cannot be read (not NDJSON, no CSV header…)."}
-ImportId = Annotated[str, PathParam(examples=[examples.IMPORT_ID], pattern=UUID_PATTERN)]
+ImportId = Annotated[str, PathParam(examples=[examples.IMPORT_ID], pattern=ID_PATTERN)]
 
 
 def media_type(request: Request) -> str:
@@ -56,9 +60,9 @@ async def publish(request: Request, platform: PlatformDep, catalog: CatalogDep, 
     try:
         document = json.loads(await request.body())
     except ValueError:
-        raise field_problem("body", "not valid JSON") from None
+        raise RuleBroken("The body is not valid JSON.", field="body") from None
     publisher = Publisher.of(caller)
-    draft = domain_errors(lambda: draft_of(document, chosen, publisher))
+    draft = draft_of(document, chosen, publisher)
 
     def operation(session) -> StoredResponse:
         offer_id = resource_id(caller.client_id, idempotency_key)
@@ -68,7 +72,7 @@ async def publish(request: Request, platform: PlatformDep, catalog: CatalogDep, 
         return StoredResponse(201 if outcome.outcome == CREATED else 200, body,
                               {"Location": f"/v1/offers/{outcome.offer_id}", "ETag": etag(view.row.version)})
 
-    return await run_in_threadpool(run_post, request, platform, caller, idempotency_key,
+    return await run_in_threadpool(idempotent_response, request, platform.db, caller.client_id, idempotency_key,
                                    {"format": chosen, "offer": document}, operation)
 
 
@@ -83,7 +87,7 @@ async def create_import(request: Request, platform: PlatformDep, imports: Import
     if kind is None:
         raise Problem(415, "Send the file as application/x-ndjson or text/csv.", slug="unsupported-media-type")
     if kind == CSV and format_ != NATIVE:
-        raise field_problem("format", "a CSV file holds native offers only; use NDJSON for feed formats")
+        raise RuleBroken("A CSV file holds native offers only; use NDJSON for feed formats.", field="format")
     spooled = await receive(request.stream())
     try:
         total = await run_in_threadpool(count_records, spooled.path, kind)
@@ -97,10 +101,8 @@ async def create_import(request: Request, platform: PlatformDep, imports: Import
                 mode="json"), {"Location": f"/v1/offers/imports/{job.id}"})
 
         fingerprint = {"sha256": spooled.sha256, "media_type": kind, "format": format_}
-        response = await run_in_threadpool(run_post, request, platform, caller, idempotency_key, fingerprint, operation)
-    except BadFile as exc:
-        spooled.path.unlink(missing_ok=True)
-        raise bad_file(exc) from exc
+        response = await run_in_threadpool(idempotent_response, request, platform.db, caller.client_id,
+                                           idempotency_key, fingerprint, operation)
     except BaseException:
         spooled.path.unlink(missing_ok=True)
         raise
@@ -110,15 +112,13 @@ async def create_import(request: Request, platform: PlatformDep, imports: Import
 
 
 @router.get("/imports/{import_id}", response_model=OfferImportOut, summary="An import's progress and line errors",
-            responses=documented(200, examples.IMPORT, {**AUTH_ERRORS, 404: "No import of yours with this id.",
+            responses=documented(200, examples.IMPORT, {**AUTH_ERRORS, 404: NOT_YOURS,
                                                         422: "Invalid cursor."}))
 def read_import(import_id: ImportId, platform: PlatformDep, imports: ImportsDep, caller: PublisherCaller,
                 limit: Limit = 100, errors_cursor: Cursor = None) -> dict[str, Any]:
-    after = decode_cursor(errors_cursor, 1)[0] if errors_cursor else 0
-    if not isinstance(after, int):
-        raise field_problem("errors_cursor", "invalid cursor")
+    [after] = decode_cursor(errors_cursor, int) if errors_cursor else [0]
     with platform.db.transaction() as session:
-        job = domain_errors(lambda: imports.get(session, caller, import_id), "No import of yours with this id.")
+        job = imports.get(session, caller, import_id)
         errors = imports.errors(session, import_id, after, limit)
         next_cursor = encode_cursor([errors[-1].line]) if len(errors) == limit else None
         return render.import_job(job, errors, next_cursor)

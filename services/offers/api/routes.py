@@ -1,28 +1,37 @@
 """HTTP routes of the catalogue: search, one offer, its distribution and attractiveness, its life."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from services.core.http import AUTH_ERRORS, Cursor, DateTime, Limit, check_if_match, decode_cursor, documented, encode_cursor, etag
+from services.core.codes import COMMUNE_PATTERN, DEPARTEMENT_PATTERN, ID_PATTERN, ROME_PATTERN, SIRET_PATTERN
+from services.core.errors import RuleBroken
+from services.core.http import (
+    AUTH_ERRORS, Cursor, DateTime, Limit, check_if_match, decode_cursor, documented, encode_cursor, etag,
+    idempotency_key_header, if_match_header,
+)
 from services.core.identity import Caller
-from services.core.idempotency import StoredResponse
+from services.core.idempotency import StoredResponse, idempotent_response
 from services.offers.adapters.search import Near, SearchQuery
 from services.offers.api import examples, render
-from services.offers.api.common import IfMatch, UUID_PATTERN, domain_errors, field_problem, idempotency_key, run_post
 from services.offers.api.deps import CatalogDep, LifecycleDep, PlatformDep, Reader
 from services.offers.api.deps import Publisher as PublisherCaller
 from services.offers.api.schemas import OfferAttractiveness, OfferDistribution, OfferOut, OfferPage, Status, WithdrawIn
+from services.offers.domain.offer import OfferStatus
 from services.offers.domain.places import place_of
 from services.offers.domain.rome import RomeReference
 
 router = APIRouter(prefix="/v1/offers", tags=["offers"])
 
-FillKey = idempotency_key("example-fill-boulanger")
-WithdrawKey = idempotency_key("example-withdraw-boulanger")
-OfferId = Annotated[str, Path(description="The canonical offer's id.", examples=[examples.OFFER_ID], pattern=UUID_PATTERN)]
+FillKey = idempotency_key_header("example-fill-boulanger")
+WithdrawKey = idempotency_key_header("example-withdraw-boulanger")
+IfMatch = if_match_header("offer")
+OfferId = Annotated[str, Path(description="The canonical offer's id.", examples=[examples.OFFER_ID], pattern=ID_PATTERN)]
+# A search cursor: ("o", offset, 0) for relevance and distance pages, ("d", published_at or null, seq) for dates.
+SEARCH_CURSOR = (str, (int, datetime, type(None)), int)
 NOT_VISIBLE = {404: "Unknown, or quarantined and not yours."}
 CHANGE_ERRORS = {**AUTH_ERRORS, **NOT_VISIBLE, 409: "Not possible in the offer's current status, or Idempotency-Key "
                  "reused.", 412: "Stale ETag: read again, reapply.", 428: "If-Match is required.",
@@ -38,18 +47,19 @@ def search_offers(
     platform: PlatformDep, catalog: CatalogDep, caller: Reader,
     q: Annotated[str | None, Query(max_length=200, description="Words, accents and plurals folded.",
                                    examples=["boulanger"])] = None,
-    rome_code: Annotated[str | None, Query(pattern=r"^[A-N][0-9]{4}$", examples=["D1102"])] = None,
+    rome_code: Annotated[str | None, Query(pattern=ROME_PATTERN, examples=["D1102"])] = None,
     contract_type: ContractType | None = None,
-    departement_code: Annotated[str | None, Query(pattern=r"^([0-9]{2}|2[AB]|97[0-9])$", examples=["44"])] = None,
-    commune_code: Annotated[str | None, Query(pattern=r"^[0-9][0-9AB][0-9]{3}$", examples=["44109"],
+    departement_code: Annotated[str | None, Query(pattern=DEPARTEMENT_PATTERN, examples=["44"])] = None,
+    commune_code: Annotated[str | None, Query(pattern=COMMUNE_PATTERN, examples=["44109"],
                                               description="INSEE code; with radius_km, the centre of the search.")] = None,
     radius_km: Annotated[float | None, Query(gt=0, le=200, description="Needs commune_code.")] = None,
     min_salary: Annotated[int | None, Query(ge=0, le=1_000_000, description="Yearly gross euros, at least (top "
                                                                              "of the offer's range).")] = None,
     published_since: Annotated[DateTime | None, Query(description="RFC 3339.")] = None,
-    employer: Annotated[str | None, Query(pattern=r"^[0-9]{14}$", description="The employer's SIRET.")] = None,
+    employer: Annotated[str | None, Query(pattern=SIRET_PATTERN, description="The employer's SIRET.")] = None,
     accessible_to_disabled: bool | None = None,
-    status: Annotated[Status, Query(description="Other than published: quarantined offers are only yours.")] = "published",
+    status: Annotated[Status, Query(
+        description="Other than published: quarantined offers are only yours.")] = OfferStatus.PUBLISHED.value,
     sort: Literal["relevance", "date", "distance"] = "relevance",
     facets: Annotated[bool, Query(description="Count contract types, départements and ROME codes.")] = True,
     limit: Limit = 20, cursor: Cursor = None,
@@ -62,8 +72,8 @@ def search_offers(
         commune_code=commune_code if near is None else None, near=near, min_salary=min_salary,
         published_since=published_since, employer_siret=employer, accessible_to_disabled=accessible_to_disabled,
         status=status, owner_org_id=owner_org_id, sort=sort, limit=limit,
-        after=tuple(decode_cursor(cursor, 3)) if cursor else (), with_facets=facets)
-    result = domain_errors(lambda: catalog.search(platform.db, query))
+        after=decode_cursor(cursor, *SEARCH_CURSOR) if cursor else (), with_facets=facets)
+    result = catalog.search(platform.db, query)
     items = [render.summary(hit.offer, hit.distance_km) for hit in result.hits]
     return {"items": items, "next_cursor": encode_cursor(list(result.next_after)) if result.next_after else None,
             "total": result.total, "facets": render.facets(result.facets) if facets else None}
@@ -71,28 +81,32 @@ def search_offers(
 
 def _near(commune_code: str | None, radius_km: float | None, sort: str) -> Near | None:
     if radius_km is not None and commune_code is None:
-        raise field_problem("radius_km", "a radius needs commune_code, the centre of the search")
+        raise RuleBroken("A radius needs commune_code, the centre of the search.", field="radius_km")
     if sort == "distance" and radius_km is None:
-        raise field_problem("sort", "sorting by distance needs commune_code and radius_km")
+        raise RuleBroken("Sorting by distance needs commune_code and radius_km.", field="sort")
     if radius_km is None:
         return None
     place = place_of(commune_code)
     if place is None:
-        raise field_problem("commune_code", f"unknown INSEE commune code {commune_code}")
+        raise _unknown_commune(commune_code)
     return Near(place.latitude, place.longitude, radius_km)
 
 
 def _check_codes(rome_code: str | None, commune_code: str | None) -> None:
     if rome_code is not None and rome_code not in RomeReference.default():
-        raise field_problem("rome_code", f"unknown ROME code {rome_code}")
+        raise RuleBroken(f"Unknown ROME code {rome_code}.", field="rome_code")
     if commune_code is not None and place_of(commune_code) is None:
-        raise field_problem("commune_code", f"unknown INSEE commune code {commune_code}")
+        raise _unknown_commune(commune_code)
+
+
+def _unknown_commune(commune_code: str) -> RuleBroken:
+    return RuleBroken(f"Unknown INSEE commune code {commune_code}.", field="commune_code")
 
 
 def _restriction(caller: Caller, status: str, employer: str | None) -> tuple[str | None, str | None]:
     """(owner_org_id, employer_siret) of the search: quarantined offers are searched among the
     caller's own only, those of its SIRET for an employer (an impossible SIRET when it asks for another's)."""
-    if status != "quarantined" or "admin" in caller.scopes:
+    if status != OfferStatus.QUARANTINED or "admin" in caller.scopes:
         return None, employer
     if caller.siret:
         return None, caller.siret if employer in (None, caller.siret) else "-"
@@ -104,7 +118,7 @@ def _restriction(caller: Caller, status: str, employer: str | None) -> tuple[str
 def read_offer(offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleDep, caller: Reader,
                response: Response) -> dict[str, Any]:
     with platform.db.transaction() as session:
-        view = domain_errors(lambda: lifecycle.view(session, caller, offer_id))
+        view = lifecycle.view(session, caller, offer_id)
         body = render.offer(view)
     response.headers["ETag"] = etag(view.row.version)
     return body
@@ -115,7 +129,7 @@ def read_offer(offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleDep
             responses=documented(200, examples.DISTRIBUTION, {**AUTH_ERRORS, **NOT_VISIBLE}))
 def distribution(offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleDep, caller: Reader) -> dict[str, Any]:
     with platform.db.transaction() as session:
-        view = domain_errors(lambda: lifecycle.view(session, caller, offer_id))
+        view = lifecycle.view(session, caller, offer_id)
         return {"offer_id": view.row.id, "status": view.row.status, "sources": [render.source(s) for s in view.sources]}
 
 
@@ -125,7 +139,7 @@ def distribution(offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleD
                                                                   409: "The offer has no ROME code or no place."}))
 def attractiveness(offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleDep, caller: Reader) -> dict[str, Any]:
     with platform.db.transaction() as session:
-        row, peers, comparison = domain_errors(lambda: lifecycle.attractiveness(session, caller, offer_id))
+        row, peers, comparison = lifecycle.attractiveness(session, caller, offer_id)
         return {"offer_id": row.id, "rome_code": row.rome_code, "departement_code": row.departement_code,
                 "peers": peers, "dimensions": comparison}
 
@@ -140,7 +154,7 @@ def _changed(session, lifecycle, caller: Caller, row) -> StoredResponse:
              "and its time to fill is recorded", responses=documented(200, examples.FILLED, CHANGE_ERRORS))
 def fill(request: Request, offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleDep, caller: PublisherCaller,
          if_match: IfMatch = None, idempotency_key: FillKey = None) -> JSONResponse:
-    return run_post(request, platform, caller, idempotency_key, {}, lambda session: _changed(
+    return idempotent_response(request, platform.db, caller.client_id, idempotency_key, {}, lambda session: _changed(
         session, lifecycle, caller, lifecycle.fill(session, caller, offer_id, lambda v: check_if_match(if_match, v))))
 
 
@@ -151,6 +165,6 @@ def withdraw(request: Request, offer_id: OfferId, platform: PlatformDep, lifecyc
                  "summary": "The position was cancelled", "value": examples.WITHDRAW}})] = None,
              if_match: IfMatch = None, idempotency_key: WithdrawKey = None) -> JSONResponse:
     reason = body.reason if body else None
-    return run_post(request, platform, caller, idempotency_key, {"reason": reason}, lambda session: _changed(
-        session, lifecycle, caller,
-        lifecycle.withdraw(session, caller, offer_id, reason, lambda v: check_if_match(if_match, v))))
+    return idempotent_response(request, platform.db, caller.client_id, idempotency_key, {"reason": reason},
+                               lambda session: _changed(session, lifecycle, caller, lifecycle.withdraw(
+                                   session, caller, offer_id, reason, lambda v: check_if_match(if_match, v))))

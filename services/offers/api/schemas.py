@@ -10,13 +10,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from services.core.codes import CommuneCode, DepartementCode, EntityId, RomeCode
 from services.core.http import RequestBody
+from services.offers.domain.offer import OfferStatus
 
-Status = Literal["published", "quarantined", "filled", "withdrawn", "expired"]
-RomeCode = Annotated[str, StringConstraints(pattern=r"^[A-N][0-9]{4}$")]
-DepartementCode = Annotated[str, StringConstraints(pattern=r"^([0-9]{2}|2[AB]|97[0-9])$")]
-CommuneCode = Annotated[str, StringConstraints(pattern=r"^[0-9][0-9AB][0-9]{3}$")]
-PersonId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+# The aggregate's statuses, published as a plain enum of strings (an Enum class would add a component).
+Status = Literal[tuple(status.value for status in OfferStatus)]
 
 
 class OfferEmployer(BaseModel):
@@ -158,7 +157,7 @@ class SavedCriteria(RequestBody):
 
 
 class OfferSubscriptionIn(RequestBody):
-    person_id: PersonId = Field(description="The registration id of the person the offers are for.")
+    person_id: EntityId = Field(description="The registration id of the person the offers are for.")
     criteria: SavedCriteria
 
 

@@ -1,23 +1,26 @@
 """HTTP routes of saved searches: a counsellor subscribes a person to the offers that match."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from services.core.http import AUTH_ERRORS, Cursor, Limit, decode_cursor, documented, encode_cursor
-from services.core.idempotency import StoredResponse, resource_id
+from services.core.codes import ID_PATTERN
+from services.core.http import (
+    AUTH_ERRORS, Cursor, Limit, decode_cursor, documented, encode_cursor, idempotency_key_header,
+)
+from services.core.idempotency import StoredResponse, idempotent_response, resource_id
 from services.offers.api import examples, render
-from services.offers.api.common import UUID_PATTERN, domain_errors, field_problem, idempotency_key, run_post
 from services.offers.api.deps import PlatformDep, Subscriber, SubscriptionsDep
 from services.offers.api.schemas import OfferSubscriptionIn, OfferSubscriptionOut, OfferSubscriptionPage
+from services.offers.service.subscriptions import NOT_YOURS
 
 router = APIRouter(prefix="/v1/offers/subscriptions", tags=["subscriptions"])
 
-SubscribeKey = idempotency_key("example-subscription-camille")
-SubscriptionId = Annotated[str, Path(examples=[examples.SUBSCRIPTION_ID], pattern=UUID_PATTERN)]
-NOT_YOURS = "No saved search of your organisation has this id."
+SubscribeKey = idempotency_key_header("example-subscription-camille")
+SubscriptionId = Annotated[str, Path(examples=[examples.SUBSCRIPTION_ID], pattern=ID_PATTERN)]
 INVALID = {422: "The request is not valid; `errors` names each field (unknown ROME or commune code…)."}
 
 
@@ -36,21 +39,20 @@ def subscribe(request: Request, platform: PlatformDep, subscriptions: Subscripti
         return StoredResponse(201, OfferSubscriptionOut.model_validate(render.subscription(row)).model_dump(mode="json"),
                               {"Location": f"/v1/offers/subscriptions/{row.id}"})
 
-    return run_post(request, platform, caller, idempotency_key, body.model_dump(mode="json"), operation, NOT_YOURS)
+    return idempotent_response(request, platform.db, caller.client_id, idempotency_key, body.model_dump(mode="json"),
+                               operation)
 
 
 @router.get("", response_model=OfferSubscriptionPage, summary="Your organisation's saved searches, newest first",
             responses=documented(200, examples.SUBSCRIPTION_PAGE, {**AUTH_ERRORS, **INVALID}))
 def list_subscriptions(platform: PlatformDep, subscriptions: SubscriptionsDep, caller: Subscriber,
-                       person_id: Annotated[str | None, Query(pattern=UUID_PATTERN, examples=[examples.PERSON_ID])] = None,
+                       person_id: Annotated[str | None, Query(pattern=ID_PATTERN, examples=[examples.PERSON_ID])] = None,
                        limit: Limit = 20, cursor: Cursor = None) -> dict[str, Any]:
-    after = tuple(decode_cursor(cursor, 2)) if cursor else None
-    if after and not all(isinstance(value, str) for value in after):
-        raise field_problem("cursor", "invalid cursor")
+    after = decode_cursor(cursor, datetime, str) if cursor else None
     with platform.db.transaction() as session:
-        page = domain_errors(lambda: subscriptions.page(session, caller, person_id, after, limit))
+        page = subscriptions.page(session, caller, person_id, after, limit)
         items = [render.subscription(row) for row in page]
-    next_cursor = encode_cursor([page[-1].created_at.isoformat(), page[-1].id]) if len(page) == limit else None
+    next_cursor = encode_cursor([page[-1].created_at, page[-1].id]) if len(page) == limit else None
     return {"items": items, "next_cursor": next_cursor}
 
 
@@ -59,7 +61,7 @@ def list_subscriptions(platform: PlatformDep, subscriptions: SubscriptionsDep, c
 def read_subscription(subscription_id: SubscriptionId, platform: PlatformDep, subscriptions: SubscriptionsDep,
                       caller: Subscriber) -> dict[str, Any]:
     with platform.db.transaction() as session:
-        return render.subscription(domain_errors(lambda: subscriptions.get(session, caller, subscription_id), NOT_YOURS))
+        return render.subscription(subscriptions.get(session, caller, subscription_id))
 
 
 @router.delete("/{subscription_id}", response_model=OfferSubscriptionOut,
@@ -68,7 +70,7 @@ def read_subscription(subscription_id: SubscriptionId, platform: PlatformDep, su
 def unsubscribe(subscription_id: SubscriptionId, platform: PlatformDep, subscriptions: SubscriptionsDep,
                 caller: Subscriber) -> dict[str, Any]:
     with platform.db.transaction() as session:
-        row = domain_errors(lambda: subscriptions.get(session, caller, subscription_id), NOT_YOURS)
+        row = subscriptions.get(session, caller, subscription_id)
         body = render.subscription(row)
         subscriptions.delete(session, caller, subscription_id)
     return body

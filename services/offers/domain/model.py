@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any, Literal, Mapping
 
+from services.core.errors import RuleBroken
+
 ContractType = Literal["CDI", "CDD", "MIS", "SAI", "ALT", "LIB"]
 WorkingTime = Literal["full_time", "part_time"]
 Severity = Literal["blocking", "warning"]
@@ -148,14 +150,19 @@ class OfferDraft:
         )
 
 
-class InvalidOffer(Exception):
+class InvalidOffer(RuleBroken):
     """The offer cannot be normalised. `errors` lists every problem found, not only the first:
     [{"field": "place.commune_code", "message": "unknown INSEE commune code 99999"}, ...],
     field paths in the native deposit shape (see normalise.py)."""
 
+    slug = "invalid-offer"
+
     def __init__(self, errors: list[dict[str, str]]) -> None:
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
-        self.errors = errors
+        fields = ", ".join(sorted({e["field"] or "body" for e in errors}))
+        super().__init__(f"The offer is not valid: {fields}.", errors=errors)
+
+    def __str__(self) -> str:  # every problem in words, where the detail only names the fields
+        return "; ".join(f"{e['field']}: {e['message']}" for e in self.errors)
 
 
 def _date(value: Any) -> date | None:

@@ -27,18 +27,18 @@ from sqlalchemy.orm import Session
 from services.core import ids
 from services.core.db import Database, utcnow
 from services.core.outbox import Outbox
+from services.core.uow import OutboxEvents
 from services.offers.adapters.orm import OfferRow, OfferSourceRow
-from services.offers.adapters.repository import OfferRepository
-from services.offers.adapters.search import PUBLISHED, SearchQuery, SearchResult, search
+from services.offers.adapters.repository import OfferRepository, offer_of, store_state
+from services.offers.adapters.search import SearchQuery, SearchResult, search
 from services.offers.adapters.search_index import SearchIndex
 from services.offers.domain import dedup, legality
 from services.offers.domain.model import Finding, OfferDraft
-from services.offers.service.events import OfferEvents, OfferValues
+from services.offers.domain.offer import Offer, OfferStatus
+from services.offers.service.events import publish
 from services.offers.service.merge import changed_fields, enrich
 from services.offers.service.policy import Publisher
 
-QUARANTINED = "quarantined"
-CLOSED = ("filled", "withdrawn", "expired")
 CREATED, UPDATED, MERGED, UNCHANGED = "created", "updated", "merged", "unchanged"
 
 
@@ -46,7 +46,7 @@ CREATED, UPDATED, MERGED, UNCHANGED = "created", "updated", "merged", "unchanged
 class IngestOutcome:
     offer_id: str
     outcome: str  # created | updated | merged | unchanged
-    status: str
+    status: OfferStatus
     findings: list[Finding]
 
 
@@ -89,13 +89,13 @@ class _Plan:
         return self.target is None and self.target_plan is None
 
     @property
-    def status(self) -> str:
-        return QUARANTINED if self.blocking else PUBLISHED
+    def status(self) -> OfferStatus:
+        return OfferStatus.after_check(self.findings)
 
 
 class OfferCatalog:
     def __init__(self, outbox: Outbox, index: SearchIndex, clock: Callable[[], datetime] = utcnow) -> None:
-        self.events = OfferEvents(outbox)
+        self.outbox = outbox
         self.index = index
         self.clock = clock
 
@@ -166,9 +166,10 @@ class OfferCatalog:
                 plan.draft = enrich(plan.draft, twin.draft)
         for plan in plans:
             plan.document = plan.draft.to_dict()
-        values = [offer_values(p.draft, p.status, now, p.document) | {
-            "id": p.offer_id, "version": 1, "owner_org_id": publisher.org_id, "received_at": now,
-            "published_at": now if p.status == PUBLISHED else None} for p in canonical]
+        offers = [Offer.new(p.offer_id, publisher.org_id, p.document, p.findings, now) for p in canonical]
+        values = [offer_values(p.draft, offer.status, now, p.document) | {
+            "id": offer.id, "version": offer.version, "owner_org_id": offer.owner_org_id, "received_at": now,
+            "published_at": offer.published_at} for p, offer in zip(canonical, offers)]
         for plan, seq in zip(canonical, repo.add_offers(values)):
             plan.seq = seq
         for plan in plans:
@@ -181,8 +182,8 @@ class OfferCatalog:
         repo.replace_findings({p.seq: p.findings for p in canonical}, new=True)
         repo.set_fingerprints({p.seq: (p.offer_id, p.fingerprint.dumps()) for p in canonical}, new=True)
         repo.file_under({p.seq: p.fingerprint.blocking_keys for p in canonical if not p.blocking}, new=True)
-        self.events.checked(session, [(OfferValues(seq=plan.seq, **row_values), 1 + len(plan.merged), plan.findings)
-                                      for plan, row_values in zip(canonical, values)])
+        publish(OutboxEvents(session, self.outbox),
+                [(offer, 1 + len(plan.merged)) for plan, offer in zip(canonical, offers)])
         self._enrich_existing(repo, session, [p for p in plans if p.target is not None], now)
 
     def _enrich_existing(self, repo: OfferRepository, session: Session, plans: list[_Plan], now: datetime) -> None:
@@ -190,86 +191,83 @@ class OfferCatalog:
         by_seq: dict[int, list[_Plan]] = {}
         for plan in plans:
             by_seq.setdefault(plan.seq, []).append(plan)
-        rewrites: list[tuple[OfferRow, OfferDraft, list[str]]] = []
+        rewrites: list[tuple[OfferRow, Offer, OfferDraft]] = []
         for row in repo.by_seqs(list(by_seq), for_update=True):
+            offer = offer_of(row)
+            if offer.status.closed:
+                continue  # closed since it was found as a candidate: it takes nothing more
             draft = OfferDraft.from_dict(row.draft)
             enriched = draft
             for plan in by_seq[row.seq]:
                 enriched = enrich(enriched, plan.draft)
             changed = changed_fields(draft, enriched)
             if changed:
-                rewrites.append((row, enriched, changed))
-        self._rewrite(repo, [(row, enriched, row.status) for row, enriched, _ in rewrites], now)
+                offer.enrich(enriched.to_dict(), changed, now)
+                rewrites.append((row, offer, enriched))
+        self._rewrite(repo, rewrites)
         sources = repo.source_counts([row.seq for row, _, _ in rewrites])
-        self.events.updated(session, [(row, sources[row.seq], changed) for row, _, changed in rewrites])
+        publish(OutboxEvents(session, self.outbox), [(offer, sources[row.seq]) for row, offer, _ in rewrites])
 
     # -- re-sends ------------------------------------------------------------------------------
     def _resend(self, repo: OfferRepository, session: Session, source: OfferSourceRow,
                 draft: OfferDraft) -> IngestOutcome:
         now = self.clock()
         row = repo.get_by_seq(source.offer_seq, for_update=True)
+        offer = offer_of(row)
         if source.draft == draft.to_dict():
-            return IngestOutcome(row.id, UNCHANGED, row.status, repo.findings_of(row.seq))
+            return IngestOutcome(row.id, UNCHANGED, offer.status, repo.findings_of(row.seq))
         repo.update_source(source.id, {"draft": draft.to_dict(), "url": draft.url, "updated_at": now})
-        if row.status in CLOSED:
-            return IngestOutcome(row.id, UPDATED, row.status, repo.findings_of(row.seq))
+        if offer.status.closed:
+            return IngestOutcome(row.id, UPDATED, offer.status, repo.findings_of(row.seq))
         if not source.primary:
-            return self._resend_secondary(repo, session, row, draft, now)
+            return self._resend_secondary(repo, session, row, offer, draft, now)
         for other in repo.sources_of(row.seq):  # what other copies brought stays
             if not other.primary:
                 draft = enrich(draft, OfferDraft.from_dict(other.draft))
         findings = legality.check(draft)
-        was = row.status
-        status = QUARANTINED if legality.is_blocking(findings) else PUBLISHED
-        previous = OfferDraft.from_dict(row.draft)
-        changed = changed_fields(previous, draft)
-        self._rewrite(repo, [(row, draft, status)], now, findings=findings)
-        sources = len(repo.sources_of(row.seq))
-        if status == QUARANTINED or was == QUARANTINED:
-            self.events.checked(session, [(row, sources, findings)])
-        elif changed:
-            self.events.updated(session, [(row, sources, changed)])
-        return IngestOutcome(row.id, UPDATED, row.status, findings)
+        offer.recheck(draft.to_dict(), findings, changed_fields(OfferDraft.from_dict(row.draft), draft), now)
+        self._rewrite(repo, [(row, offer, draft)], findings=findings)
+        publish(OutboxEvents(session, self.outbox), [(offer, len(repo.sources_of(row.seq)))])
+        return IngestOutcome(row.id, UPDATED, offer.status, findings)
 
-    def _resend_secondary(self, repo: OfferRepository, session: Session, row: OfferRow, draft: OfferDraft,
-                          now: datetime) -> IngestOutcome:
+    def _resend_secondary(self, repo: OfferRepository, session: Session, row: OfferRow, offer: Offer,
+                          draft: OfferDraft, now: datetime) -> IngestOutcome:
         current = OfferDraft.from_dict(row.draft)
         enriched = enrich(current, draft)
         changed = changed_fields(current, enriched)
-        if changed and row.status == PUBLISHED:
-            self._rewrite(repo, [(row, enriched, row.status)], now)
-            self.events.updated(session, [(row, len(repo.sources_of(row.seq)), changed)])
-        return IngestOutcome(row.id, MERGED, row.status, repo.findings_of(row.seq))
+        if changed and offer.status is OfferStatus.PUBLISHED:
+            offer.enrich(enriched.to_dict(), changed, now)
+            self._rewrite(repo, [(row, offer, enriched)])
+            publish(OutboxEvents(session, self.outbox), [(offer, len(repo.sources_of(row.seq)))])
+        return IngestOutcome(row.id, MERGED, offer.status, repo.findings_of(row.seq))
 
-    def _rewrite(self, repo: OfferRepository, rewrites: Sequence[tuple[OfferRow, OfferDraft, str]], now: datetime,
+    def _rewrite(self, repo: OfferRepository, rewrites: Sequence[tuple[OfferRow, Offer, OfferDraft]],
                  findings: list[Finding] | None = None) -> None:
-        """Canonical offers take a new content (and status); blocking keys and findings follow
-        (`findings`: of a single rewritten offer, re-checked)."""
-        fingerprints: dict[int, dedup.Fingerprint] = {}
-        for row, draft, status in rewrites:
-            fingerprints[row.seq] = dedup.fingerprint(draft)
-            for name, value in offer_values(draft, status, now).items():
-                setattr(row, name, value)
-            row.version += 1
-            if status == PUBLISHED and row.published_at is None:
-                row.published_at = now
+        """Canonical offers take their aggregate's new content and status; blocking keys and findings
+        follow (`findings`: of a single rewritten offer, re-checked)."""
         if not rewrites:
             return
+        fingerprints: dict[int, dedup.Fingerprint] = {}
+        for row, offer, draft in rewrites:
+            fingerprints[row.seq] = dedup.fingerprint(draft)
+            for name, value in offer_values(draft, offer.status, offer.updated_at, offer.document).items():
+                setattr(row, name, value)
+            store_state(row, offer)
         repo.session.flush()
         repo.set_fingerprints({row.seq: (row.id, fingerprints[row.seq].dumps()) for row, _, _ in rewrites}, new=False)
-        repo.file_under({row.seq: fingerprints[row.seq].blocking_keys if status == PUBLISHED else ()
-                         for row, _, status in rewrites}, new=False)
+        repo.file_under({row.seq: fingerprints[row.seq].blocking_keys if offer.status is OfferStatus.PUBLISHED else ()
+                         for row, offer, _ in rewrites}, new=False)
         if findings is not None:
             repo.replace_findings({row.seq: findings for row, _, _ in rewrites}, new=False)
 
 
-def offer_values(draft: OfferDraft, status: str, now: datetime,
+def offer_values(draft: OfferDraft, status: OfferStatus, now: datetime,
                  document: dict[str, Any] | None = None) -> dict[str, Any]:
     """The canonical offer's columns that follow from its content (`document`: its to_dict())."""
     place, salary = draft.place, draft.salary
     top = salary.max_yearly_eur if salary.max_yearly_eur is not None else salary.min_yearly_eur
     return {
-        "status": status, "title": draft.title[:300], "contract_type": draft.contract_type,
+        "status": OfferStatus(status).value, "title": draft.title[:300], "contract_type": draft.contract_type,
         "departement_code": place.departement_code if place else None,
         "commune_code": place.commune_code if place else None, "rome_code": draft.rome.code,
         "latitude": place.latitude if place else None, "longitude": place.longitude if place else None,
@@ -291,4 +289,4 @@ def source_values(draft: OfferDraft, seq: int, publisher: Publisher, now: dateti
 def _outcome_of(plan: _Plan) -> IngestOutcome:
     if plan.canonical:
         return IngestOutcome(plan.offer_id, CREATED, plan.status, plan.findings)
-    return IngestOutcome(plan.offer_id, MERGED, PUBLISHED, plan.findings)
+    return IngestOutcome(plan.offer_id, MERGED, OfferStatus.PUBLISHED, plan.findings)

@@ -13,7 +13,7 @@ from typing import Any
 from services.offers.domain import feeds
 from services.offers.domain.model import InvalidOffer, OfferDraft
 from services.offers.domain.normalise import normalise
-from services.offers.service.native import NotNative, checked_native
+from services.offers.service.native import checked_native
 from services.offers.service.policy import Publisher
 
 NATIVE, JOB_POSTING, FT_V2 = "native", "job-posting", "ft-v2"
@@ -28,10 +28,7 @@ def to_native(document: Any, format_: str) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise InvalidOffer([{"field": "body", "message": "an offer is a JSON object"}])
     if format_ == NATIVE:
-        try:
-            return checked_native(document)
-        except NotNative as exc:
-            raise InvalidOffer(exc.errors) from exc
+        return checked_native(document)
     label, convert = _CONVERTERS[format_]
     try:
         return convert(document)

@@ -29,18 +29,21 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.core.db import Database
+from services.core.errors import Forbidden
 from services.core.identity import Caller
+from services.offers.adapters.csv_offers import native_from_csv
 from services.offers.adapters.import_files import CSV, records
 from services.offers.adapters.orm import ImportErrorRow, ImportRow
 from services.offers.domain.model import InvalidOffer, OfferDraft
+from services.offers.domain.offer import OfferStatus
 from services.offers.service.catalog import Assessed, OfferCatalog, assess
 from services.offers.service.formats import NATIVE, draft_of
-from services.offers.service.native import NotNative, native_from_csv
-from services.offers.service.policy import Forbidden, Publisher, own_record
+from services.offers.service.policy import Publisher, own_record
 
 log = logging.getLogger("offers.imports")
 QUEUED, RUNNING, COMPLETED, FAILED = "queued", "running", "completed", "failed"
 STALE_AFTER = timedelta(minutes=5)
+NOT_YOURS = "No import of yours with this id."
 COUNTERS = ("created", "updated", "merged", "quarantined", "unchanged", "rejected")
 # Files with at least this many records left are prepared in a helper process (starting one takes
 # about a second: not worth it for a few batches).
@@ -69,7 +72,7 @@ def prepare(batch: list[tuple[int, str | dict]], kind: str, format_: str, publis
         except InvalidOffer as exc:
             errors.append((line, exc.errors))
         except Forbidden as exc:
-            errors.append((line, [{"field": exc.field, "message": str(exc)}]))
+            errors.append((line, [{"field": exc.field, "message": exc.message}]))
     return PreparedBatch(len(batch), offers, errors)
 
 
@@ -77,10 +80,7 @@ def _draft(record: str | dict, kind: str, format_: str, publisher: Publisher) ->
     if kind == CSV:
         if "__error__" in record:
             raise InvalidOffer([{"field": "line", "message": record["__error__"]}])
-        try:
-            return draft_of(native_from_csv(record), NATIVE, publisher)
-        except NotNative as exc:
-            raise InvalidOffer(exc.errors) from exc
+        return draft_of(native_from_csv(record), NATIVE, publisher)
     try:
         document = json.loads(record)
     except ValueError as exc:
@@ -119,7 +119,7 @@ class Imports:
         return row
 
     def get(self, session: Session, caller: Caller, import_id: str) -> ImportRow:
-        return own_record(caller, session.get(ImportRow, import_id))
+        return own_record(caller, session.get(ImportRow, import_id), NOT_YOURS)
 
     def errors(self, session: Session, import_id: str, after_line: int, limit: int) -> list[ImportErrorRow]:
         return list(session.scalars(sa.select(ImportErrorRow).where(
@@ -173,7 +173,7 @@ class Imports:
     def _write(self, import_id: str, batch: PreparedBatch, publisher: Publisher) -> None:
         with self.db.transaction() as session:
             outcomes = self.catalog.ingest_many(session, batch.offers, publisher)
-            counts = Counter("quarantined" if o.status == "quarantined" and o.outcome == "created" else o.outcome
+            counts = Counter("quarantined" if o.status is OfferStatus.QUARANTINED and o.outcome == "created" else o.outcome
                              for o in outcomes)
             session.add_all([ImportErrorRow(import_id=import_id, line=line, errors=errors)
                              for line, errors in batch.errors])

@@ -12,19 +12,20 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from services.core.db import Database
+from services.core.errors import Conflict, Forbidden, NotFound
 from services.core.identity import Caller
+from services.core.outbox import Outbox
+from services.core.uow import OutboxEvents
 from services.offers.adapters.orm import OfferRow, OfferSourceRow
-from services.offers.adapters.repository import OfferRepository
-from services.offers.adapters.search import PUBLISHED
+from services.offers.adapters.repository import OfferRepository, offer_of, store_state
 from services.offers.domain import attractiveness
 from services.offers.domain.model import Finding, OfferDraft
-from services.offers.service.catalog import QUARANTINED
-from services.offers.service.events import EXPIRED, FILLED, WITHDRAWN, OfferEvents, rfc3339
-from services.offers.service.policy import Forbidden, NotFound, manages
+from services.offers.domain.offer import Offer, OfferStatus
+from services.offers.service.events import publish
+from services.offers.service.policy import manages
 
-
-class InvalidTransition(Exception):
-    pass
+NOT_VISIBLE = "No offer with this id is visible to your organisation."
+EXPIRY_BATCH = 200
 
 
 @dataclass
@@ -36,8 +37,8 @@ class OfferView:
 
 
 class Lifecycle:
-    def __init__(self, events: OfferEvents, clock: Callable[[], datetime]) -> None:
-        self.events = events
+    def __init__(self, outbox: Outbox, clock: Callable[[], datetime]) -> None:
+        self.outbox = outbox
         self.clock = clock
 
     # -- reads ---------------------------------------------------------------------------------
@@ -51,7 +52,7 @@ class Lifecycle:
         repo = OfferRepository(session)
         row = self._visible(repo, caller, offer_id)
         if row.rome_code is None or row.departement_code is None:
-            raise InvalidTransition("This offer has no ROME code or no place: it has no peers to compare with.")
+            raise Conflict("This offer has no ROME code or no place: it has no peers to compare with.")
         peers = repo.peers(row.rome_code, row.departement_code, row.seq)
         comparison = attractiveness.compare(
             OfferDraft.from_dict(row.draft), salaries=[salary for salary, *_ in peers if salary is not None],
@@ -63,21 +64,16 @@ class Lifecycle:
 
     # -- changes -------------------------------------------------------------------------------
     def fill(self, session: Session, caller: Caller, offer_id: str, check_version: Callable[[int], None]) -> OfferRow:
-        row = self._for_change(session, caller, offer_id, check_version)
-        now = self.clock()
-        self._close(session, row, "filled", now)
-        days = (now - row.published_at).total_seconds() / 86400 if row.published_at else None
-        self.events.emit(session, FILLED, row, self._sources(session, row), filled_at=rfc3339(now),
-                         time_to_fill_days=round(days, 2) if days is not None else None)
+        row, offer = self._for_change(session, caller, offer_id, check_version)
+        offer.fill(self.clock())
+        self._close(session, row, offer)
         return row
 
     def withdraw(self, session: Session, caller: Caller, offer_id: str, reason: str | None,
                  check_version: Callable[[int], None]) -> OfferRow:
-        row = self._for_change(session, caller, offer_id, check_version, allowed=(PUBLISHED, QUARANTINED))
-        now = self.clock()
-        self._close(session, row, "withdrawn", now)
-        self.events.emit(session, WITHDRAWN, row, self._sources(session, row), withdrawn_at=rfc3339(now),
-                         reason=reason)
+        row, offer = self._for_change(session, caller, offer_id, check_version)
+        offer.withdraw(reason, self.clock())
+        self._close(session, row, offer)
         return row
 
     def expire_due(self, db: Database, now: datetime) -> int:
@@ -86,39 +82,37 @@ class Lifecycle:
         while True:
             with db.transaction() as session:
                 repo = OfferRepository(session)
-                due = repo.expiring(now.date(), limit=200)
+                due = repo.expiring(now.date(), limit=EXPIRY_BATCH)
                 for seq in due:
                     row = repo.get_by_seq(seq, for_update=True)
-                    if row is None or row.status != PUBLISHED:
+                    if row is None or row.status != OfferStatus.PUBLISHED:
                         continue  # closed meanwhile by a request or another replica
-                    self._close(session, row, "expired", now)
-                    self.events.emit(session, EXPIRED, row, self._sources(session, row), expired_at=rfc3339(now))
+                    offer = offer_of(row)
+                    offer.expire(now)
+                    self._close(session, row, offer)
                     expired += 1
-            if len(due) < 200:
+            if len(due) < EXPIRY_BATCH:
                 return expired
 
-    def _close(self, session: Session, row: OfferRow, status: str, now: datetime) -> None:
-        row.status, row.closed_at, row.updated_at = status, now, now
-        row.version += 1
-        session.flush()
-        OfferRepository(session).file_under({row.seq: ()}, new=False)  # no longer a dedup candidate
-
-    def _sources(self, session: Session, row: OfferRow) -> int:
-        return len(OfferRepository(session).sources_of(row.seq))
-
-    def _for_change(self, session: Session, caller: Caller, offer_id: str, check_version: Callable[[int], None],
-                    allowed: tuple[str, ...] = (PUBLISHED,)) -> OfferRow:
+    def _close(self, session: Session, row: OfferRow, offer: Offer) -> None:
         repo = OfferRepository(session)
-        row = self._visible(repo, caller, offer_id, for_update=True)
+        store_state(row, offer)
+        session.flush()
+        repo.file_under({row.seq: ()}, new=False)  # no longer a dedup candidate
+        publish(OutboxEvents(session, self.outbox), [(offer, len(repo.sources_of(row.seq)))])
+
+    def _for_change(self, session: Session, caller: Caller, offer_id: str,
+                    check_version: Callable[[int], None]) -> tuple[OfferRow, Offer]:
+        row = self._visible(OfferRepository(session), caller, offer_id, for_update=True)
         if not manages(caller, row.owner_org_id, row.employer_siret):
-            raise Forbidden("Only the organisation that published this offer, or its employer, may change it.")
+            raise Forbidden("Only the organisation that published this offer, or its employer, may change it.",
+                            field="body")
         check_version(row.version)
-        if row.status not in allowed:
-            raise InvalidTransition(f"This offer is {row.status}: it can no longer change that way.")
-        return row
+        return row, offer_of(row)
 
     def _visible(self, repo: OfferRepository, caller: Caller, offer_id: str, for_update: bool = False) -> OfferRow:
         row = repo.get(offer_id, for_update=for_update)
-        if row is None or (row.status == QUARANTINED and not manages(caller, row.owner_org_id, row.employer_siret)):
-            raise NotFound()
+        if row is None or (row.status == OfferStatus.QUARANTINED
+                           and not manages(caller, row.owner_org_id, row.employer_siret)):
+            raise NotFound(NOT_VISIBLE)
         return row

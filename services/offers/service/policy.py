@@ -12,21 +12,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
 
+from services.core.errors import Forbidden, NotFound
 from services.core.identity import Caller
 from services.offers.domain.model import OfferDraft
 
-
 R = TypeVar("R")
-
-
-class NotFound(Exception):
-    """Unknown, or not visible to this caller: indistinguishable on purpose."""
-
-
-class Forbidden(Exception):
-    def __init__(self, message: str, field: str = "body") -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -64,17 +54,17 @@ class Publisher:
 
     def check(self, draft: OfferDraft) -> None:
         if self.org_type == "employer" and not self.siret:
-            raise Forbidden("Your client has no SIRET on record; ask the platform team to register it.")
+            raise Forbidden("Your client has no SIRET on record; ask the platform team to register it.", field="body")
         if self.siret and draft.employer.siret != self.siret:
             raise Forbidden(f"An employer publishes only its own offers: this one names SIRET "
-                            f"{draft.employer.siret}, yours is {self.siret}.", "employer.siret")
+                            f"{draft.employer.siret}, yours is {self.siret}.", field="employer.siret")
 
 
-def own_record(caller: Caller, row: R | None) -> R:
+def own_record(caller: Caller, row: R | None, unknown: str) -> R:
     """A record an organisation keeps for itself (an import job, a saved search): its own, or any
-    for a platform administrator; anything else is NotFound."""
+    for a platform administrator; anything else is NotFound, saying `unknown`."""
     if row is None or (row.org_id != caller.org_id and "admin" not in caller.scopes):
-        raise NotFound()
+        raise NotFound(unknown)
     return row
 
 

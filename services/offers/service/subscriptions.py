@@ -17,28 +17,27 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from services.core.errors import RuleBroken
 from services.core.identity import Caller
+from services.core.outbox import Outbox
+from services.core.uow import OutboxEvents
 from services.offers.adapters.orm import MatchRow, OfferRow, SubscriptionKeyRow, SubscriptionRow
-from services.offers.adapters.search import PUBLISHED, InvalidCursor
 from services.offers.domain.model import OfferDraft
+from services.offers.domain.offer import OfferStatus
 from services.offers.domain.subscriptions import InvalidSearch, SavedSearch, matches
-from services.offers.service.events import OfferEvents, rfc3339
+from services.offers.published import MATCH_FOUND
+from services.offers.service.events import rfc3339
 from services.offers.service.policy import own_record
 
 # Asked for every published offer: plain SQL, at a third of the cost of the ORM's select.
 _FILED_UNDER = sa.text("SELECT DISTINCT subscription_id FROM offer_subscription_keys WHERE key IN :keys").bindparams(
     sa.bindparam("keys", expanding=True))
-
-
-class InvalidCriteria(Exception):
-    def __init__(self, errors: list[dict[str, str]]) -> None:
-        super().__init__("; ".join(e["message"] for e in errors))
-        self.errors = errors
+NOT_YOURS = "No saved search of your organisation has this id."
 
 
 class Subscriptions:
-    def __init__(self, events: OfferEvents, clock: Callable[[], datetime]) -> None:
-        self.events = events
+    def __init__(self, outbox: Outbox, clock: Callable[[], datetime]) -> None:
+        self.outbox = outbox
         self.clock = clock
 
     def create(self, session: Session, caller: Caller, subscription_id: str, person_id: str,
@@ -46,7 +45,8 @@ class Subscriptions:
         try:
             search = SavedSearch.checked(criteria)
         except InvalidSearch as exc:
-            raise InvalidCriteria([{**e, "field": f"criteria.{e['field']}"} for e in exc.errors]) from exc
+            raise RuleBroken("The saved search's criteria are not valid.",
+                             errors=[{**e, "field": f"criteria.{e['field']}"} for e in exc.errors]) from exc
         row = SubscriptionRow(id=subscription_id, person_id=person_id, org_id=caller.org_id,
                               created_by=caller.client_id, criteria=search.to_dict(), created_at=self.clock())
         session.add(row)
@@ -56,19 +56,17 @@ class Subscriptions:
         return row
 
     def get(self, session: Session, caller: Caller, subscription_id: str) -> SubscriptionRow:
-        return own_record(caller, session.get(SubscriptionRow, subscription_id))
+        return own_record(caller, session.get(SubscriptionRow, subscription_id), NOT_YOURS)
 
-    def page(self, session: Session, caller: Caller, person_id: str | None, after: tuple[str, str] | None,
+    def page(self, session: Session, caller: Caller, person_id: str | None, after: tuple[datetime, str] | None,
              limit: int) -> list[SubscriptionRow]:
+        """Newest first; `after` is the (created_at, id) of the previous page's last search."""
         s = SubscriptionRow
         statement = sa.select(s).where(s.org_id == caller.org_id)
         if person_id:
             statement = statement.where(s.person_id == person_id)
         if after:
-            try:
-                created_at, last_id = datetime.fromisoformat(after[0]), after[1]
-            except ValueError as exc:
-                raise InvalidCursor() from exc
+            created_at, last_id = after
             statement = statement.where(sa.or_(s.created_at < created_at, sa.and_(s.created_at == created_at, s.id < last_id)))
         return list(session.scalars(statement.order_by(s.created_at.desc(), s.id.desc()).limit(limit)))
 
@@ -90,7 +88,7 @@ class Subscriptions:
         candidates = session.scalars(sa.select(SubscriptionRow).where(SubscriptionRow.id.in_(filed))
                                      .order_by(SubscriptionRow.created_at))
         offer = session.scalar(sa.select(OfferRow).where(OfferRow.id == offer_id))
-        if offer is None or offer.status != PUBLISHED:
+        if offer is None or offer.status != OfferStatus.PUBLISHED:
             return 0
         draft = OfferDraft.from_dict(offer.draft)
         sent = 0
@@ -108,7 +106,7 @@ class Subscriptions:
         except IntegrityError:
             return False
         place = offer.draft.get("place") or {}
-        self.events.match(session, subscription.person_id, {
+        OutboxEvents(session, self.outbox).emit(MATCH_FOUND, subscription.person_id, {
             "person_id": subscription.person_id, "offer_id": offer.id, "subscription_id": subscription.id,
             "org_id": subscription.org_id, "matched_at": rfc3339(now), "offer": {
                 "title": offer.title, "rome_code": offer.rome_code, "contract_type": offer.contract_type,
