@@ -15,12 +15,12 @@ from typing import Annotated
 
 import httpx
 from fastapi import FastAPI, Form, Request, Response
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from opentelemetry import metrics, propagate
 
-from gateway.docs import aggregated_openapi
+from gateway.docs_page import install_docs
 from gateway.partners import Partner, load_partners
+from gateway.problem_pages import problems_router
 from gateway.ratelimit import RateLimiter
 from gateway.routing import Route, larger_bodies, route_for, service_routes
 from gateway.tokens import TokenIssuer, SigningKey
@@ -108,13 +108,8 @@ def create_app(settings: ServiceSettings | None = None, partners_file: Path | No
             return problem_response(Problem(503, f"Not ready: {', '.join(failing)}.", slug="not-ready", checks=checks))
         return JSONResponse({"status": "ready", "checks": checks})
 
-    @app.get("/openapi.json", include_in_schema=False)
-    async def openapi(request: Request) -> dict:
-        return await aggregated_openapi(request.app.state.upstream, app.openapi())
-
-    @app.get("/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/openapi.json", title="France Travail platform — API docs")
+    install_docs(app)
+    app.include_router(problems_router())
 
     @app.api_route("/v1/{path:any_path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
                    include_in_schema=False)

@@ -17,8 +17,9 @@ log = logging.getLogger("gateway.docs")
 
 INTRO = """One entry to the France Travail network's platform. Obtain a token with the OAuth2
 client-credentials grant at `POST /oauth/token`, then call `/v1/...` with `Authorization: Bearer`.
-Errors are RFC 9457 `application/problem+json`. Creations honour `Idempotency-Key`; updates need
-`If-Match`. Lists are cursor-paged (`limit`, `cursor` → `next_cursor`)."""
+Errors are RFC 9457 `application/problem+json`; each problem `type` is explained at
+[/problems](/problems). Creations honour `Idempotency-Key`; updates need `If-Match`. Lists are
+cursor-paged (`limit`, `cursor` → `next_cursor`)."""
 GATEWAY_URL = "http://127.0.0.1:8000"
 
 

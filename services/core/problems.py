@@ -20,9 +20,11 @@ from starlette.routing import Match
 from services.core.errors import (
     Conflict, DomainError, Forbidden, NotFound, PreconditionFailed, PreconditionRequired, RuleBroken,
 )
+from services.core.settings import public_api_url
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
-PROBLEM_BASE = "https://api.france-travail.local/problems/"
+# Each type URI resolves: the gateway describes every problem type at /problems/{slug}.
+PROBLEM_BASE = f"{public_api_url()}/problems/"
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 log = logging.getLogger("core.problems")

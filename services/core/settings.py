@@ -27,6 +27,16 @@ def _flag(name: str, default: bool) -> bool:
     return _env(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
 
 
+def gateway_url() -> str:
+    """Where the gateway answers for the platform's own processes (services fetch its JWKS there)."""
+    return _env("GATEWAY_URL", f"http://127.0.0.1:{SERVICE_PORTS['gateway']}")
+
+
+def public_api_url() -> str:
+    """The gateway as integrators reach it; the same as GATEWAY_URL unless a proxy or ingress is in front."""
+    return _env("PUBLIC_API_URL", gateway_url()).rstrip("/")
+
+
 @dataclass(frozen=True)
 class ServiceSettings:
     service_name: str
@@ -50,13 +60,12 @@ class ServiceSettings:
     @classmethod
     def from_env(cls, service_name: str) -> "ServiceSettings":
         data_dir = Path(_env("DATA_DIR", str(REPO_ROOT / ".data")))
-        gateway_url = _env("GATEWAY_URL", f"http://127.0.0.1:{SERVICE_PORTS['gateway']}")
         return cls(
             service_name=service_name,
             database_url=_env("DATABASE_URL", f"sqlite:///{data_dir / service_name}.db"),
             kafka_bootstrap_servers=_env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
-            jwks_url=_env("JWKS_URL", f"{gateway_url}/.well-known/jwks.json"),
-            token_issuer=_env("TOKEN_ISSUER", gateway_url),
+            jwks_url=_env("JWKS_URL", f"{gateway_url()}/.well-known/jwks.json"),
+            token_issuer=_env("TOKEN_ISSUER", gateway_url()),
             token_audience=_env("TOKEN_AUDIENCE", TOKEN_AUDIENCE),
             pii_hash_secret=_env("PII_HASH_SECRET", "local-dev-only-secret").encode(),
             outbox_relay_enabled=_flag("OUTBOX_RELAY_ENABLED", True),
