@@ -16,15 +16,21 @@ from typing import Annotated
 import httpx
 from fastapi import FastAPI, Form, Request, Response
 from fastapi.responses import JSONResponse
-from opentelemetry import metrics, propagate
+from opentelemetry import metrics
+from starlette.concurrency import run_in_threadpool
 
+from gateway.cors import Cors
 from gateway.docs_page import install_docs
+from gateway.idempotency import KeyRegistry
+from gateway.lockout import TokenGuard
 from gateway.partners import Partner, load_partners
 from gateway.problem_pages import problems_router
 from gateway.ratelimit import RateLimiter
-from gateway.routing import Route, larger_bodies, route_for, service_routes
+from gateway.proxy import forward, upstream_clients
+from gateway.routing import larger_bodies, route_for, service_routes
 from gateway.tokens import TokenIssuer, SigningKey
 from services.core.app import install_request_context
+from services.core.db import Database
 from services.core.http import BodySizeLimit
 from services.core.identity import bearer_token
 from services.core.metrics import metrics_router
@@ -34,9 +40,6 @@ from services.core.telemetry import setup_telemetry
 
 log = logging.getLogger("gateway")
 
-HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
-              "transfer-encoding", "upgrade", "host", "content-length", "content-encoding", "server", "date"}
-UPSTREAM_TIMEOUT = httpx.Timeout(connect=2.0, read=30.0, write=30.0, pool=5.0)
 # By client and outcome ("issued" or the refusal's slug); a client id no partner holds counts as
 # "unknown", so a caller cannot add series by making names up.
 _token_requests = metrics.get_meter("gateway").create_counter(
@@ -52,19 +55,23 @@ def create_app(settings: ServiceSettings | None = None, partners_file: Path | No
     issuer = TokenIssuer(SigningKey(key_file), settings.token_issuer, settings.token_audience)
     verifier = issuer.verifier()
     limiter = RateLimiter()
+    guard = TokenGuard()
+    keys = KeyRegistry(Database(os.environ.get("GATEWAY_DATABASE_URL", settings.database_url)))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
-        async with httpx.AsyncClient(timeout=UPSTREAM_TIMEOUT, limits=limits) as client:
-            app.state.upstream = client
+        pooled, fresh = upstream_clients()
+        async with pooled, fresh:
+            app.state.upstream, app.state.fresh_upstream = pooled, fresh
             yield
+        keys.db.dispose()
 
     app = FastAPI(title="France Travail platform", version="1.0.0", lifespan=lifespan,
                   docs_url=None, redoc_url=None, openapi_url=None)
     app.state.token_issuer = issuer
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, larger=larger_bodies())
+    app.add_middleware(Cors, partners=partners)
     install_request_context(app)  # added last, so outermost: a 413 has a request id and is measured too
     app.include_router(metrics_router())
 
@@ -77,11 +84,18 @@ def create_app(settings: ServiceSettings | None = None, partners_file: Path | No
         scope: Annotated[str | None, Form()] = None,
     ) -> JSONResponse:
         client_id, client_secret = _client_credentials(request, client_id, client_secret)
+        registered = client_id if client_id in partners else None
+        address = request.client.host if request.client else "unknown"
         outcome = "issued"
         try:
-            return _issue_token(issuer, partners, grant_type, client_id, client_secret, scope)
+            guard.check(registered, address)
+            answer = _issue_token(issuer, partners, grant_type, client_id, client_secret, scope)
+            guard.succeeded(client_id)
+            return answer
         except Problem as refusal:
             outcome = refusal.slug
+            if refusal.slug == "invalid-client":
+                guard.failed(registered, address)
             raise
         finally:
             _token_requests.add(1, {"client_id": client_id if client_id in partners else "unknown", "outcome": outcome})
@@ -130,7 +144,10 @@ def create_app(settings: ServiceSettings | None = None, partners_file: Path | No
         if not caller.has_scope(scope):
             raise Problem(403, f"This operation requires the scope '{scope}'.", slug="insufficient-scope",
                           headers=decision.headers())
-        upstream = await _forward(request, route)
+        key = request.headers.get("idempotency-key")
+        if request.method == "POST" and key is not None:
+            await run_in_threadpool(keys.claim, caller.client_id, key, request.method, request.scope["path"])
+        upstream = await forward(request, route)
         upstream.headers.update(decision.headers())
         return upstream
 
@@ -177,25 +194,3 @@ def _authenticate(partners: dict[str, Partner], client_id: str | None, client_se
                       headers={"WWW-Authenticate": 'Basic realm="france-travail"'})
     return partner
 
-
-async def _forward(request: Request, route: Route) -> Response:
-    headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
-    headers["x-request-id"] = request.state.request_id
-    propagate.inject(headers)  # the gateway's span becomes the service's parent
-    # The path as received, still percent-encoded: decoding then re-encoding it would turn `%2F` into a
-    # separator (and `..` segments into another path) and make control characters an invalid URL.
-    url = httpx.URL(route.base_url).copy_with(raw_path=request.scope["raw_path"])
-    # Bulk uploads go through as a stream instead of being held whole in the gateway's memory.
-    streamed = route.max_body_bytes and request.method in ("POST", "PUT", "PATCH")
-    content = request.stream() if streamed else await request.body()
-    try:
-        answer = await request.app.state.upstream.request(
-            request.method, url, params=request.query_params, content=content, headers=headers)
-    except httpx.TimeoutException as exc:
-        log.warning("upstream timeout %s: %s", url, exc)
-        raise Problem(504, "The service did not answer in time; retry later.", slug="upstream-timeout") from exc
-    except httpx.HTTPError as exc:
-        log.warning("upstream unavailable %s: %s", url, exc)
-        raise Problem(502, "The service is unavailable; retry later.", slug="upstream-unavailable") from exc
-    response_headers = {k: v for k, v in answer.headers.items() if k.lower() not in HOP_BY_HOP}
-    return Response(answer.content, status_code=answer.status_code, headers=response_headers)

@@ -23,6 +23,7 @@ class Partner:
     rate_limit_per_minute: int
     siret: str | None = None  # an employer's establishment: it publishes offers for it only
     offer_source: str | None = None  # a job board's source name: it publishes offers under it only
+    cors_origins: tuple[str, ...] = ()  # origins of its browser applications (scheme://host[:port])
 
     def secret_matches(self, secret: str) -> bool:
         return hmac.compare_digest(self.client_secret.encode(), secret.encode())
@@ -43,5 +44,6 @@ def load_partners(path: Path) -> dict[str, Partner]:
             scopes=frozenset(map(Scope, entry["scopes"])),
             rate_limit_per_minute=int(entry.get("rate_limit_per_minute", 600)),
             siret=entry.get("siret"), offer_source=entry.get("offer_source"),
+            cors_origins=tuple(entry.get("cors_origins", ())),
         )
     return partners

@@ -28,6 +28,7 @@ def gateway(partner, tmp_path, monkeypatch) -> TestClient:
     partners_file = tmp_path / "partners.yaml"
     partners_file.write_text(yaml.safe_dump({"partners": [partner]}))
     monkeypatch.setenv("GATEWAY_KEY_FILE", str(tmp_path / "signing-key.pem"))
+    monkeypatch.setenv("GATEWAY_DATABASE_URL", f"sqlite:///{tmp_path / 'gateway.db'}")
     return TestClient(create_app(partners_file=partners_file))
 
 

@@ -189,7 +189,11 @@ def _cursor_datetime(value: str) -> datetime | None:
 
 class BodySizeLimit:
     """ASGI middleware: `413` for a body over the limit, declared or streamed. `larger` raises the
-    limit under some path prefixes (bulk uploads), the longest matching prefix deciding."""
+    limit under some path prefixes (bulk uploads), the longest matching prefix deciding.
+
+    A streamed (chunked) body is counted as the app reads it. Past the limit, the 413 is answered
+    from here and the app is told the client left (`http.disconnect`): whatever it does next (a
+    framework turning the disconnect into a 400, a proxy failing mid-upload) reaches nobody."""
 
     def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None) -> None:
         self.app = app
@@ -208,26 +212,37 @@ class BodySizeLimit:
         limit = self.limit_for(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            return await self._reject(scope, receive, send, limit)
-        seen = 0
+            return await _reject(scope, receive, send, limit)
+        seen, rejected, started = 0, False, False
 
         async def limited_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, rejected
+            if rejected:
+                return {"type": "http.disconnect"}
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > limit:
-                raise _TooLarge
+                rejected = True
+                if not started:
+                    await _reject(scope, receive, send, limit)
+                return {"type": "http.disconnect"}
             return message
 
+        async def send_unless_rejected(message: Message) -> None:
+            nonlocal started
+            if not rejected:
+                started = started or message["type"] == "http.response.start"
+                await send(message)
+
         try:
-            await self.app(scope, limited_receive, send)
-        except _TooLarge:
-            await self._reject(scope, receive, send, limit)
-
-    async def _reject(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
-        problem = Problem(413, f"The request body exceeds {limit} bytes.", slug="payload-too-large")
-        await problem_response(problem)(scope, receive, send)
+            await self.app(scope, limited_receive, send_unless_rejected)
+        except Exception:
+            if not rejected:
+                raise  # past the limit, the app's failure only follows from the disconnect it was told of
 
 
-class _TooLarge(Exception):
-    pass
+async def _reject(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    # The rest of the body is never read: the connection cannot carry another request.
+    problem = Problem(413, f"The request body exceeds {limit} bytes.", slug="payload-too-large",
+                      headers={"Connection": "close"})
+    await problem_response(problem)(scope, receive, send)

@@ -15,7 +15,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.core.errors import (
     Conflict, DomainError, Forbidden, NotFound, PreconditionFailed, PreconditionRequired, RuleBroken,
@@ -185,13 +187,46 @@ def install_problem_handlers(app: FastAPI) -> None:
             headers["Allow"] = allowed_methods(request)
         return problem_response(Problem(exc.status_code, detail, headers=headers))
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", exc_info=exc)
-        # Answered outside the request-context middleware: the id the error was logged with is
-        # given here, so the caller can quote it.
-        request_id = getattr(request.state, "request_id", None)
-        return problem_response(Problem(
-            500, "An unexpected error occurred; it has been logged with this request's id.",
-            headers={"X-Request-Id": request_id} if request_id else None,
-            **({"request_id": request_id} if request_id else {})))
+    @app.exception_handler(RecursionError)
+    async def _too_deep(_: Request, exc: RecursionError) -> JSONResponse:
+        # Only input nests this deep (JSON arrays in arrays…): parsing or walking it exhausted the stack.
+        return problem_response(validation_problem([{"field": "body", "message": "nested too deeply"}]))
+
+    app.add_middleware(UnexpectedErrors)  # added first, so innermost: the request context sees its 500
+
+
+class UnexpectedErrors:
+    """ASGI middleware: an unexpected error is logged and answered with a 500 problem+json, as a
+    normal response. Starlette's own last resort answers too, then re-raises for the server to log,
+    and uvicorn closes a connection whose app raised: a proxy that reuses the pooled connection
+    would fail another client's request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def send_tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_tracking)
+        except ClientDisconnect:
+            return  # the client is gone: nobody to answer, nothing wrong on our side
+        except Exception as exc:
+            if started:
+                raise  # a response cut short cannot be mended: the server closes the connection
+            log.exception("unhandled error", exc_info=exc)
+            await _unexpected_error(scope.get("state", {}).get("request_id"))(scope, receive, send)
+
+
+def _unexpected_error(request_id: str | None) -> JSONResponse:
+    """No internal detail; the request id the error was logged with, so the caller can quote it."""
+    return problem_response(Problem(
+        500, "An unexpected error occurred; it has been logged with this request's id.",
+        **({"request_id": request_id} if request_id else {})))

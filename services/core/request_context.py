@@ -9,6 +9,7 @@ of the app in a task of its own and wraps the response in a stream, which costs 
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 
@@ -18,6 +19,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from services.core.telemetry import request_id
 
 access_log = logging.getLogger("access")
+# A caller's id is continued when it is a plain token; anything else (control characters, bytes over
+# 0x7f, a novel) would travel into every log line and every service: a fresh id replaces it.
+_REQUEST_ID = re.compile(r"[\x21-\x7e]{1,200}")
 
 
 class RequestContext:
@@ -29,7 +33,8 @@ class RequestContext:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        rid = Headers(scope=scope).get("x-request-id") or str(uuid.uuid4())
+        given = Headers(scope=scope).get("x-request-id", "")
+        rid = given if _REQUEST_ID.fullmatch(given) else str(uuid.uuid4())
         scope.setdefault("state", {})["request_id"] = rid
         # Not reset afterwards: each request runs in a task of its own, whose context dies with it,
         # and the 500 handler, outside this middleware, logs the error with this id.

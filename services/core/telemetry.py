@@ -26,6 +26,7 @@ from opentelemetry.trace import SpanKind
 
 from services.core.metrics import setup_metrics
 from services.core.otlp import otlp_exporter
+from services.core.redaction import redact_nir
 
 # Set by the request middleware; read by every line logged while the request is served.
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
@@ -102,7 +103,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "service": self.service_name,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": redact_nir(record.getMessage()),
         }
         # A line logged after its span ended (an event applied, once committed) names its trace itself.
         trace_id = getattr(record, "trace_id", None) or current_trace_id()
@@ -110,12 +111,14 @@ class JsonFormatter(logging.Formatter):
             line["trace_id"] = trace_id
         current_request = request_id.get()
         if current_request:
-            line["request_id"] = current_request
-        for key in ("client_id", "event_id", "event_type", "status", "path", "method"):
+            line["request_id"] = redact_nir(current_request)
+        for key in ("client_id", "event_id", "event_type", "status", "method"):
             if hasattr(record, key):
                 line[key] = getattr(record, key)
+        if hasattr(record, "path"):
+            line["path"] = redact_nir(str(record.path))
         if record.exc_info:
-            line["error"] = self.formatException(record.exc_info)
+            line["error"] = redact_nir(self.formatException(record.exc_info))
         if record.stack_info:
             line["stack"] = self.formatStack(record.stack_info)
         # An extra JSON cannot hold is written as text: a line that fails to format would come out plain.
