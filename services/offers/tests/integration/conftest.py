@@ -4,10 +4,11 @@ import time
 import pytest
 
 from services.offers.api import examples
+from services.offers.published import MATCHES, OFFERS
 from tests.support.apps import service_client
 
-OFFERS_TOPIC = "offers.offers.v1"
-MATCHES_TOPIC = "offers.matches.v1"
+OFFERS_TOPIC = OFFERS.address
+MATCHES_TOPIC = MATCHES.address
 EMPLOYER, OTHER_EMPLOYER, BOARD, AGENCY = "boulangerie-nantaise", "garage-angevin", "emploi-ouest-board", "interim-ouest"
 COUNSELLOR, ADMIN = "ft-agence-nantes", "platform-admin"
 SIRET = examples.SIRET

@@ -137,6 +137,7 @@ def test_distance_sort_gives_the_distance(offers, catalogue):
     ({"sort": "distance"}, "sort"),
     ({"cursor": "bm90LWEtY3Vyc29y"}, "cursor"),
     ({"contract_type": "STAGE"}, "query.contract_type"),
+    ({"commune_code": "1A123"}, "query.commune_code"),  # no département 1A: Corsica is 2A and 2B
 ])
 def test_a_bad_search_is_a_422_naming_the_parameter(offers, params, field):
     answer = offers.get("/v1/offers", **params)
