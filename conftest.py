@@ -1,2 +1,2 @@
 # Fixtures shared by every test folder (services/*/tests, gateway/tests, tests/).
-pytest_plugins = ["tests.support.fixtures"]
+pytest_plugins = ["tests.support.fixtures", "tests.support.browser"]
