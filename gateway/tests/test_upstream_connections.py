@@ -10,8 +10,9 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 
 from gateway.tests.conftest import bearer, uvicorn_server
 from services.core.problems import install_problem_handlers
@@ -130,3 +131,37 @@ def test_a_closed_pooled_connection_is_retried_once_only_when_the_request_is_saf
             assert gateway.get("/v1/registrations", headers=auth).status_code == 200  # pools the connection
             answer = gateway.request(method, "/v1/registrations", headers={**auth, **headers}, content=b"{}")
             assert answer.status_code == (200 if retried else 502), answer.text
+
+
+def sink_service() -> FastAPI:
+    """Reads whatever body it is sent, streamed or not, and says how long it was."""
+    app = FastAPI()
+    install_problem_handlers(app)
+
+    @app.post("/v1/{rest:path}")
+    async def sink(request: Request) -> dict:
+        return {"size": sum([len(chunk) async for chunk in request.stream()])}
+
+    return app
+
+
+def chunks(total: int, size: int = 1024):
+    for start in range(0, total, size):
+        yield b"x" * min(size, total - start)
+
+
+@pytest.mark.parametrize("path, client_id", [
+    ("/v1/registrations", "ft-agence-nantes"),  # held whole by the gateway, then forwarded
+    ("/v1/offers/imports", "emploi-ouest-board"),  # a bulk upload, streamed on to the service
+])
+def test_a_chunked_body_over_the_limit_is_413_at_the_gateway_buffered_or_streamed(
+        gateway_for, monkeypatch, path, client_id):
+    monkeypatch.setenv("MAX_BODY_BYTES", "4096")
+    monkeypatch.setattr("gateway.app.larger_bodies", lambda: {"/v1/offers/imports": 8192})
+    with uvicorn_server(sink_service()) as service:
+        with gateway_for(registration=service, offers=service) as in_process, uvicorn_server(in_process.app) as url:
+            auth = bearer(in_process, client_id)
+            over = httpx.post(url + path, content=chunks(50_000), headers=auth, timeout=10)
+            assert over.status_code == 413 and over.headers["content-type"] == "application/problem+json"
+            under = httpx.post(url + path, content=chunks(4000), headers=auth, timeout=10)
+            assert under.json() == {"size": 4000}
