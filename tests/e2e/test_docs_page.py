@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gateway.routing import service_routes
+from services.core.problem_types import PROBLEM_TYPES
 from tests.support.contracts import committed
 from tests.support.tokens import demo_partners
 
@@ -43,4 +44,14 @@ def test_try_it_out_gets_a_token_with_client_credentials(browser_page, stack):
     assert token.value.status == 200
     page.get_by_role("button", name="Remove authorization").wait_for()
     assert page.locator("button.authorize.locked").count() == 1  # the token "Try it out" will send
+    assert browser_page.off_machine() == []
+
+
+def test_the_type_of_a_service_problem_opens_its_page_in_the_browser(browser_page, stack):
+    with stack.client(AGENCY) as agency:
+        problem = agency.get("/v1/registrations/00000000-0000-0000-0000-000000000000").json()
+    assert problem["type"] == f"{stack.url}/problems/not-found"  # answered by the registration service
+    page = browser_page.page
+    page.goto(problem["type"])
+    assert page.locator("h1").inner_text() == PROBLEM_TYPES["not-found"].title
     assert browser_page.off_machine() == []
