@@ -30,11 +30,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+from services.core.official_codes import ROME_CODE
 from services.offers.domain.model import RomeAssignment
 from services.offers.domain.text import terms
 
 SHIPPED = Path(__file__).resolve().parent.parent / "referentials" / "rome.csv"
-CODE = re.compile(r"[A-N][0-9]{4}")
+CODE = re.compile(ROME_CODE)
 
 TITLE_SHARE = 0.75
 # A full match of an appellation in the title passes; two thirds of one ("employé polyvalent"

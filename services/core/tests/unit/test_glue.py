@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from services.core.age import age_on, under_26
-from services.core.codes import is_commune_code, is_departement_code
+from services.core.official_codes import is_commune_code, is_departement_code
 from services.core.errors import (
     Conflict, Forbidden, InvalidTransition, NotFound, PreconditionFailed, PreconditionRequired, RuleBroken,
 )
