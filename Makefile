@@ -24,7 +24,7 @@ $(VENV_STAMP): pyproject.toml
 ## run: start Kafka, every service and the gateway on SQLite, then print how to call the API
 run: venv
 	@$(KAFKA) start
-	@$(PY) -m services.core.broker ensure-topics --bootstrap 127.0.0.1:9092
+	@$(PY) -m services.core.broker ensure-topics --bootstrap 127.0.0.1:9092 --credentials .data/kafka/credentials
 	@$(MAKE) --no-print-directory migrate
 	@deploy/local/platform.sh start
 	@$(PY) deploy/local/quickstart.py
@@ -55,13 +55,15 @@ test: venv
 test-unit: venv
 	@$(PY) -m pytest services gateway -m "not integration and not e2e" -q
 
-## bench: throughput and latency figures (prints, asserts nothing about time), on a fresh broker
+## bench: throughput and latency figures (prints, asserts nothing about time), on a fresh broker; first
+## the goals of docs/performance.md against a bare app, nginx and the starting commit, measured with wrk
 bench: venv
 	@$(PG) start >/dev/null
 	@$(BENCH_KAFKA_ENV) $(KAFKA) stop >/dev/null 2>&1 || true
 	@rm -rf $(BENCH_KAFKA_DATA)
 	@$(BENCH_KAFKA_ENV) $(KAFKA) start
 	@export TEST_KAFKA_PORT=$(BENCH_KAFKA_PORT) TEST_DATABASE_URL="$$($(PG) url)"; \
+	  $(PY) tests/bench/bench_baseline.py && \
 	  $(PY) tests/bench/bench_registration.py && $(PY) tests/bench/bench_journey.py && \
 	  $(PY) tests/bench/bench_offers.py; \
 	  status=$$?; $(BENCH_KAFKA_ENV) $(KAFKA) stop >/dev/null; $(PG) stop >/dev/null; exit $$status

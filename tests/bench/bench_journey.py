@@ -13,7 +13,7 @@ import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
 import httpx
 
@@ -34,6 +34,7 @@ DECISIONS_TOPIC = "orientation.decisions.v1"
 AGENCY = "ft-agence-nantes"
 DOSSIER_CONSUMER = "dossier.read-model"  # services/dossier/consumers.py
 POLL_EVERY = 0.005  # s: the delay is measured to within this step
+Running = TypeVar("Running")  # whatever runs the platform: a Stack, or tests/bench/trees.py's Platform
 
 
 def fill_backlog(broker: TestBroker, workdir: Path) -> None:
@@ -56,7 +57,7 @@ def registered_people(broker: TestBroker) -> set[bytes]:
     return {m.key for m in messages if envelope_of(m)["type"] == "registration.person.registered.v1"}
 
 
-def decisions_per_second(broker: TestBroker, start_stack: Callable[[], Stack]) -> Stack:
+def decisions_per_second(broker: TestBroker, start_stack: Callable[[], Running]) -> tuple[Running, float]:
     """A fresh orientation consumer group reads the whole stream; the rate is taken between the first
     and the last decision it published, so process start-up is not counted."""
     people = registered_people(broker)
@@ -65,34 +66,35 @@ def decisions_per_second(broker: TestBroker, start_stack: Callable[[], Stack]) -
     messages = broker.read(DECISIONS_TOPIC, since, lambda ms: len(ms) >= len(people), timeout=900)
     stamps = sorted(m.timestamp for m in messages)
     span = (stamps[-1] - stamps[0]) / 1000
+    rate = (len(messages) - 1) / span
     print(f"  {len(messages)} decisions for {len(people)} people registered on the stream")
-    print(f"  orientation: {(len(messages) - 1) / span:8.1f} decisions/s (first to last published: {span:.1f} s)")
-    return stack
+    print(f"  orientation: {rate:8.1f} decisions/s (first to last published: {span:.1f} s)")
+    return stack, rate
 
 
-def wait_until_dossier_caught_up(broker: TestBroker, stack: Stack) -> None:
-    group = stack.services["dossier"].env["CONSUMER_GROUP_PREFIX"] + DOSSIER_CONSUMER
+def wait_until_caught_up(broker: TestBroker, group: str) -> None:
     deadline = time.monotonic() + 900
     while broker.lag(group) != 0:
-        assert time.monotonic() < deadline, "the dossier never caught up with the stream"
+        assert time.monotonic() < deadline, f"{group} never caught up with the stream"
         time.sleep(0.5)
 
 
-def registration_to_dossier_delay(stack: Stack) -> None:
+def registration_to_dossier_delay(api: httpx.Client) -> list[float]:
+    """Milliseconds from each POST to the first read of the dossier showing the person's orientation."""
     samples = []
-    with stack.client(AGENCY) as api:
-        for _ in range(DELAY_SAMPLES):
-            started = time.perf_counter()
-            answer = api.post("/v1/registrations", json=person(rsa=False))
-            answer.raise_for_status()
-            path = f"/v1/dossiers/{answer.json()['id']}/orientation"
-            while not oriented(api.get(path, params={"purpose": "orientation"})):
-                assert time.perf_counter() - started < 60, f"{path} never showed an orientation"
-                time.sleep(POLL_EVERY)
-            samples.append((time.perf_counter() - started) * 1000)
+    for _ in range(DELAY_SAMPLES):
+        started = time.perf_counter()
+        answer = api.post("/v1/registrations", json=person(rsa=False))
+        answer.raise_for_status()
+        path = f"/v1/dossiers/{answer.json()['id']}/orientation"
+        while not oriented(api.get(path, params={"purpose": "orientation"})):
+            assert time.perf_counter() - started < 60, f"{path} never showed an orientation"
+            time.sleep(POLL_EVERY)
+        samples.append((time.perf_counter() - started) * 1000)
     print(f"  POST /v1/registrations -> dossier shows the orientation, {DELAY_SAMPLES} people one after another")
     print(f"  delay: p50 {percentile(samples, 50):7.1f} ms   p99 {percentile(samples, 99):7.1f} ms"
           f"   max {max(samples):7.1f} ms")
+    return samples
 
 
 def oriented(answer: httpx.Response) -> bool:
@@ -108,11 +110,12 @@ def main() -> None:
             urls = {service: databases.enter_context(fresh_database(backend, workdir, service))
                     for service in dict.fromkeys(route.service for route in ROUTES)}
             print(f"\n[{backend}] orientation from the registered-event stream")
-            stack = decisions_per_second(broker, lambda: Stack.start(broker, workdir, database_urls=urls))
+            stack, _ = decisions_per_second(broker, lambda: Stack.start(broker, workdir, database_urls=urls))
             try:
-                wait_until_dossier_caught_up(broker, stack)
+                wait_until_caught_up(broker, stack.services["dossier"].env["CONSUMER_GROUP_PREFIX"] + DOSSIER_CONSUMER)
                 print(f"[{backend}] registration to dossier")
-                registration_to_dossier_delay(stack)
+                with stack.client(AGENCY) as api:
+                    registration_to_dossier_delay(api)
             finally:
                 stack.stop()
 
