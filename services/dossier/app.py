@@ -21,8 +21,8 @@ def create_app(settings: ServiceSettings | None = None):
     settings = settings or ServiceSettings.from_env("dossier")
     app = create_service_app(settings, title="Shared dossier API", description=DESCRIPTION, routers=[router])
     platform = app.state.platform
-    service = DossierService(outbox=platform.outbox, clock=utcnow,
+    service = DossierService(clock=utcnow,
                              validators={name: partial(validate_section, name) for name in SECTION_MODELS})
     app.state.dossiers = service
-    platform.add_consumers(consumer_specs(service))
+    platform.add_consumers(consumer_specs(service, platform.outbox))
     return app

@@ -1,19 +1,31 @@
 """Kafka events → the dossier's read model: registrations, orientation decisions, appointments."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from services.core.app import ConsumerSpec
+from services.core.consumer import Handler
+from services.core.events import Envelope
+from services.core.outbox import Outbox
 from services.dossier.service.handlers import DossierService
+from services.dossier.service.unit_of_work import DossierUnitOfWork, unit_of_work
+from services.orientation.published import (
+    APPOINTMENT_BOOKED, APPOINTMENT_NO_SHOW, DECISION_MADE, DECISION_REORIENTED,
+)
+from services.registration.published import PERSON_REGISTERED, PERSON_UPDATED
 
-TOPICS = ["registration.persons.v1", "orientation.decisions.v1", "orientation.appointments.v1"]
 
+def consumer_specs(service: DossierService, outbox: Outbox) -> list[ConsumerSpec]:
+    def on(handle: Callable[[DossierUnitOfWork, Envelope], None]) -> Handler:
+        return lambda session, event: handle(unit_of_work(session, outbox), event)
 
-def consumer_specs(service: DossierService) -> list[ConsumerSpec]:
     # One subscription for the three topics: the read model is one projection, replayed as one.
-    return [ConsumerSpec(name="dossier.read-model", topics=TOPICS, handlers={
-        "registration.person.registered.v1": service.on_registration,
-        "registration.person.updated.v1": service.on_registration,
-        "orientation.decision.made.v1": lambda session, event: service.on_decision(session, event, "made"),
-        "orientation.decision.reoriented.v1": lambda session, event: service.on_decision(session, event, "reoriented"),
-        "orientation.appointment.booked.v1": lambda session, event: service.on_appointment(session, event, "booked"),
-        "orientation.appointment.no_show.v1": lambda session, event: service.on_appointment(session, event, "no_show"),
+    return [ConsumerSpec(name="dossier.read-model", handlers={
+        PERSON_REGISTERED: on(service.on_registration),
+        PERSON_UPDATED: on(service.on_registration),
+        DECISION_MADE: on(partial(service.on_decision, kind="made")),
+        DECISION_REORIENTED: on(partial(service.on_decision, kind="reoriented")),
+        APPOINTMENT_BOOKED: on(partial(service.on_appointment, status="booked")),
+        APPOINTMENT_NO_SHOW: on(partial(service.on_appointment, status="no_show")),
     })]

@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 from services.core.db import UniqueKeyTaken
 from services.core.identity import Caller
 from services.dossier.adapters.orm import AccessRow, ChangeRow, SectionRow
-from services.dossier.domain.sections import Dossier, Section
+from services.dossier.domain.dossier import Dossier
+from services.dossier.domain.journal import Access, Change
+from services.dossier.domain.sections import Section
 
 
 class DossierRepository:
@@ -54,18 +56,24 @@ class DossierRepository:
         self.session.add(AccessRow(person_id=person_id, access=access, sections=sections, purpose=purpose, at=now,
                                    **_who(caller)))
 
-    def changes(self, person_id: str, sections: list[str], before_id: int | None, limit: int) -> list[ChangeRow]:
+    def changes(self, person_id: str, sections: list[str], before_id: int | None, limit: int) -> list[Change]:
         query = select(ChangeRow).where(ChangeRow.person_id == person_id, ChangeRow.section.in_(sections))
         if before_id is not None:
             query = query.where(ChangeRow.id < before_id)
-        return list(self.session.scalars(query.order_by(ChangeRow.id.desc()).limit(limit)))
+        return [Change(row.id, row.section, row.action, row.version, row.at, row.changes, _by(row))
+                for row in self.session.scalars(query.order_by(ChangeRow.id.desc()).limit(limit))]
 
-    def accesses(self, person_id: str, before_id: int | None, limit: int) -> list[AccessRow]:
+    def accesses(self, person_id: str, before_id: int | None, limit: int) -> list[Access]:
         query = select(AccessRow).where(AccessRow.person_id == person_id)
         if before_id is not None:
             query = query.where(AccessRow.id < before_id)
-        return list(self.session.scalars(query.order_by(AccessRow.id.desc()).limit(limit)))
+        return [Access(row.id, row.access, row.sections, row.purpose, row.at, _by(row))
+                for row in self.session.scalars(query.order_by(AccessRow.id.desc()).limit(limit))]
 
 
 def _who(caller: Caller) -> dict[str, str]:
     return {"client_id": caller.client_id, "org_id": caller.org_id, "org_type": caller.org_type}
+
+
+def _by(row: ChangeRow | AccessRow) -> dict[str, str]:
+    return {"client_id": row.client_id, "org_id": row.org_id, "org_type": row.org_type}

@@ -3,37 +3,31 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Path, Query, Request
+from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
-from services.core.http import AUTH_ERRORS, Cursor, Limit, check_if_match, decode_cursor, documented, encode_cursor, etag
-from services.core.idempotency import StoredResponse, request_fingerprint, resource_id, run_idempotent
-from services.core.problems import Problem, pydantic_errors, validation_problem
+from services.core.codes import ID_PATTERN
+from services.core.http import (
+    AUTH_ERRORS, Cursor, Limit, decode_cursor, documented, encode_cursor, etag, idempotency_key_header, if_match_header,
+)
+from services.core.idempotency import StoredResponse, idempotent_response, resource_id
 from services.dossier.api import examples
 from services.dossier.api.deps import PlatformDep, Reader, ServiceDep, Writer
 from services.dossier.api.schemas import Contract, DiagnosticPatch, ReviewCreate, Signature
 from services.dossier.domain.policy import Purpose
-from services.dossier.domain.sections import CONTRACT, DIAGNOSTIC, VIEW_SECTIONS, AlreadySigned, DossierError, NothingToSign
-from services.dossier.service.handlers import Forbidden, NotFound, VersionConflict
+from services.dossier.domain.sections import CONTRACT, DIAGNOSTIC, VIEW_SECTIONS
+from services.dossier.service.unit_of_work import unit_of_work
 
 router = APIRouter(prefix="/v1/dossiers", tags=["dossiers"])
 
 PersonId = Annotated[str, Path(description="The person's id (their registration id).", examples=[examples.PERSON_ID],
-                               pattern=r"^[0-9a-f-]{36}$")]
+                               pattern=ID_PATTERN)]
 ReviewId = Annotated[str, Path(description="Review id, from the Location of its creation.", examples=[examples.REVIEW_ID],
-                               pattern=r"^[0-9a-f-]{36}$")]
+                               pattern=ID_PATTERN)]
 PurposeQuery = Annotated[Purpose, Query(description="Why you read this dossier; kept in the person's access log.",
                                         examples=["accompaniment"])]
-IfMatch = Annotated[str | None, Header(alias="If-Match", description='ETag of the section you read ("0" while empty).',
-                                       examples=['"0"'])]
-
-
-def idempotency_key(example: str):
-    return Annotated[str | None, Header(alias="Idempotency-Key", description=(
-        "Makes the POST safe to retry: the same key and body return the first answer; "
-        "another body with the same key gets 409."), examples=[example])]
-
+IfMatch = if_match_header("section", '"0"')
 
 READ_ERRORS = {**AUTH_ERRORS, 404: "No dossier for this person that your organisation may know about.",
                422: "Invalid request; `purpose` is required, `errors` names each field."}
@@ -44,37 +38,12 @@ PATCH_ERRORS = {**WRITE_ERRORS, 412: "Stale ETag: another partner changed the se
                 428: "If-Match is required."}
 
 
-def _domain_errors(fn):
-    """Domain refusals become problem+json; kept in one place for every route."""
-    try:
-        return fn()
-    except ValidationError as exc:
-        raise validation_problem(pydantic_errors(exc.errors())) from exc
-    except NotFound as exc:
-        raise Problem(404, "No dossier with this id is visible to your organisation.", slug="not-found") from exc
-    except Forbidden as exc:
-        raise Problem(403, str(exc), slug="forbidden") from exc
-    except VersionConflict as exc:
-        raise Problem(412, "The section changed since you read it; read it again and reapply your change.",
-                      slug="stale-etag") from exc
-    except (NothingToSign, AlreadySigned) as exc:
-        raise Problem(409, str(exc), slug="invalid-transition") from exc
-    except DossierError as exc:
-        raise Problem(422, str(exc), slug="validation-error", errors=[{"field": exc.field, "message": str(exc)}]) from exc
-
-
 def _page(items: list[dict[str, Any]], limit: int) -> dict[str, Any]:
     return {"items": items, "next_cursor": encode_cursor([items[-1]["id"]]) if len(items) == limit else None}
 
 
 def _before(cursor: str | None) -> int | None:
-    if cursor is None:
-        return None
-    (last_id,) = decode_cursor(cursor, 1)
-    if not isinstance(last_id, int):
-        raise Problem(422, "The cursor is not valid; use next_cursor from the previous page.", slug="validation-error",
-                      errors=[{"field": "cursor", "message": "invalid cursor"}])
-    return last_id
+    return decode_cursor(cursor, int)[0] if cursor is not None else None
 
 
 @router.get("/{person_id}", summary="Read a person's dossier: the sections your organisation may see",
@@ -82,15 +51,16 @@ def _before(cursor: str | None) -> int | None:
 def read_dossier(person_id: PersonId, purpose: PurposeQuery, platform: PlatformDep, service: ServiceDep,
                  caller: Reader) -> JSONResponse:
     with platform.db.transaction() as session:
-        return JSONResponse(_domain_errors(lambda: service.view(session, caller, person_id, purpose)))
+        return JSONResponse(service.view(unit_of_work(session, platform.outbox), caller, person_id, purpose))
 
 
 @router.get("/{person_id}/history", summary="Who changed what in the dossier, and when (newest first)",
             responses=documented(200, examples.HISTORY_PAGE, SECTION_ERRORS))
 def read_history(person_id: PersonId, purpose: PurposeQuery, platform: PlatformDep, service: ServiceDep,
                  caller: Reader, limit: Limit = 20, cursor: Cursor = None) -> JSONResponse:
+    before = _before(cursor)
     with platform.db.transaction() as session:
-        items = _domain_errors(lambda: service.history(session, caller, person_id, purpose, _before(cursor), limit))
+        items = service.history(unit_of_work(session, platform.outbox), caller, person_id, purpose, before, limit)
     return JSONResponse(_page(_jsonable(items), limit))
 
 
@@ -100,8 +70,9 @@ def read_history(person_id: PersonId, purpose: PurposeQuery, platform: PlatformD
             responses=documented(200, examples.ACCESS_LOG_PAGE, SECTION_ERRORS))
 def read_access_log(person_id: PersonId, purpose: PurposeQuery, platform: PlatformDep, service: ServiceDep,
                     caller: Reader, limit: Limit = 20, cursor: Cursor = None) -> JSONResponse:
+    before = _before(cursor)
     with platform.db.transaction() as session:
-        items = _domain_errors(lambda: service.access_log(session, caller, person_id, purpose, _before(cursor), limit))
+        items = service.access_log(unit_of_work(session, platform.outbox), caller, person_id, purpose, before, limit)
     return JSONResponse(_page(_jsonable(items), limit))
 
 
@@ -110,14 +81,15 @@ def read_access_log(person_id: PersonId, purpose: PurposeQuery, platform: Platfo
 def read_review(person_id: PersonId, review_id: ReviewId, purpose: PurposeQuery, platform: PlatformDep,
                 service: ServiceDep, caller: Reader) -> JSONResponse:
     with platform.db.transaction() as session:
-        return JSONResponse(_domain_errors(lambda: service.review(session, caller, person_id, review_id, purpose)))
+        return JSONResponse(service.review(unit_of_work(session, platform.outbox), caller, person_id, review_id,
+                                           purpose))
 
 
 def _section_reader(name: str):
     def read_section(person_id: PersonId, purpose: PurposeQuery, platform: PlatformDep, service: ServiceDep,
                      caller: Reader) -> JSONResponse:
         with platform.db.transaction() as session:
-            body, version = _domain_errors(lambda: service.section(session, caller, person_id, name, purpose))
+            body, version = service.section(unit_of_work(session, platform.outbox), caller, person_id, name, purpose)
         return JSONResponse(body, headers={"ETag": etag(version)})
     return read_section
 
@@ -132,8 +104,7 @@ for _name in VIEW_SECTIONS:
 
 def _patch(platform, service, caller, person_id: str, name: str, patch: dict, if_match: str | None) -> JSONResponse:
     with platform.db.transaction() as session:
-        body, version = _domain_errors(lambda: service.patch(session, caller, person_id, name, patch,
-                                                             lambda current: check_if_match(if_match, current)))
+        body, version = service.patch(unit_of_work(session, platform.outbox), caller, person_id, name, patch, if_match)
     return JSONResponse(body, headers={"ETag": etag(version)})
 
 
@@ -170,19 +141,15 @@ def sign_contract(
     request: Request, person_id: PersonId, platform: PlatformDep, service: ServiceDep, caller: Writer,
     signature: Annotated[Signature, Body(openapi_examples={"on_site": {
         "summary": "Signed at the agency", "value": {"channel": "on_site"}}})],
-    if_match: IfMatch = None, idempotency_key: idempotency_key(examples.SIGNATURE_IDEMPOTENCY_KEY) = None,
+    if_match: IfMatch = None, idempotency_key: idempotency_key_header(examples.SIGNATURE_IDEMPOTENCY_KEY) = None,
 ) -> JSONResponse:
-    def check_version(current: int) -> None:
-        if if_match is not None:
-            check_if_match(if_match, current)
-
-    def operation(session) -> StoredResponse:
-        body, version = service.sign(session, caller, person_id, signature.channel, check_version)
+    def operation(session: Session) -> StoredResponse:
+        body, version = service.sign(unit_of_work(session, platform.outbox), caller, person_id, signature.channel,
+                                     if_match)
         return StoredResponse(200, body, {"ETag": etag(version)})
 
-    fingerprint = request_fingerprint("POST", request.url.path, signature.model_dump(mode="json"))
-    return _domain_errors(lambda: run_idempotent(
-        platform.db, caller.client_id, idempotency_key, fingerprint, operation)).response()
+    return idempotent_response(request, platform.db, caller.client_id, idempotency_key,
+                               signature.model_dump(mode="json"), operation)
 
 
 @router.post("/{person_id}/reviews", status_code=201, summary="Record a point d'étape",
@@ -192,18 +159,16 @@ def record_review(
     request: Request, person_id: PersonId, platform: PlatformDep, service: ServiceDep, caller: Writer,
     review: Annotated[ReviewCreate, Body(openapi_examples={"six_months": {
         "summary": "The six-month review", "value": examples.REVIEW_CREATE}})],
-    idempotency_key: idempotency_key(examples.REVIEW_IDEMPOTENCY_KEY) = None,
+    idempotency_key: idempotency_key_header(examples.REVIEW_IDEMPOTENCY_KEY) = None,
 ) -> JSONResponse:
     body = review.model_dump(mode="json")
 
-    def operation(session) -> StoredResponse:
+    def operation(session: Session) -> StoredResponse:
         review_id = resource_id(caller.client_id, idempotency_key)
-        item = service.record_review(session, caller, person_id, review_id, body)
+        item = service.record_review(unit_of_work(session, platform.outbox), caller, person_id, review_id, body)
         return StoredResponse(201, item, {"Location": f"/v1/dossiers/{person_id}/reviews/{review_id}"})
 
-    fingerprint = request_fingerprint("POST", request.url.path, body)
-    return _domain_errors(lambda: run_idempotent(
-        platform.db, caller.client_id, idempotency_key, fingerprint, operation)).response()
+    return idempotent_response(request, platform.db, caller.client_id, idempotency_key, body, operation)
 
 
 def _jsonable(items: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -1,6 +1,6 @@
 """Request bodies of the dossier API (the published contract's schemas).
 
-Partners' sections are changed by JSON merge patch (RFC 7386): every object field is optional and
+Partners' sections are changed by JSON merge patch (RFC 7396): every object field is optional and
 `null` removes it, so a patch and the merged section validate against the same models. Arrays are
 replaced whole, which is why only array items have required fields. Unknown fields are a 422.
 """
@@ -10,11 +10,11 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from services.core.codes import RomeCode
 from services.core.http import Date, DateTime, RequestBody
 
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-RomeCode = Annotated[str, StringConstraints(pattern=r"^[A-N]\d{4}$")]
 Autonomy = Literal["autonomous", "needs_support", "not_autonomous"]
 Channel = Literal["on_site", "online", "phone"]
 

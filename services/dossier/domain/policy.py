@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.sections import (
     ACCESS_LOG, APPOINTMENTS, CONTRACT, DIAGNOSTIC, HEALTH, HISTORY, IDENTITY, ORIENTATION, REVIEWS, RSA_STATUS,
-    Dossier,
 )
 
 

@@ -7,7 +7,7 @@ here, and nothing unexpected reaches partners. Each returns whether the section 
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from services.dossier.domain.sections import Section
@@ -62,11 +62,6 @@ def apply_appointment(section: Section, data: dict[str, Any], status: str) -> bo
     items[updated["appointment_id"]] = updated
     section.content = {"items": sorted(items.values(), key=lambda i: (i.get("starts_at") or "", i["appointment_id"]))}
     return True
-
-
-def age_on(birth_date: str, today: date) -> int:
-    born = date.fromisoformat(birth_date)
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
 def _moment(value: str) -> datetime:

@@ -1,4 +1,4 @@
-"""The shared dossier: its sections and the rules on their content. Pure Python, no I/O.
+"""The shared dossier's sections and the rules on their content. Pure Python, no I/O.
 
 Three sections are built from other services' events (identity, orientation, appointments), three
 are written by partners (diagnostic, contract, reviews); `rsa_status` is derived for the CAF.
@@ -10,6 +10,8 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from typing import Any
+
+from services.core.errors import InvalidTransition
 
 IDENTITY, RSA_STATUS, ORIENTATION, APPOINTMENTS = "identity", "rsa_status", "orientation", "appointments"
 DIAGNOSTIC, CONTRACT, REVIEWS = "diagnostic", "contract", "reviews"
@@ -33,19 +35,11 @@ HEALTH_PATHS: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
-class DossierError(Exception):
-    """A refused change, with the field to blame."""
-
-    def __init__(self, message: str, field: str = "body") -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class NothingToSign(DossierError):
+class NothingToSign(InvalidTransition):
     pass
 
 
-class AlreadySigned(DossierError):
+class AlreadySigned(InvalidTransition):
     pass
 
 
@@ -56,41 +50,6 @@ class Section:
     content: dict[str, Any] = field(default_factory=dict)
     # Kept by the service, never by a patch: completion, signature, event ordering.
     meta: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Dossier:
-    person_id: str
-    sections: dict[str, Section]
-
-    def section(self, name: str) -> Section:
-        return self.sections.setdefault(name, Section(name))
-
-    def version(self, name: str) -> int:
-        if name == RSA_STATUS:
-            return sum(self.section(source).version for source in RSA_STATUS_SOURCES)
-        return self.section(name).version
-
-    @property
-    def exists(self) -> bool:
-        return any(section.version for section in self.sections.values())
-
-    @property
-    def current_orientation(self) -> dict[str, Any]:
-        return self.section(ORIENTATION).content.get("current") or {}
-
-
-def merge_patch(target: Any, patch: Any) -> Any:
-    """RFC 7386 JSON merge patch: objects merge, `null` removes, anything else replaces."""
-    if not isinstance(patch, dict):
-        return copy.deepcopy(patch)
-    result = dict(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            result.pop(key, None)
-        else:
-            result[key] = merge_patch(result.get(key), value)
-    return result
 
 
 def touches(patch: dict[str, Any], path: tuple[str, ...]) -> bool:

@@ -1,14 +1,14 @@
 """What a caller is shown: the sections it may read, health data only if it may see it."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
+from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.policy import Grants
-from services.dossier.domain.projections import age_on
 from services.dossier.domain.reviews import review_status
 from services.dossier.domain.sections import (
-    APPOINTMENTS, CONTRACT, DIAGNOSTIC, HEALTH_PATHS, IDENTITY, ORIENTATION, REVIEWS, RSA_STATUS, VIEW_SECTIONS, Dossier,
+    APPOINTMENTS, CONTRACT, DIAGNOSTIC, HEALTH_PATHS, IDENTITY, ORIENTATION, REVIEWS, RSA_STATUS, VIEW_SECTIONS,
     without_paths,
 )
 
@@ -49,17 +49,14 @@ def rsa_status(dossier: Dossier) -> dict[str, Any]:
 def _public_meta(dossier: Dossier, name: str, today: date) -> dict[str, Any]:
     section = dossier.section(name)
     if name == IDENTITY and section.content:
-        return {"under_26": age_on(section.content["birth_date"], today) < 26}
+        return {"under_26": dossier.under_26_on(today)}
     if name == DIAGNOSTIC:
         return {"completed_at": section.meta.get("completed_at")}
     if name == CONTRACT:
-        identity = dossier.section(IDENTITY).content
-        young = bool(identity) and age_on(identity["birth_date"], today) < 26
-        return {"signature": section.meta.get("signature"), "jeunes_mention": young}
+        return {"signature": section.meta.get("signature"), "jeunes_mention": dossier.under_26_on(today)}
     if name == REVIEWS:
-        signed_at = (dossier.section(CONTRACT).meta.get("signature") or {}).get("signed_at")
         items = section.content.get("items", [])
-        return {"items": items, **review_status(datetime.fromisoformat(signed_at) if signed_at else None, items, today)}
+        return {"items": items, **review_status(dossier.signed_at, items, today)}
     if name == ORIENTATION and not section.content:
         return {"current": None, "history": []}
     if name == APPOINTMENTS and not section.content:

@@ -1,231 +1,175 @@
 """Use cases of the dossier service: event handlers building the read model, partners' reads and writes.
 
-Every function receives an open session (one unit of work) and never commits: a section, its
-history row, its access-log row and its outbox event commit together or not at all.
+Every function receives a unit of work and never commits: a section, its history row, its
+access-log row and its outbox event commit together or not at all, when the caller commits.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from services.core.db import UniqueKeyTaken
+from services.core.errors import Forbidden, NotFound, PreconditionFailed
 from services.core.events import Envelope
+from services.core.http import check_if_match
 from services.core.identity import Caller
-from services.core.outbox import Outbox
-from services.dossier.adapters.repository import DossierRepository
-from services.dossier.domain import projections
+from services.core.merge_patch import merge_patch
+from services.core.outbox import PendingEvent
+from services.dossier.domain import events, projections
+from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.policy import Grants, Person
-from services.dossier.domain.reviews import next_review_due
 from services.dossier.domain.sections import (
-    ACCESS_LOG, APPOINTMENTS, CONTRACT, DIAGNOSTIC, DIAGNOSTIC_FIELDS, HEALTH_PATHS, HISTORY, IDENTITY, ORIENTATION,
-    PARTNER_SECTIONS, REVIEWS, VIEW_SECTIONS, Dossier, DossierError, Section, check_signable, completes_diagnostic,
-    merge_patch, touches, without_paths,
+    ACCESS_LOG, APPOINTMENTS, CONTRACT, HEALTH_PATHS, HISTORY, IDENTITY, ORIENTATION, PARTNER_SECTIONS, REVIEWS,
+    VIEW_SECTIONS, Section, touches, without_paths,
 )
 from services.dossier.domain.views import consolidated, render
+from services.dossier.published import CONTRACT_SIGNED, DIAGNOSTIC_COMPLETED, REVIEW_RECORDED
+from services.dossier.service.unit_of_work import DossierUnitOfWork
 
-TOPIC = "dossier.dossiers.v1"
-DIAGNOSTIC_COMPLETED = "dossier.diagnostic.completed.v1"
-CONTRACT_SIGNED = "dossier.contract.signed.v1"
-REVIEW_RECORDED = "dossier.review.recorded.v1"
-
-
-class NotFound(Exception):
-    """No dossier, or none this caller may know about: indistinguishable on purpose."""
-
-
-class Forbidden(Exception):
-    pass
-
-
-class VersionConflict(Exception):
-    """Another partner wrote the same section first."""
+EVENT_TYPES = {events.DiagnosticCompleted: DIAGNOSTIC_COMPLETED, events.ContractSigned: CONTRACT_SIGNED,
+               events.ReviewRecorded: REVIEW_RECORDED}
 
 
 @dataclass
 class DossierService:
-    outbox: Outbox
     # Validates a partner section's whole content after a merge patch; from the API contract.
     validators: dict[str, Callable[[dict[str, Any]], dict[str, Any]]]
     clock: Callable[[], datetime]
 
-    def today(self) -> date:
-        return self.clock().date()
-
     # -- events → read model --------------------------------------------------------------------
-    def on_registration(self, session: Session, event: Envelope) -> None:
+    def on_registration(self, uow: DossierUnitOfWork, event: Envelope) -> None:
         stamp = event.time.astimezone(timezone.utc).isoformat()
-        self._project(session, event.subject, IDENTITY,
+        self._project(uow, event.subject, IDENTITY,
                       lambda section: projections.apply_registration(section, event.data, stamp, event.id))
 
-    def on_decision(self, session: Session, event: Envelope, kind: str) -> None:
-        self._project(session, event.data["person_id"], ORIENTATION,
+    def on_decision(self, uow: DossierUnitOfWork, event: Envelope, kind: str) -> None:
+        self._project(uow, event.data["person_id"], ORIENTATION,
                       lambda section: projections.apply_decision(section, event.data, kind))
 
-    def on_appointment(self, session: Session, event: Envelope, status: str) -> None:
-        self._project(session, event.data["person_id"], APPOINTMENTS,
+    def on_appointment(self, uow: DossierUnitOfWork, event: Envelope, status: str) -> None:
+        self._project(uow, event.data["person_id"], APPOINTMENTS,
                       lambda section: projections.apply_appointment(section, event.data, status))
 
-    def _project(self, session: Session, person_id: str, name: str, apply: Callable[[Section], bool]) -> None:
-        repo = DossierRepository(session)
-        section = repo.get(person_id, for_update=True).section(name)
+    def _project(self, uow: DossierUnitOfWork, person_id: str, name: str, apply: Callable[[Section], bool]) -> None:
+        section = uow.dossiers.get(person_id, for_update=True).section(name)
         if apply(section):
             section.version += 1
-            repo.save(person_id, section, self.clock())
+            uow.dossiers.save(person_id, section, self.clock())
 
     # -- reads ------------------------------------------------------------------------------------
-    def view(self, session: Session, caller: Caller, person_id: str, purpose: str) -> dict[str, Any]:
-        repo, dossier, grants = self._open(session, caller, person_id)
+    def view(self, uow: DossierUnitOfWork, caller: Caller, person_id: str, purpose: str) -> dict[str, Any]:
+        dossier, grants = self._open(uow, caller, person_id)
+        now = self.clock()
         sections = [name for name in VIEW_SECTIONS if grants.may_read(name)]
-        repo.record_access(person_id, caller, "read", sections, purpose, self.clock())
-        return consolidated(dossier, grants, self.today())
+        uow.dossiers.record_access(person_id, caller, "read", sections, purpose, now)
+        return consolidated(dossier, grants, now.date())
 
-    def section(self, session: Session, caller: Caller, person_id: str, name: str,
+    def section(self, uow: DossierUnitOfWork, caller: Caller, person_id: str, name: str,
                 purpose: str) -> tuple[dict[str, Any], int]:
-        repo, dossier, grants = self._open(session, caller, person_id, name)
-        repo.record_access(person_id, caller, "read", [name], purpose, self.clock())
-        return render(dossier, name, grants, self.today()), dossier.version(name)
+        dossier, grants = self._open(uow, caller, person_id, name)
+        now = self.clock()
+        uow.dossiers.record_access(person_id, caller, "read", [name], purpose, now)
+        return render(dossier, name, grants, now.date()), dossier.version(name)
 
-    def review(self, session: Session, caller: Caller, person_id: str, review_id: str, purpose: str) -> dict[str, Any]:
-        repo, dossier, _ = self._open(session, caller, person_id, REVIEWS)
+    def review(self, uow: DossierUnitOfWork, caller: Caller, person_id: str, review_id: str,
+               purpose: str) -> dict[str, Any]:
+        dossier, _ = self._open(uow, caller, person_id, REVIEWS)
         found = [r for r in dossier.section(REVIEWS).content.get("items", []) if r["review_id"] == review_id]
         if not found:
-            raise NotFound(review_id)
-        repo.record_access(person_id, caller, "read", [REVIEWS], purpose, self.clock())
+            raise NotFound("No point d'étape with this id in this dossier.")
+        uow.dossiers.record_access(person_id, caller, "read", [REVIEWS], purpose, self.clock())
         return found[0]
 
-    def history(self, session: Session, caller: Caller, person_id: str, purpose: str, before_id: int | None,
+    def history(self, uow: DossierUnitOfWork, caller: Caller, person_id: str, purpose: str, before_id: int | None,
                 limit: int) -> list[dict[str, Any]]:
         """Who changed what and when, in the sections the caller may read, health stripped as there."""
-        repo, _, grants = self._open(session, caller, person_id, HISTORY)
+        _, grants = self._open(uow, caller, person_id, HISTORY)
         sections = [name for name in PARTNER_SECTIONS if grants.may_read(name)]
-        repo.record_access(person_id, caller, "read", [HISTORY], purpose, self.clock())
-        return [{
-            "id": row.id, "section": row.section, "action": row.action, "version": row.version, "at": row.at,
-            "changes": row.changes if grants.sees_health else without_paths(row.changes, HEALTH_PATHS.get(row.section, ())),
-            "by": {"client_id": row.client_id, "org_id": row.org_id, "org_type": row.org_type},
-        } for row in repo.changes(person_id, sections, before_id, limit)]
+        uow.dossiers.record_access(person_id, caller, "read", [HISTORY], purpose, self.clock())
+        return [{**asdict(change), "changes": change.changes if grants.sees_health
+                 else without_paths(change.changes, HEALTH_PATHS.get(change.section, ()))}
+                for change in uow.dossiers.changes(person_id, sections, before_id, limit)]
 
-    def access_log(self, session: Session, caller: Caller, person_id: str, purpose: str, before_id: int | None,
-                   limit: int) -> list[dict[str, Any]]:
-        repo, _, _ = self._open(session, caller, person_id, ACCESS_LOG)
-        rows = repo.accesses(person_id, before_id, limit)
+    def access_log(self, uow: DossierUnitOfWork, caller: Caller, person_id: str, purpose: str,
+                   before_id: int | None, limit: int) -> list[dict[str, Any]]:
+        self._open(uow, caller, person_id, ACCESS_LOG)
+        entries = uow.dossiers.accesses(person_id, before_id, limit)
         # Logged after the page is read: the person sees this consultation in the next one.
-        repo.record_access(person_id, caller, "read", [ACCESS_LOG], purpose, self.clock())
-        return [{"id": row.id, "access": row.access, "sections": row.sections, "purpose": row.purpose, "at": row.at,
-                 "by": {"client_id": row.client_id, "org_id": row.org_id, "org_type": row.org_type}} for row in rows]
+        uow.dossiers.record_access(person_id, caller, "read", [ACCESS_LOG], purpose, self.clock())
+        return [asdict(entry) for entry in entries]
 
     # -- partners' writes ------------------------------------------------------------------------
-    def patch(self, session: Session, caller: Caller, person_id: str, name: str, patch: dict[str, Any],
-              check_version: Callable[[int], None]) -> tuple[dict[str, Any], int]:
+    def patch(self, uow: DossierUnitOfWork, caller: Caller, person_id: str, name: str, patch: dict[str, Any],
+              if_match: str | None) -> tuple[dict[str, Any], int]:
         """A JSON merge patch of the diagnostic or the contract, at the version the partner read."""
-        repo, dossier, grants = self._open_for_write(session, caller, person_id, name)
-        section = dossier.section(name)
-        check_version(section.version)
+        dossier, grants = self._open_for_write(uow, caller, person_id, name)
+        check_if_match(if_match, dossier.version(name))
         said_complete = bool(patch.pop("completed", False))
         if not grants.sees_health and any(touches(patch, path) for path in HEALTH_PATHS.get(name, ())):
             raise Forbidden("Health information may only be written by the person's referent organisation.")
-        section.content = self.validators[name](merge_patch(section.content, patch))
-        section.version += 1
         now = self.clock()
-        if name == DIAGNOSTIC and completes_diagnostic(section, said_complete):
-            section.meta["completed_at"] = now.isoformat()
-            self._emit(session, person_id, DIAGNOSTIC_COMPLETED, {
-                "person_id": person_id, "version": section.version, "completed_at": now.isoformat(),
-                "completed_by": _org(caller), "explicit": said_complete,
-                "fields_filled": [f for f in DIAGNOSTIC_FIELDS if section.content.get(f)]})
-        self._store(repo, person_id, section, caller, "patched", patch | ({"completed": True} if said_complete else {}))
-        return render(dossier, name, grants, self.today()), section.version
+        content = self.validators[name](merge_patch(dossier.section(name).content, patch))
+        section = dossier.write(name, content, _org(caller), now, declared_complete=said_complete)
+        changes = patch | ({"completed": True} if said_complete else {})
+        self._store(uow, dossier, section, caller, "patched", changes, now)
+        return render(dossier, name, grants, now.date()), section.version
 
-    def sign(self, session: Session, caller: Caller, person_id: str, channel: str,
-             check_version: Callable[[int], None]) -> tuple[dict[str, Any], int]:
-        """The person signs the contract's current version (on site, online or by phone)."""
-        repo, dossier, grants = self._open_for_write(session, caller, person_id, CONTRACT)
-        contract = dossier.section(CONTRACT)
-        check_version(contract.version)
-        check_signable(contract)
+    def sign(self, uow: DossierUnitOfWork, caller: Caller, person_id: str, channel: str,
+             if_match: str | None) -> tuple[dict[str, Any], int]:
+        """The person signs the contract's current version; If-Match, when given, pins the version read."""
+        dossier, grants = self._open_for_write(uow, caller, person_id, CONTRACT)
+        if if_match is not None:
+            check_if_match(if_match, dossier.version(CONTRACT))
         now = self.clock()
-        contract.version += 1
-        signature = {"signed_at": now.isoformat(), "channel": channel, "version": contract.version,
-                     "recorded_by": _org(caller)}
-        contract.meta["signature"] = signature
-        rendered = render(dossier, CONTRACT, grants, self.today())
-        orientation = dossier.current_orientation
-        self._emit(session, person_id, CONTRACT_SIGNED, {
-            "person_id": person_id, "contract_version": contract.version, "signed_at": signature["signed_at"],
-            "channel": channel, "recorded_by": _org(caller), "referent": orientation.get("referent"),
-            "pathway": orientation.get("pathway"), "jeunes_mention": rendered["jeunes_mention"],
-            "objectives_count": len(contract.content.get("objectives", [])),
-            "actions": [{"owner": a["owner"], "due_date": a["due_date"], "status": a["status"]}
-                        for a in contract.content.get("actions", [])],
-            "next_review_due": _iso(next_review_due(now, _review_times(dossier)))})
-        self._store(repo, person_id, contract, caller, "signed", {"channel": channel})
-        return rendered, contract.version
+        contract = dossier.sign_contract(channel, _org(caller), now)
+        self._store(uow, dossier, contract, caller, "signed", {"channel": channel}, now)
+        return render(dossier, CONTRACT, grants, now.date()), contract.version
 
-    def record_review(self, session: Session, caller: Caller, person_id: str, review_id: str,
+    def record_review(self, uow: DossierUnitOfWork, caller: Caller, person_id: str, review_id: str,
                       review: dict[str, Any]) -> dict[str, Any]:
         """A point d'étape with the person; it moves the next review's due date."""
-        repo, dossier, _ = self._open_for_write(session, caller, person_id, REVIEWS)
+        dossier, _ = self._open_for_write(uow, caller, person_id, REVIEWS)
         now = self.clock()
-        held_at = datetime.fromisoformat(review["held_at"]).astimezone(timezone.utc)
-        if held_at > now:
-            raise DossierError("A review is recorded once it took place, not in advance.", field="held_at")
-        section = dossier.section(REVIEWS)
-        item = {"review_id": review_id, **review, "held_at": held_at.isoformat(), "recorded_by": _org(caller),
-                "recorded_at": now.isoformat()}
-        section.content = {"items": sorted([*section.content.get("items", []), item], key=lambda r: r["held_at"])}
-        section.version += 1
-        signed_at = (dossier.section(CONTRACT).meta.get("signature") or {}).get("signed_at")
-        due = next_review_due(datetime.fromisoformat(signed_at) if signed_at else None, _review_times(dossier))
-        self._emit(session, person_id, REVIEW_RECORDED, {
-            "person_id": person_id, "review_id": review_id, "held_at": item["held_at"],
-            "channel": review["channel"], "outcome": review["outcome"], "recorded_by": _org(caller),
-            "next_review_due": _iso(due)})
-        self._store(repo, person_id, section, caller, "recorded", item)
+        item = dossier.record_review(review_id, review, _org(caller), now)
+        self._store(uow, dossier, dossier.section(REVIEWS), caller, "recorded", item, now)
         return item
 
     # -- shared steps -----------------------------------------------------------------------------
-    def _open(self, session: Session, caller: Caller, person_id: str, section: str | None = None,
-              for_update: bool = False) -> tuple[DossierRepository, Dossier, Grants]:
-        repo = DossierRepository(session)
-        dossier = repo.get(person_id, for_update=for_update)
+    @staticmethod
+    def _open(uow: DossierUnitOfWork, caller: Caller, person_id: str, section: str | None = None,
+              for_update: bool = False) -> tuple[Dossier, Grants]:
+        dossier = uow.dossiers.get(person_id, for_update=for_update)
         grants = Grants.of(caller, Person.of(dossier))
         if not dossier.exists or not grants.knows_person:
-            raise NotFound(person_id)
+            raise NotFound("No dossier with this id is visible to your organisation.")
         if section is not None and not grants.may_read(section):
             raise Forbidden(f"Your organisation may not read the {section} of this person's dossier.")
-        return repo, dossier, grants
+        return dossier, grants
 
-    def _open_for_write(self, session, caller, person_id, section) -> tuple[DossierRepository, Dossier, Grants]:
-        repo, dossier, grants = self._open(session, caller, person_id, for_update=True)
+    def _open_for_write(self, uow: DossierUnitOfWork, caller: Caller, person_id: str,
+                        section: str) -> tuple[Dossier, Grants]:
+        dossier, grants = self._open(uow, caller, person_id, for_update=True)
         if not grants.may_write(section):
             raise Forbidden(f"Your organisation may not change the {section} of this person's dossier.")
-        return repo, dossier, grants
+        return dossier, grants
 
-    def _store(self, repo: DossierRepository, person_id: str, section: Section, caller: Caller, action: str,
-               changes: dict[str, Any]) -> None:
-        now = self.clock()
+    @staticmethod
+    def _store(uow: DossierUnitOfWork, dossier: Dossier, section: Section, caller: Caller, action: str,
+               changes: dict[str, Any], now: datetime) -> None:
+        """The changed section, its history and access-log rows, and the events the dossier raised."""
         try:
-            repo.save(person_id, section, now)
+            uow.dossiers.save(dossier.person_id, section, now)
         except UniqueKeyTaken:
-            raise VersionConflict(section.name) from None
-        repo.record_change(person_id, caller, section.name, action, section.version, changes, now)
-        repo.record_access(person_id, caller, "write", [section.name], None, now)
-
-    def _emit(self, session: Session, person_id: str, event_type: str, data: dict[str, Any]) -> None:
-        self.outbox.add_event(session, TOPIC, event_type, person_id, data)
+            raise PreconditionFailed("The section changed since you read it; read it again and reapply your "
+                                     "change.") from None
+        uow.dossiers.record_change(dossier.person_id, caller, section.name, action, section.version, changes, now)
+        uow.dossiers.record_access(dossier.person_id, caller, "write", [section.name], None, now)
+        uow.events.emit_all([PendingEvent(EVENT_TYPES[type(event)], dossier.person_id, asdict(event))
+                             for event in dossier.events])
+        dossier.events.clear()
 
 
 def _org(caller: Caller) -> dict[str, str]:
     return {"org_id": caller.org_id, "org_type": caller.org_type}
-
-
-def _review_times(dossier: Dossier) -> list[datetime]:
-    return [datetime.fromisoformat(r["held_at"]) for r in dossier.section(REVIEWS).content.get("items", [])]
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None

@@ -5,9 +5,10 @@ import copy
 import itertools
 from datetime import date
 
+from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.policy import Grants, Person
 from services.dossier.domain.projections import apply_appointment, apply_decision, apply_registration
-from services.dossier.domain.sections import Dossier, Section
+from services.dossier.domain.sections import Section
 from services.dossier.domain.views import consolidated
 
 REGISTRATION = {

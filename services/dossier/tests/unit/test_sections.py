@@ -1,22 +1,15 @@
-"""Section rules: merge patch, health stripping, diagnostic completion, signing."""
+"""Section rules: health stripping, diagnostic completion, signing."""
 from __future__ import annotations
 
 import pytest
 
 from services.dossier.domain.sections import (
-    AlreadySigned, NothingToSign, Section, check_signable, completes_diagnostic, merge_patch, touches, without_paths,
+    AlreadySigned, NothingToSign, Section, check_signable, completes_diagnostic, touches, without_paths,
 )
 
 SIX = {"skills": {"summary": "x"}, "professional_project": {"maturity": "defined"}, "labour_market": {"summary": "x"},
        "overall_situation": {"housing": "x"}, "digital_and_basic_skills": {"basic_skills": "acquired"},
        "rights_and_duties": {"presented": True}}
-
-
-def test_merge_patch_merges_objects_removes_nulls_and_replaces_the_rest():
-    target = {"a": {"b": 1, "c": 2}, "list": [1, 2], "gone": "x"}
-    patch = {"a": {"c": None, "d": 3}, "list": [3], "gone": None, "new": {"n": None, "m": 1}}
-    assert merge_patch(target, patch) == {"a": {"b": 1, "d": 3}, "list": [3], "new": {"m": 1}}
-    assert target == {"a": {"b": 1, "c": 2}, "list": [1, 2], "gone": "x"}  # untouched
 
 
 @pytest.mark.parametrize("patch, touched", [
