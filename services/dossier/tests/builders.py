@@ -8,14 +8,20 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import create_engine, text
 
 from services.core.events import Envelope
+from services.orientation import published as orientation
+from services.registration import published as registration_events
 
-REGISTRATIONS, DECISIONS, APPOINTMENTS = "registration.persons.v1", "orientation.decisions.v1", "orientation.appointments.v1"
+REGISTRATIONS, DECISIONS, APPOINTMENTS = (registration_events.PERSONS.address, orientation.DECISIONS.address,
+                                          orientation.APPOINTMENTS.address)
+REGISTRATION_TYPES = {"registered": registration_events.PERSON_REGISTERED, "updated": registration_events.PERSON_UPDATED}
+DECISION_TYPES = {"made": orientation.DECISION_MADE, "reoriented": orientation.DECISION_REORIENTED}
+APPOINTMENT_TYPES = {"booked": orientation.APPOINTMENT_BOOKED, "no_show": orientation.APPOINTMENT_NO_SHOW}
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 
 
 def registration(person_id: str, *, rsa: bool = True, health: bool = True, event_type: str = "registered",
                  departement: str = "44", at: datetime = NOW - timedelta(days=3)) -> Envelope:
-    return Envelope(type=f"registration.person.{event_type}.v1", source="registration", subject=person_id, time=at, data={
+    return Envelope(type=REGISTRATION_TYPES[event_type].name, source="registration", subject=person_id, time=at, data={
         "registration_id": person_id, "status": "registered", "channel": "counter", "registered_at": at.isoformat(),
         "identity": {"last_name": "Martin", "usage_name": None, "first_names": ["Camille"], "birth_date": "2001-03-14",
                      "sex": "F"},
@@ -31,7 +37,7 @@ def registration(person_id: str, *, rsa: bool = True, health: bool = True, event
 def decision(person_id: str, org_id: str = "ml-nantes-metropole", *, org_type: str = "mission_locale",
              status: str = "decided", kind: str = "made", at: datetime = NOW - timedelta(days=2), **extra) -> Envelope:
     """As orientation publishes it (schemas/orientation.decision.*.v1.json); `extra` e.g. the reason."""
-    return Envelope(type=f"orientation.decision.{kind}.v1", source="orientation", subject=person_id, time=at, data={
+    return Envelope(type=DECISION_TYPES[kind].name, source="orientation", subject=person_id, time=at, data={
         "person_id": person_id, "decision_id": str(uuid.uuid4()), "status": status,
         "decided_by": "rules" if kind == "made" else "reorientation", "pathway": "socio_professional",
         "referent": {"org_type": org_type, "org_id": org_id}, "intensity": "intensive", "departement_code": "44",
@@ -53,7 +59,7 @@ def appointment(person_id: str, appointment_id: str, kind: str = "booked", at: d
                    "booked_at": at.isoformat(), "booked_by": "ml-nantes-metropole"},
         "no_show": {"recorded_at": at.isoformat(), "recorded_by": "ml-nantes-metropole", "rsa_recipient": True},
     }[kind]
-    return Envelope(type=f"orientation.appointment.{kind}.v1", source="orientation", subject=person_id, time=at,
+    return Envelope(type=APPOINTMENT_TYPES[kind].name, source="orientation", subject=person_id, time=at,
                     data={**common, **specific})
 
 

@@ -14,6 +14,7 @@ from services.core.events import SchemaRegistry
 from services.core.settings import REPO_ROOT
 from services.dossier.api import examples
 from services.dossier.domain.reviews import add_months
+from services.dossier.published import CONTRACT_SIGNED, DIAGNOSTIC_COMPLETED, DOSSIERS, REVIEW_RECORDED
 from services.dossier.tests.builders import (
     APPOINTMENTS, DECISIONS, REGISTRATIONS, appointment, decision, registration, send, wait_for_sections,
 )
@@ -21,7 +22,7 @@ from services.dossier.tests.builders import (
 pytestmark = pytest.mark.integration
 
 SCHEMAS = SchemaRegistry(REPO_ROOT / "schemas")
-TOPIC = "dossier.dossiers.v1"
+TOPIC = DOSSIERS.address
 FT, ML, DEP, CAF, TEMP, ADMIN = ("ft-agence-nantes", "mission-locale-nantes", "departement-44", "caf-44",
                                  "interim-ouest", "platform-admin")
 ALL_SECTIONS = {"identity", "rsa_status", "orientation", "appointments", "diagnostic", "contract", "reviews"}
@@ -171,8 +172,7 @@ def test_partners_share_one_dossier_each_seeing_what_the_policy_allows(service, 
     for envelope in envelopes:
         SCHEMAS.validate(envelope)
         assert envelope["subject"] == person_id and "health" not in json.dumps(envelope["data"])
-    assert [e["type"] for e in envelopes] == ["dossier.diagnostic.completed.v1", "dossier.contract.signed.v1",
-                                              "dossier.review.recorded.v1"]
+    assert [e["type"] for e in envelopes] == [DIAGNOSTIC_COMPLETED.name, CONTRACT_SIGNED.name, REVIEW_RECORDED.name]
     assert envelopes[0]["data"]["fields_filled"] == list(examples.DIAGNOSTIC_PATCH)
     assert envelopes[1]["data"]["referent"] == {"org_type": "mission_locale", "org_id": "ml-nantes-metropole"}
 
