@@ -24,7 +24,7 @@ $(VENV_STAMP): pyproject.toml
 ## run: start Kafka, every service and the gateway on SQLite, then print how to call the API
 run: venv
 	@$(KAFKA) start
-	@$(PY) -m services.core.broker ensure-topics --bootstrap 127.0.0.1:9092
+	@$(PY) -m services.core.broker ensure-topics --bootstrap 127.0.0.1:9092 --credentials .data/kafka/credentials
 	@$(MAKE) --no-print-directory migrate
 	@deploy/local/platform.sh start
 	@$(PY) deploy/local/quickstart.py

@@ -12,6 +12,7 @@ from typing import Any
 
 from deploy.runtime import DATA_DIR, IMAGE, SHARED_DIR, database_url, migrate_command, uvicorn_command
 from services.core.broker import DLQ_SUFFIX
+from services.core.kafka_acls import Grant, service_grants
 from services.core.manifest import Manifest, Process, Service, SharedDir
 
 NAMESPACE = "france-travail"
@@ -246,17 +247,15 @@ def _topic(name: str) -> dict[str, Any]:
             "spec": {"topicName": name, "partitions": PARTITIONS, "replicas": 3, "config": {"min.insync.replicas": 2}}}
 
 
-def _acl(kind: str, name: str, operations: list[str], pattern: str = "literal") -> dict[str, Any]:
-    return {"resource": {"type": kind, "name": name, "patternType": pattern}, "operations": operations}
+def _acl(grant: Grant) -> dict[str, Any]:
+    pattern = "prefix" if grant.prefixed else "literal"
+    return {"resource": {"type": grant.resource, "name": grant.name, "patternType": pattern},
+            "operations": list(grant.operations)}
 
 
 def _kafka_user(service: Service) -> dict[str, Any]:
-    """What the service's relay, consumers and dead-letter queues need, and nothing else."""
-    acls = [_acl("topic", topic, ["Write", "Describe"]) for topic in service.produces]
-    for topic in service.consumes:
-        acls += [_acl("topic", topic, ["Read", "Describe"]), _acl("topic", topic + DLQ_SUFFIX, ["Write", "Describe"])]
-    # Consumer groups are named "<service>.<consumer>" (services/<service>/consumers.py).
-    acls.append(_acl("group", f"{service.name}.", ["Read"], "prefix"))
+    """The grants of the local broker's principals (services/core/kafka_acls.py), as a Strimzi KafkaUser."""
+    acls = [_acl(grant) for grant in service_grants(service)]
     return {"apiVersion": "kafka.strimzi.io/v1beta2", "kind": "KafkaUser",
             "metadata": _meta(service.name, {"strimzi.io/cluster": KAFKA_CLUSTER}),
             "spec": {"authentication": {"type": "scram-sha-512"},

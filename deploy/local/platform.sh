@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Starts and stops the platform's processes (services and gateway) for `make run` / `make stop`.
 # Each runs under uvicorn in the background, with its pid in .data/run and its JSON log in .data/logs.
+# A service's processes log in to Kafka as the service's principal, with the password `make run`'s
+# broker generated (deploy/local/kafka.sh, services/core/kafka_acls.py); the gateway uses no Kafka.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PY="$ROOT/.venv/bin/python"
 RUN_DIR="$ROOT/.data/run"
 LOG_DIR="$ROOT/.data/logs"
+KAFKA_CREDENTIALS="$ROOT/.data/kafka/credentials"
+declare -A PRINCIPALS  # process name -> Kafka principal
 
 # name, module, port, environment of each process of deploy/services.yaml, the gateway last
 processes() { "$PY" -m services.core.manifest processes; }
@@ -16,11 +20,24 @@ start_one() {
     echo "$name already running (pid $(cat "$pid_file"))"
     return
   fi
-  # Detached from this shell (own session, no inherited stdin/stdout) so `make run` returns.
-  # shellcheck disable=SC2086  # the environment column is a list of NAME=value words
-  setsid env $environment "$PY" -m uvicorn --factory "$module:create_app" --host 127.0.0.1 --port "$port" \
-    --no-access-log </dev/null >>"$LOG_DIR/$name.log" 2>&1 &
-  echo $! >"$pid_file"
+  local principal=${PRINCIPALS[$name]:-}
+  (
+    # Exported, not on a command line: another user may read a process's arguments, not its environment.
+    if [[ -n $principal ]]; then
+      [[ -r $KAFKA_CREDENTIALS/$principal ]] || {
+        echo "error: no Kafka password for $principal in $KAFKA_CREDENTIALS (make run creates it)" >&2
+        exit 1
+      }
+      export KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT KAFKA_SASL_MECHANISM=SCRAM-SHA-512 KAFKA_SASL_USERNAME=$principal
+      KAFKA_SASL_PASSWORD=$(<"$KAFKA_CREDENTIALS/$principal")
+      export KAFKA_SASL_PASSWORD
+    fi
+    # Detached from this shell (own session, no inherited stdin/stdout) so `make run` returns.
+    # shellcheck disable=SC2086  # the environment column is a list of NAME=value words
+    setsid env $environment "$PY" -m uvicorn --factory "$module:create_app" --host 127.0.0.1 --port "$port" \
+      --no-access-log </dev/null >>"$LOG_DIR/$name.log" 2>&1 &
+    echo $! >"$pid_file"
+  )
 }
 
 wait_ready() {
@@ -41,6 +58,9 @@ cd "$ROOT"
 case "${1:-}" in
   start)
     mkdir -p "$RUN_DIR" "$LOG_DIR"
+    while IFS=$'\t' read -r name principal; do
+      PRINCIPALS[$name]=$principal
+    done < <("$PY" -m services.core.kafka_acls principals)
     while IFS=$'\t' read -r name module port environment; do
       start_one "$name" "$module" "$port" "$environment"
     done < <(processes)

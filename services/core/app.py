@@ -63,7 +63,7 @@ class Platform:
             check_subscriptions(spec.handlers, self.schemas, channels)
         self.consumers.extend(
             IdempotentConsumer(self.settings.consumer_group_prefix + spec.name, self.db, self.schemas,
-                               self.settings.kafka_bootstrap_servers,
+                               self.settings.kafka,
                                {event_type.name: handler for event_type, handler in spec.handlers.items()}, spec.topics)
             for spec in specs
         )
@@ -91,7 +91,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
     setup_telemetry(settings.service_name)
     db = Database(settings.database_url)
     schemas = SchemaRegistry(settings.schemas_dir)
-    relay = OutboxRelay(db, settings.kafka_bootstrap_servers)
+    relay = OutboxRelay(db, settings.kafka)
     platform = Platform(
         settings=settings, db=db, schemas=schemas, outbox=Outbox(schemas, settings.service_name, relay.notify),
         relay=relay,
@@ -163,7 +163,7 @@ def health_router(platform: Platform) -> APIRouter:
     @router.get("/readyz", summary="Database and Kafka reachable")
     def readyz() -> JSONResponse:
         checks = {"database": _check(platform.db.ping), "kafka": "ok" if broker_reachable(
-            platform.settings.kafka_bootstrap_servers) else "unreachable"}
+            platform.settings.kafka.bootstrap_servers) else "unreachable"}
         failing = sorted(name for name, value in checks.items() if value != "ok")
         if failing:
             return problem_response(Problem(503, f"Not ready: {', '.join(failing)} unreachable.",

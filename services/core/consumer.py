@@ -25,6 +25,7 @@ from services.core.db import Base, Database, UTCDateTime, utcnow
 from services.core.events import Envelope, InvalidEvent, SchemaRegistry
 from services.core.broker import DLQ_SUFFIX, make_consumer, make_producer
 from services.core.metrics import count_applied, count_dead_lettered, record_consumer_lag
+from services.core.settings import KafkaAccess
 from services.core.telemetry import current_trace_id, kafka_headers_to_dict, span_from_headers
 
 log = logging.getLogger("core.consumer")
@@ -45,17 +46,17 @@ class ProcessedEvent(Base):
 
 
 class IdempotentConsumer:
-    def __init__(self, name: str, db: Database, schemas: SchemaRegistry, bootstrap_servers: str,
+    def __init__(self, name: str, db: Database, schemas: SchemaRegistry, kafka: KafkaAccess,
                  handlers: dict[str, Handler], topics: list[str], *, max_attempts: int = 3,
                  dlq_producer_factory: Callable[[], Any] | None = None) -> None:
         self.name = name
         self.db = db
         self.schemas = schemas
-        self.bootstrap_servers = bootstrap_servers
+        self.kafka = kafka
         self.handlers = handlers
         self.topics = topics
         self.max_attempts = max_attempts
-        self.dlq_producer_factory = dlq_producer_factory or (lambda: make_producer(bootstrap_servers))
+        self.dlq_producer_factory = dlq_producer_factory or (lambda: make_producer(kafka))
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._dlq_producer = None
@@ -75,7 +76,7 @@ class IdempotentConsumer:
         while not self._stop.is_set():
             consumer = None
             try:
-                consumer = make_consumer(self.bootstrap_servers, self.name, self.topics)
+                consumer = make_consumer(self.kafka, self.name, self.topics)
                 while not self._stop.is_set():
                     batches = consumer.poll(timeout_ms=500)
                     for tp, messages in batches.items():

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from services.core.db import Base, Database, UTCDateTime, utcnow
 from services.core.events import Envelope, EventType, SchemaRegistry
 from services.core.broker import make_producer
+from services.core.settings import KafkaAccess
 from services.core.telemetry import current_traceparent
 
 log = logging.getLogger("core.outbox")
@@ -117,11 +118,11 @@ def kafka_headers(row: OutboxMessage) -> list[tuple[str, bytes]]:
 class OutboxRelay:
     """Background thread publishing outbox rows to Kafka, in order, until stopped."""
 
-    def __init__(self, db: Database, bootstrap_servers: str, *, batch_size: int = 500,
+    def __init__(self, db: Database, kafka: KafkaAccess, *, batch_size: int = 500,
                  idle_seconds: float = 0.2, max_backoff: float = 10.0,
                  producer_factory: Callable[[], Any] | None = None) -> None:
         self.db = db
-        self.producer_factory = producer_factory or (lambda: make_producer(bootstrap_servers))
+        self.producer_factory = producer_factory or (lambda: make_producer(kafka))
         self.batch_size = batch_size
         self.idle_seconds = idle_seconds
         self.max_backoff = max_backoff

@@ -6,7 +6,7 @@ A service calls `ServiceSettings.from_env("registration")`; every value has a lo
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from services.core.manifest import load_manifest
@@ -38,10 +38,31 @@ def public_api_url() -> str:
 
 
 @dataclass(frozen=True)
+class KafkaAccess:
+    """Where the brokers are and who a client is there: with a SASL security protocol, a principal
+    and its password; PLAINTEXT, the default, for a broker that asks nobody (docker-compose)."""
+    bootstrap_servers: str
+    security_protocol: str = "PLAINTEXT"
+    sasl_mechanism: str = ""
+    sasl_username: str = ""
+    sasl_password: str = field(default="", repr=False)  # settings get logged; a password must not
+
+    @classmethod
+    def from_env(cls) -> "KafkaAccess":
+        return cls(
+            bootstrap_servers=_env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
+            security_protocol=_env("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT"),
+            sasl_mechanism=_env("KAFKA_SASL_MECHANISM", ""),
+            sasl_username=_env("KAFKA_SASL_USERNAME", ""),
+            sasl_password=_env("KAFKA_SASL_PASSWORD", ""),
+        )
+
+
+@dataclass(frozen=True)
 class ServiceSettings:
     service_name: str
     database_url: str
-    kafka_bootstrap_servers: str
+    kafka: KafkaAccess
     jwks_url: str
     token_issuer: str
     token_audience: str = TOKEN_AUDIENCE
@@ -63,7 +84,7 @@ class ServiceSettings:
         return cls(
             service_name=service_name,
             database_url=_env("DATABASE_URL", f"sqlite:///{data_dir / service_name}.db"),
-            kafka_bootstrap_servers=_env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
+            kafka=KafkaAccess.from_env(),
             jwks_url=_env("JWKS_URL", f"{gateway_url()}/.well-known/jwks.json"),
             token_issuer=_env("TOKEN_ISSUER", gateway_url()),
             token_audience=_env("TOKEN_AUDIENCE", TOKEN_AUDIENCE),

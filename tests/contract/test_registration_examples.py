@@ -26,7 +26,7 @@ FACTS_CONSUMER = "registration.partner-facts"  # the consumer of services/regist
 def skip_earlier_facts(broker, group_prefix: str) -> None:
     """Start the service's partner-facts consumer at the end of the topic: the examples describe a
     platform that has seen the demo fact only, not the facts other tests left on the shared broker."""
-    consumer = KafkaConsumer(bootstrap_servers=broker.bootstrap, group_id=group_prefix + FACTS_CONSUMER,
+    consumer = KafkaConsumer(**broker.config, group_id=group_prefix + FACTS_CONSUMER,
                              enable_auto_commit=False)
     try:
         partitions = [TopicPartition(PARTNERS_TOPIC, p) for p in consumer.partitions_for_topic(PARTNERS_TOPIC)]

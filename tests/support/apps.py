@@ -1,5 +1,6 @@
 """A service's app in-process for its integration tests: on the given database, with its relay,
-consumers and jobs on the real test broker, and tokens verified against the test issuer's key."""
+consumers and jobs on the real test broker as the service's own Kafka principal, and tokens verified
+against the test issuer's key."""
 from __future__ import annotations
 
 import importlib
@@ -17,9 +18,9 @@ from tests.support.tokens import TestTokens
 def service_client(service: str, database_url: str, broker: TestBroker, tokens: TestTokens, consumer_prefix: str,
                    **settings: object) -> Iterator[TestClient]:
     create_app = importlib.import_module(f"services.{service}.app").create_app
+    broker.allow_groups(service, consumer_prefix)
     app = create_app(ServiceSettings.from_env(service).with_(
-        database_url=database_url, kafka_bootstrap_servers=broker.bootstrap, consumer_group_prefix=consumer_prefix,
-        **settings))
+        database_url=database_url, kafka=broker.access(service), consumer_group_prefix=consumer_prefix, **settings))
     app.state.token_verifier = tokens.issuer.verifier()
     with TestClient(app) as client:
         yield client

@@ -31,8 +31,7 @@ class Stack:
         urls = {"registration": database_url} if database_url else {}
         urls.update(database_urls or {})
         gateway_url = f"http://127.0.0.1:{free_port()}"
-        common = {"KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap, "GATEWAY_URL": gateway_url,
-                  "DATA_DIR": str(workdir), "LOG_LEVEL": "INFO"}
+        common = {"GATEWAY_URL": gateway_url, "DATA_DIR": str(workdir), "LOG_LEVEL": "INFO"}
         gateway_env = {**common, "GATEWAY_KEY_FILE": str(workdir / "gateway-key.pem")}
         manifest = load_manifest()
         for service in manifest.services:
@@ -40,8 +39,9 @@ class Stack:
             upgrade(service.name, url)
             prefix = unique_prefix()  # a service's processes share its consumer groups
             for spec in service.processes:
-                env = {**common, **spec.environment(), "DATABASE_URL": url, "CONSUMER_GROUP_PREFIX": prefix,
-                       **(registration_env if spec.name == "registration" else {})}
+                env = {**common, **broker.process_env(service.name), **spec.environment(), "DATABASE_URL": url,
+                       "CONSUMER_GROUP_PREFIX": prefix, **(registration_env if spec.name == "registration" else {})}
+                broker.allow_groups(service.name, env["CONSUMER_GROUP_PREFIX"])
                 stack.services[spec.name] = ServiceProcess(spec.name, spec.app, free_port(), env, workdir)
             gateway_env[f"{service.name.upper()}_URL"] = stack.services[service.api.name].url
         for process in stack.services.values():

@@ -57,7 +57,7 @@ class Orientation:
     def caught_up(self, timeout: float = 120) -> None:
         """Wait until the consumer has applied every registration already on the topic."""
         # A consumer of the same group that never subscribes only reads the committed offsets.
-        reader = KafkaConsumer(bootstrap_servers=self.broker.bootstrap, enable_auto_commit=False,
+        reader = KafkaConsumer(**self.broker.config, enable_auto_commit=False,
                                group_id=self.group + "orientation.registrations")
         try:
             deadline = time.monotonic() + timeout
