@@ -20,6 +20,7 @@ from services.core.db import Database
 from services.core.events import EventType, SchemaRegistry
 from services.core.http import BodySizeLimit
 from services.core.identity import TokenVerifier
+from services.core.manifest import load_manifest
 from services.core.metrics import metrics_router, observe_outbox_backlog
 from services.core.outbox import Outbox, OutboxRelay, outbox_backlog
 from services.core.scheduler import PeriodicJob
@@ -83,11 +84,10 @@ PlatformDep = Annotated[Platform, Depends(_platform)]
 
 
 def create_service_app(settings: ServiceSettings, *, title: str, description: str, routers: list[APIRouter],
-                       version: str = "1.0.0", body_limits: dict[str, int] | None = None,
-                       published_models: list[type[BaseModel]] | None = None) -> FastAPI:
-    """`body_limits`: larger body limits under some path prefixes (bulk uploads), beyond the
-    settings' `max_body_bytes` that applies everywhere else. `published_models`: schemas the
-    contract names though no route declares them (a body read by hand, e.g. in a choice of formats)."""
+                       version: str = "1.0.0", published_models: list[type[BaseModel]] | None = None) -> FastAPI:
+    """The service's larger body limits (bulk uploads) come from its routes in the manifest, as the
+    gateway's do. `published_models`: schemas the contract names though no route declares them (a
+    body read by hand, e.g. in a choice of formats)."""
     setup_telemetry(settings.service_name)
     db = Database(settings.database_url)
     schemas = SchemaRegistry(settings.schemas_dir)
@@ -122,7 +122,8 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
     )
     install_problem_handlers(app)
     publish_models(app, published_models or [])
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, larger=body_limits)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
+                       larger=load_manifest().service(settings.service_name).larger_bodies)
     install_request_context(app)  # added last, so outermost: a 413 has a request id and is measured too
     app.include_router(health_router(platform))
     app.include_router(metrics_router())

@@ -94,6 +94,11 @@ class Service:
     def jobs(self) -> frozenset[str]:
         return frozenset(job for process in self.processes for job in process.jobs or ())
 
+    @property
+    def larger_bodies(self) -> dict[str, int]:
+        """Route prefixes taking bodies over the platform's default limit (bulk uploads)."""
+        return {route.prefix: route.max_body_bytes for route in self.routes if route.max_body_bytes}
+
 
 @dataclass(frozen=True)
 class Manifest:

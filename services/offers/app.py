@@ -16,8 +16,6 @@ from services.offers.service.lifecycle import Lifecycle
 from services.offers.service.native import NativeOffer
 from services.offers.service.subscriptions import Subscriptions
 
-IMPORT_MAX_BYTES = 256 * 1024 * 1024
-
 DESCRIPTION = """Job offers published once for all: an employer or a job board deposits an offer (one,
 or thousands in a file, in the platform's shape, as a schema.org JobPosting or as an "Offres d'emploi
 v2" offer); it is normalised (ROME 4.0, INSEE commune, yearly salary), checked once for legality
@@ -30,7 +28,7 @@ def create_app(settings: ServiceSettings | None = None):
     # Subscription routes first: "/v1/offers/subscriptions" must not be read as an offer id.
     app = create_service_app(settings, title="Offers API", description=DESCRIPTION,
                              routers=[subscription_router, ingest_router, router],
-                             body_limits={"/v1/offers/imports": IMPORT_MAX_BYTES}, published_models=[NativeOffer])
+                             published_models=[NativeOffer])
     platform = app.state.platform
     index = SearchIndex(search_dir())
     catalog = OfferCatalog(platform.outbox, index, utcnow)
