@@ -5,8 +5,8 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
-from deploy.runtime import (DATA_DIR, IMAGE, KAFKA_IMAGE, POSTGRES_USER, SHARED_DIR, database_url, migrate_command,
-                            uvicorn_command)
+from deploy.runtime import (DATA_DIR, IMAGE, KAFKA_IMAGE, POSTGRES_USER, SHARED_DIR, database_owners, database_url,
+                            migrate_command, uvicorn_command)
 from services.core.manifest import Manifest, Process, Service
 
 KAFKA_BOOTSTRAP = "kafka:9092"
@@ -33,8 +33,9 @@ def _image() -> dict[str, Any]:
 
 
 def _common_env() -> dict[str, str]:
+    # PUBLIC_API_URL: where callers reach the gateway, the base of every problem type URI.
     return {"KAFKA_BOOTSTRAP_SERVERS": KAFKA_BOOTSTRAP, "GATEWAY_URL": "http://gateway:8000", "LOG_LEVEL": "INFO",
-            "DATA_DIR": DATA_DIR}
+            "DATA_DIR": DATA_DIR, "PUBLIC_API_URL": "http://localhost:8000"}
 
 
 def _ready_check(port: int) -> dict[str, Any]:
@@ -65,13 +66,16 @@ def _gateway(manifest: Manifest) -> dict[str, Any]:
     return {
         **_image(), "command": uvicorn_command(gateway),
         "environment": {**_common_env(), **upstreams, "PARTNERS_FILE": PARTNERS_FILE,
+                        # Idempotency keys seen across services, shared by every gateway replica.
+                        "DATABASE_URL": database_url("postgres", "gateway", POSTGRES_USER, POSTGRES_PASSWORD),
                         # Generated at first start into its volume, so tokens outlive a restart.
                         "GATEWAY_KEY_FILE": f"{DATA_DIR}/gateway/signing-key.pem"},
         # The demo partners unless PARTNERS_FILE names another file on the host.
         "volumes": [f"${{PARTNERS_FILE:-./deploy/local/partners.yaml}}:{PARTNERS_FILE}:ro",
                     f"gateway-keys:{DATA_DIR}/gateway"],
         "ports": [f"{gateway.port}:{gateway.port}"],
-        "depends_on": {service.api.name: {"condition": "service_healthy"} for service in manifest.services},
+        "depends_on": {"postgres": {"condition": "service_healthy"},
+                       **{service.api.name: {"condition": "service_healthy"} for service in manifest.services}},
         "healthcheck": _ready_check(gateway.port),
     }
 
@@ -96,7 +100,7 @@ def _postgres(manifest: Manifest) -> dict[str, Any]:
         "image": "postgres:17",
         "environment": {"POSTGRES_USER": POSTGRES_USER, "POSTGRES_PASSWORD": POSTGRES_PASSWORD,
                         # Read by create-databases.sh on the first start: one database per service.
-                        "SERVICE_DATABASES": " ".join(service.name for service in manifest.services)},
+                        "SERVICE_DATABASES": " ".join(database_owners(manifest))},
         "volumes": ["postgres-data:/var/lib/postgresql/data", CREATE_DATABASES],
         "healthcheck": {"test": ["CMD-SHELL", f"pg_isready -U {POSTGRES_USER} -d postgres"], "interval": "5s",
                         "timeout": "5s", "retries": 20},

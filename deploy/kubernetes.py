@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from deploy.runtime import DATA_DIR, IMAGE, SHARED_DIR, database_url, migrate_command, uvicorn_command
+from deploy.runtime import DATA_DIR, IMAGE, SHARED_DIR, database_owners, database_url, migrate_command, uvicorn_command
 from services.core.broker import DLQ_SUFFIX
 from services.core.kafka_acls import Grant, service_grants
 from services.core.manifest import Manifest, Process, Service, SharedDir
@@ -60,7 +60,9 @@ def _namespace() -> dict[str, Any]:
 def _config() -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": _meta(CONFIG), "data": {
         "KAFKA_BOOTSTRAP_SERVERS": KAFKA_BOOTSTRAP, "GATEWAY_URL": "http://gateway:8000", "LOG_LEVEL": "INFO",
-        "DATA_DIR": DATA_DIR}}
+        "DATA_DIR": DATA_DIR,
+        # Where callers reach the gateway (the Ingress host): the base of every problem type URI.
+        "PUBLIC_API_URL": "https://api.france-travail.local"}}
 
 
 def _secret_env(name: str, secret: str, key: str) -> dict[str, Any]:
@@ -93,14 +95,16 @@ def _shared_claim(service: Service) -> dict[str, Any]:
 def _gateway_env(manifest: Manifest) -> list[dict[str, Any]]:
     upstreams = [{"name": f"{service.name.upper()}_URL", "value": f"http://{service.api.name}:{service.api.port}"}
                  for service in manifest.services]
-    return [*upstreams, {"name": "PARTNERS_FILE", "value": f"{SECRETS_DIR}/partners/partners.yaml"},
+    # Its database holds the Idempotency-Keys seen across services, shared by every replica.
+    return [*upstreams, *_database_env("gateway"),
+            {"name": "PARTNERS_FILE", "value": f"{SECRETS_DIR}/partners/partners.yaml"},
             {"name": "GATEWAY_KEY_FILE", "value": f"{SECRETS_DIR}/signing-key/signing-key.pem"}]
 
 
 def _pod_labels(process: Process) -> dict[str, str]:
-    labels = {**_selector(process), "app.kubernetes.io/component": process.kind}
+    labels = {**_selector(process), "app.kubernetes.io/component": process.kind, DATABASE_CLIENT: "true"}
     if process.service:
-        labels.update({KAFKA_CLIENT: "true", DATABASE_CLIENT: "true"})
+        labels[KAFKA_CLIENT] = "true"
     return labels
 
 
@@ -263,14 +267,14 @@ def _kafka_user(service: Service) -> dict[str, Any]:
 
 
 def _postgres(manifest: Manifest) -> list[dict[str, Any]]:
-    roles = [{"name": service.name, "ensure": "present", "login": True,
-              "passwordSecret": {"name": f"{service.name}-db"}} for service in manifest.services]
+    roles = [{"name": owner, "ensure": "present", "login": True, "passwordSecret": {"name": f"{owner}-db"}}
+             for owner in database_owners(manifest)]
     cluster = {"apiVersion": "postgresql.cnpg.io/v1", "kind": "Cluster", "metadata": _meta(DB_CLUSTER),
                "spec": {"instances": 3, "storage": {"size": "20Gi"}, "managed": {"roles": roles}}}
     databases = [{"apiVersion": "postgresql.cnpg.io/v1", "kind": "Database",
-                  "metadata": _meta(f"{DB_CLUSTER}-{service.name}"),
-                  "spec": {"name": service.name, "owner": service.name, "cluster": {"name": DB_CLUSTER}}}
-                 for service in manifest.services]
+                  "metadata": _meta(f"{DB_CLUSTER}-{owner}"),
+                  "spec": {"name": owner, "owner": owner, "cluster": {"name": DB_CLUSTER}}}
+                 for owner in database_owners(manifest)]
     return [cluster, *databases]
 
 

@@ -1,7 +1,7 @@
 """What every container of the platform shares, in docker-compose.yml and in deploy/k8s alike."""
 from __future__ import annotations
 
-from services.core.manifest import Process
+from services.core.manifest import Manifest, Process
 
 # The one image of the top-level Dockerfile; every process runs it with its own command.
 IMAGE = "france-travail-platform"
@@ -24,3 +24,8 @@ def migrate_command(service: str) -> list[str]:
 
 def database_url(host: str, service: str, user: str, password: str) -> str:
     return f"postgresql+psycopg://{user}:{password}@{host}:5432/{service}"
+
+
+def database_owners(manifest: Manifest) -> list[str]:
+    """One database each: every service, and the gateway (the Idempotency-Keys it has seen)."""
+    return [*(service.name for service in manifest.services), "gateway"]

@@ -115,8 +115,11 @@ def test_each_service_kafka_user_may_do_what_the_manifest_says_and_no_more(k8s, 
 
 def test_each_service_has_its_own_database_and_migration(k8s):
     names = {service.name for service in MANIFEST.services}
-    assert {db["spec"]["name"] for db in k8s["Database"].values()} == names
-    assert {db["spec"]["owner"] for db in k8s["Database"].values()} == names
+    # The gateway keeps the Idempotency-Keys every replica has seen in a database of its own.
+    assert {db["spec"]["name"] for db in k8s["Database"].values()} == names | {"gateway"}
+    assert {db["spec"]["owner"] for db in k8s["Database"].values()} == names | {"gateway"}
+    gateway_env = k8s["Deployment"]["gateway"]["spec"]["template"]["spec"]["containers"][0]["env"]
+    assert next(variable["value"] for variable in gateway_env if variable["name"] == "DATABASE_URL").endswith("/gateway")
     containers = k8s["Job"]["migrations"]["spec"]["template"]["spec"]["containers"]
     assert {container["command"][-1] for container in containers} == names
     for container in containers:
@@ -137,7 +140,8 @@ def test_compose_starts_every_process_once_migrations_and_topics_are_done(compos
 
 def test_compose_has_one_database_per_service_a_kraft_kafka_and_the_one_shot_job(compose):
     names = [service.name for service in MANIFEST.services]
-    assert compose["postgres"]["environment"]["SERVICE_DATABASES"].split() == names
+    assert compose["postgres"]["environment"]["SERVICE_DATABASES"].split() == [*names, "gateway"]
+    assert compose["gateway"]["environment"]["DATABASE_URL"].endswith("/gateway")
     assert compose["kafka"]["image"] == "apache/kafka:4.1.1"
     assert compose["kafka"]["environment"]["KAFKA_PROCESS_ROLES"] == "broker,controller"
     steps = compose["migrate"]["command"][-1].split(" && ")
