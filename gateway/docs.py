@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from gateway.routing import ROUTES, Route, route_for, service_routes
+from services.core.scopes import Scope
 
 log = logging.getLogger("gateway.docs")
 
@@ -24,7 +25,7 @@ GATEWAY_URL = "http://127.0.0.1:8000"
 
 
 def security_schemes() -> dict[str, Any]:
-    scopes = sorted({s for r in ROUTES for s in (r.read_scope, r.write_scope)} | {"admin"})
+    scopes = sorted({s for r in ROUTES for s in (r.read_scope, r.write_scope)} | {Scope.ADMIN.value})
     return {"oauth2": {"type": "oauth2", "flows": {"clientCredentials": {
         "tokenUrl": "/oauth/token", "scopes": {s: s for s in scopes}}}}}
 

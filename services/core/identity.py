@@ -14,6 +14,7 @@ import jwt
 from fastapi import Depends, Request
 
 from services.core.problems import Problem
+from services.core.scopes import Scope
 
 log = logging.getLogger("core.identity")
 
@@ -35,8 +36,13 @@ class Caller:
     siret: str | None = None
     offer_source: str | None = None
 
+    @property
+    def is_admin(self) -> bool:
+        """The platform's administrators: every scope, and every organisation's records."""
+        return Scope.ADMIN in self.scopes
+
     def has_scope(self, scope: str) -> bool:
-        return scope in self.scopes or "admin" in self.scopes
+        return scope in self.scopes or self.is_admin
 
 
 def unauthorized(detail: str) -> Problem:

@@ -106,7 +106,7 @@ def _unknown_commune(commune_code: str) -> RuleBroken:
 def _restriction(caller: Caller, status: str, employer: str | None) -> tuple[str | None, str | None]:
     """(owner_org_id, employer_siret) of the search: quarantined offers are searched among the
     caller's own only, those of its SIRET for an employer (an impossible SIRET when it asks for another's)."""
-    if status != OfferStatus.QUARANTINED or "admin" in caller.scopes:
+    if status != OfferStatus.QUARANTINED or caller.is_admin:
         return None, employer
     if caller.siret:
         return None, caller.siret if employer in (None, caller.siret) else "-"

@@ -31,7 +31,7 @@ class Publisher:
     @classmethod
     def of(cls, caller: Caller) -> "Publisher":
         return cls(caller.org_id, caller.org_type, caller.client_id, caller.siret, caller.offer_source,
-                   "admin" in caller.scopes)
+                   caller.is_admin)
 
     @property
     def source(self) -> str:
@@ -63,11 +63,11 @@ class Publisher:
 def own_record(caller: Caller, row: R | None, unknown: str) -> R:
     """A record an organisation keeps for itself (an import job, a saved search): its own, or any
     for a platform administrator; anything else is NotFound, saying `unknown`."""
-    if row is None or (row.org_id != caller.org_id and "admin" not in caller.scopes):
+    if row is None or (row.org_id != caller.org_id and not caller.is_admin):
         raise NotFound(unknown)
     return row
 
 
 def manages(caller: Caller, owner_org_id: str, employer_siret: str | None) -> bool:
-    return ("admin" in caller.scopes or caller.org_id == owner_org_id
+    return (caller.is_admin or caller.org_id == owner_org_id
             or (caller.siret is not None and caller.siret == employer_siret))

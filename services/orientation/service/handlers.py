@@ -140,7 +140,7 @@ class OrientationService:
 
     def put_referential(self, uow: OrientationUnitOfWork, caller: Caller, territory: str, document: dict[str, Any],
                         comment: str | None, check_version: Callable[[int], None]) -> ReferentialVersion:
-        if not caller.has_scope("admin"):
+        if not caller.is_admin:
             raise Forbidden("Changing a referential requires the admin scope.")
         self.check_territory(territory)
         latest = self.stored_referential(uow, territory)
