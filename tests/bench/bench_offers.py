@@ -3,8 +3,8 @@ import API, search latency with facets on them, the same searches on a plain Pos
 baseline in the same run, and the offers service's resident memory.
 
 Prints figures; asserts nothing about time. The offers service runs as `make run` starts it (an API
-process and an imports worker, deploy/local/processes.tsv) on SQLite, the embedded default, behind a
-real gateway; the baseline needs TEST_DATABASE_URL (make bench sets it).
+process and an imports worker, as deploy/services.yaml lists them) on SQLite, the embedded default,
+behind a real gateway; the baseline needs TEST_DATABASE_URL (make bench sets it).
 """
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from tests.bench.figures import bench_broker, percentile  # noqa: E402
 from tests.bench.offers_dataset import BOARDS, evaluate, generate_feed, labelled_duplicates  # noqa: E402
 from tests.support.databases import postgres_admin_url  # noqa: E402
 from tests.support.stack import Stack  # noqa: E402
+from services.offers.published import OFFERS as OFFER_STREAM  # noqa: E402
 
 OFFERS = int(os.environ.get("BENCH_OFFERS", "1000000"))
 FILE_LINES = 100_000  # offers per import file
@@ -38,7 +39,7 @@ SEED = 7
 # The generator's boards, published by the two demo partners that publish for a source of their own.
 PUBLISHERS = {board: ("emploi-ouest-board", "interim-ouest")[i % 2] for i, board in enumerate(BOARDS)}
 NANTES = "44109"
-OFFERS_TOPIC = "offers.offers.v1"
+OFFERS_TOPIC = OFFER_STREAM.address
 MATCHING_CONSUMER = "offers.matching"  # services/offers/consumers.py
 
 

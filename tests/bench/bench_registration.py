@@ -23,11 +23,12 @@ from tests.bench.figures import backends, bench_broker, percentile  # noqa: E402
 from tests.support.databases import fresh_database  # noqa: E402
 from tests.support.kafka import TestBroker  # noqa: E402
 from tests.support.stack import Stack  # noqa: E402
+from services.registration.published import PERSONS  # noqa: E402
 
 REGISTRATIONS = int(os.environ.get("BENCH_REGISTRATIONS", "2000"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
 LATENCY_SAMPLES = int(os.environ.get("BENCH_LATENCY_SAMPLES", "1000"))
-TOPIC = "registration.persons.v1"
+TOPIC = PERSONS.address
 
 
 async def register_all(stack: Stack, bodies: list[dict]) -> list[str]:

@@ -13,10 +13,11 @@ import pytest
 from services.registration.tests.builders import person
 from tests.support.kafka import TestBroker
 from tests.support.stack import Stack
+from services.registration.published import PERSONS
 
 pytestmark = pytest.mark.e2e
 
-TOPIC = "registration.persons.v1"
+TOPIC = PERSONS.address
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,11 @@ import pytest
 from services.core.events import SchemaRegistry
 from services.core.settings import REPO_ROOT
 from services.registration.tests.builders import person
+from services.registration.published import PERSONS
 
 pytestmark = pytest.mark.e2e
 
-TOPIC = "registration.persons.v1"
+TOPIC = PERSONS.address
 TRACE_ID = "0af7651916cd43dd8448eb211c80319c"
 
 
