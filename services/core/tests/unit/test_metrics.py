@@ -20,6 +20,7 @@ from services.core.events import SchemaRegistry
 from services.core.metrics import record_consumer_lag
 from services.core.outbox import OutboxMessage
 from services.core.settings import REPO_ROOT, ServiceSettings
+from services.core.settings import KafkaAccess
 from tests.support.metrics import label_values, metric_value
 
 SCHEMAS = SchemaRegistry(REPO_ROOT / "schemas")
@@ -106,7 +107,7 @@ class FakeDlqProducer:
 
 def test_events_applied_and_parked_are_counted_by_consumer_and_type(client):
     group = f"metrics-{uuid.uuid4().hex[:8]}"
-    consumer = IdempotentConsumer(group, client.app.state.platform.db, SCHEMAS, "unused",
+    consumer = IdempotentConsumer(group, client.app.state.platform.db, SCHEMAS, KafkaAccess("unused:9092"),
                                   {FACT["type"]: lambda session, event: None}, ["partners.inbound.v1"],
                                   dlq_producer_factory=FakeDlqProducer)
     raw = json.dumps(FACT).encode()

@@ -15,9 +15,10 @@ from services.core.db import Base, Database
 from services.core.events import InvalidEvent, SchemaRegistry
 from services.core.inbound import CAF_RSA_OPENED
 from services.core.outbox import Outbox, OutboxMessage, OutboxRelay
-from services.core.settings import REPO_ROOT
+from services.core.settings import REPO_ROOT, KafkaAccess
 
 SCHEMAS = SchemaRegistry(REPO_ROOT / "schemas")
+UNUSED_BROKER = KafkaAccess("unused:9092")  # the doubles below stand in for its clients
 FACT = json.loads((REPO_ROOT / "deploy" / "local" / "demo" / "caf-rsa-opening.json").read_text())
 
 
@@ -71,7 +72,7 @@ def add_events(db: Database, subjects: list[str]) -> None:
 def test_the_relay_publishes_in_order_and_marks_rows(db):
     add_events(db, ["a", "b", "a"])
     producer = FakeProducer()
-    relay = OutboxRelay(db, "unused", producer_factory=lambda: producer)
+    relay = OutboxRelay(db, UNUSED_BROKER, producer_factory=lambda: producer)
     assert relay.publish_pending() == 3
     assert [key for _, key, _, _ in producer.sent] == [b"a", b"b", b"a"]
     assert relay.publish_pending() == 0  # nothing is published twice
@@ -81,7 +82,7 @@ def test_the_relay_publishes_in_order_and_marks_rows(db):
 
 def test_a_failed_send_holds_back_the_rows_behind_it(db):
     add_events(db, ["a", "b", "c"])
-    relay = OutboxRelay(db, "unused", producer_factory=lambda: FakeProducer(fail_keys={b"b"}))
+    relay = OutboxRelay(db, UNUSED_BROKER, producer_factory=lambda: FakeProducer(fail_keys={b"b"}))
     with pytest.raises(KafkaError):
         relay.publish_pending()
     with db.sessions() as session:
@@ -94,7 +95,7 @@ def test_a_failed_send_holds_back_the_rows_behind_it(db):
 
 def test_an_event_given_twice_is_applied_once(db):
     applied = []
-    consumer = IdempotentConsumer("test", db, SCHEMAS, "unused", {FACT["type"]: lambda s, e: applied.append(e.id)},
+    consumer = IdempotentConsumer("test", db, SCHEMAS, UNUSED_BROKER, {FACT["type"]: lambda s, e: applied.append(e.id)},
                                   ["partners.inbound.v1"], dlq_producer_factory=FakeProducer)
     raw = json.dumps(FACT).encode()
     consumer.process(raw, {})
@@ -113,7 +114,7 @@ def test_a_handler_that_keeps_failing_parks_the_event_and_rolls_back(db, monkeyp
         calls.append(event.id)
         raise RuntimeError("downstream bug")
 
-    consumer = IdempotentConsumer("test", db, SCHEMAS, "unused", {FACT["type"]: failing}, ["partners.inbound.v1"],
+    consumer = IdempotentConsumer("test", db, SCHEMAS, UNUSED_BROKER, {FACT["type"]: failing}, ["partners.inbound.v1"],
                                   max_attempts=3, dlq_producer_factory=lambda: dlq)
     consumer.process(json.dumps(FACT).encode(), {"traceparent": "00-" + "1" * 32 + "-" + "2" * 16 + "-01"})
     assert len(calls) == 3
@@ -126,7 +127,7 @@ def test_a_handler_that_keeps_failing_parks_the_event_and_rolls_back(db, monkeyp
 
 def test_events_of_other_types_are_skipped_and_invalid_ones_parked(db):
     dlq = FakeProducer()
-    consumer = IdempotentConsumer("test", db, SCHEMAS, "unused", {}, ["partners.inbound.v1"],
+    consumer = IdempotentConsumer("test", db, SCHEMAS, UNUSED_BROKER, {}, ["partners.inbound.v1"],
                                   dlq_producer_factory=lambda: dlq)
     consumer.process(json.dumps(FACT).encode(), {})
     assert dlq.sent == []
@@ -154,7 +155,7 @@ def facts(*ids: str) -> list[Message]:
 
 
 def batch_consumer(db, handler, dlq=None) -> IdempotentConsumer:
-    return IdempotentConsumer("test", db, SCHEMAS, "unused", {FACT["type"]: handler}, ["partners.inbound.v1"],
+    return IdempotentConsumer("test", db, SCHEMAS, UNUSED_BROKER, {FACT["type"]: handler}, ["partners.inbound.v1"],
                               dlq_producer_factory=lambda: dlq or FakeProducer())
 
 
