@@ -7,12 +7,14 @@ import re
 from datetime import date, datetime, timezone
 from typing import Annotated, Any
 
-from fastapi import Header, Query
-from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter
+from fastapi import Header, Path, Query
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.core.codes import ID_LENGTH, ID_PATTERN
 from services.core.errors import PreconditionFailed, PreconditionRequired, RuleBroken
+from services.core.idempotency import KEY_PATTERN
 from services.core.problems import Problem, problem_response
 
 PROBLEM_CONTENT = {"application/problem+json": {}}
@@ -23,18 +25,24 @@ AUTH_ERRORS = {
 
 MAX_PAGE_SIZE = 100
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"Page size, at most {MAX_PAGE_SIZE}.")]
-Cursor = Annotated[str | None, Query(max_length=500, description="Opaque cursor from `next_cursor`.")]
+# Cursors are URL-safe base64 (encode_cursor); padding is tolerated.
+Cursor = Annotated[str | None, Query(max_length=500, pattern=r"^[A-Za-z0-9_=-]+$",
+                                     description="Opaque cursor from `next_cursor`.")]
 
 
 _LAX_DATETIME = TypeAdapter(datetime)
 _LAX_DATE = TypeAdapter(date)
 
 
+DATETIME_MAX_LENGTH = 40  # 2026-11-23T09:30:00.123456789+05:30 is 35
+DATE_LENGTH = 10
+
+
 def _rfc3339_only(value: Any) -> Any:
     # Pydantic would also read a number ("0.5") as seconds since 1970: dates here are RFC 3339 only.
     if not isinstance(value, str):
         return value
-    if not re.match(r"\d{4}-\d{2}-\d{2}[Tt ]", value):
+    if len(value) > DATETIME_MAX_LENGTH or not re.match(r"\d{4}-\d{2}-\d{2}[Tt ]", value):
         raise ValueError("expected an RFC 3339 date-time, e.g. 2026-11-23T09:30:00Z")
     parsed = _LAX_DATETIME.validate_python(value)
     try:  # Stored and compared in UTC: 0001-01-01T00:00+03:00 has no UTC equivalent.
@@ -52,8 +60,8 @@ def _iso_date_only(value: Any) -> Any:
     return _LAX_DATE.validate_python(value)
 
 
-DateTime = Annotated[datetime, BeforeValidator(_rfc3339_only)]
-Date = Annotated[date, BeforeValidator(_iso_date_only)]
+DateTime = Annotated[datetime, BeforeValidator(_rfc3339_only), Field(json_schema_extra={"maxLength": DATETIME_MAX_LENGTH})]
+Date = Annotated[date, BeforeValidator(_iso_date_only), Field(json_schema_extra={"maxLength": DATE_LENGTH})]
 
 
 class RequestBody(BaseModel):
@@ -107,22 +115,31 @@ def check_if_match(if_match: str | None, version: int) -> None:
                                  current_etag=etag(version))
 
 
-IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,200}$"
 
 
 def idempotency_key_header(example: str):
     """The `Idempotency-Key` header of a POST. Keys are per client across operations, so each
     operation's documented example needs a key of its own."""
     return Annotated[str | None, Header(
-        alias="Idempotency-Key", pattern=IDEMPOTENCY_KEY_PATTERN, max_length=200, examples=[example],
+        alias="Idempotency-Key", pattern=KEY_PATTERN.pattern, max_length=200, examples=[example],
         description="Makes the POST safe to retry: the same key and body return the first answer; another body "
                     "with the same key gets 409. 1 to 200 visible ASCII characters.")]
 
 
+# One or more entity tags (`"3"`, `W/"3"`, `"2", "3"`) or `*` (RFC 9110 §13.1.1).
+IF_MATCH_PATTERN = r'^(\*|(W/)?"[\x21\x23-\x7e]*"(\s*,\s*(W/)?"[\x21\x23-\x7e]*")*)$'
+
+
 def if_match_header(what: str, example: str = '"1"'):
-    """The `If-Match` header of an update: the ETag of the version the caller read."""
-    return Annotated[str | None, Header(alias="If-Match", max_length=200, examples=[example],
+    """The `If-Match` header of an update: the ETag of the version the caller read. Its absence is a
+    428 (check_if_match), so the published contract declares it required (gateway/docs.py)."""
+    return Annotated[str | None, Header(alias="If-Match", max_length=200, pattern=IF_MATCH_PATTERN, examples=[example],
                                         description=f"ETag of the {what} you read.")]
+
+
+def id_path(example: str, description: str = "The resource's id (a UUID).") -> Any:
+    """A path segment holding an id: a lower-case UUID, as every service mints them."""
+    return Annotated[str, Path(description=description, examples=[example], pattern=ID_PATTERN, max_length=ID_LENGTH)]
 
 
 def documented(ok: int, example: Any, errors: dict[int, str]) -> dict[int | str, dict[str, Any]]:
