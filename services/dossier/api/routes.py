@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Query, Request
+from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from services.core.codes import ID_PATTERN
 from services.core.http import (
-    AUTH_ERRORS, Cursor, Limit, decode_cursor, documented, encode_cursor, etag, idempotency_key_header, if_match_header,
+    AUTH_ERRORS, Cursor, Limit, decode_cursor, documented, encode_cursor, etag, id_path, idempotency_key_header,
+    if_match_header,
 )
 from services.core.idempotency import StoredResponse, idempotent_response, resource_id
 from services.dossier.api import examples
@@ -21,10 +21,8 @@ from services.dossier.service.unit_of_work import unit_of_work
 
 router = APIRouter(prefix="/v1/dossiers", tags=["dossiers"])
 
-PersonId = Annotated[str, Path(description="The person's id (their registration id).", examples=[examples.PERSON_ID],
-                               pattern=ID_PATTERN)]
-ReviewId = Annotated[str, Path(description="Review id, from the Location of its creation.", examples=[examples.REVIEW_ID],
-                               pattern=ID_PATTERN)]
+PersonId = id_path(examples.PERSON_ID, "The person's id (their registration id).")
+ReviewId = id_path(examples.REVIEW_ID, "Review id, from the Location of its creation.")
 PurposeQuery = Annotated[Purpose, Query(description="Why you read this dossier; kept in the person's access log.",
                                         examples=["accompaniment"])]
 IfMatch = if_match_header("section", '"0"')

@@ -4,14 +4,13 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path as PathParam, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from services.core.codes import ID_PATTERN
 from services.core.errors import RuleBroken
 from services.core.http import (
-    AUTH_ERRORS, Cursor, Limit, decode_cursor, documented, encode_cursor, etag, idempotency_key_header,
+    AUTH_ERRORS, Cursor, Limit, decode_cursor, documented, encode_cursor, etag, id_path, idempotency_key_header,
 )
 from services.core.idempotency import StoredResponse, idempotent_response, resource_id
 from services.core.problems import Problem
@@ -36,7 +35,7 @@ PUBLISH_ERRORS = {**AUTH_ERRORS, 403: "Scope missing, or an offer of another emp
                   422: "The offer is not valid; `errors` names each field (unknown commune or ROME code, bad SIRET…)."}
 IMPORT_ERRORS = {**AUTH_ERRORS, 409: "Idempotency-Key reused with another file.",
                  415: "Not NDJSON nor CSV.", 422: "The file cannot be read (not NDJSON, no CSV header…)."}
-ImportId = Annotated[str, PathParam(examples=[examples.IMPORT_ID], pattern=ID_PATTERN)]
+ImportId = id_path(examples.IMPORT_ID)
 
 
 def media_type(request: Request) -> str:

@@ -4,14 +4,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Path, Query, Request, Response
+from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from services.core.codes import COMMUNE_PATTERN, DEPARTEMENT_PATTERN, ID_PATTERN, ROME_PATTERN, SIRET_PATTERN
+from services.core.codes import CommuneCode, DepartementCode, RomeCode, Siret
 from services.core.errors import RuleBroken
 from services.core.http import (
     AUTH_ERRORS, Cursor, DateTime, Limit, check_if_match, decode_cursor, documented, encode_cursor, etag,
-    idempotency_key_header, if_match_header,
+    id_path, idempotency_key_header, if_match_header,
 )
 from services.core.identity import Caller
 from services.core.idempotency import StoredResponse, idempotent_response
@@ -29,7 +29,7 @@ router = APIRouter(prefix="/v1/offers", tags=["offers"])
 FillKey = idempotency_key_header("example-fill-boulanger")
 WithdrawKey = idempotency_key_header("example-withdraw-boulanger")
 IfMatch = if_match_header("offer")
-OfferId = Annotated[str, Path(description="The canonical offer's id.", examples=[examples.OFFER_ID], pattern=ID_PATTERN)]
+OfferId = id_path(examples.OFFER_ID, "The canonical offer's id.")
 # A search cursor: ("o", offset, 0) for relevance and distance pages, ("d", published_at or null, seq) for dates.
 SEARCH_CURSOR = (str, (int, datetime, type(None)), int)
 NOT_VISIBLE = {404: "Unknown, or quarantined and not yours."}
@@ -47,16 +47,16 @@ def search_offers(
     platform: PlatformDep, catalog: CatalogDep, caller: Reader,
     q: Annotated[str | None, Query(max_length=200, description="Words, accents and plurals folded.",
                                    examples=["boulanger"])] = None,
-    rome_code: Annotated[str | None, Query(pattern=ROME_PATTERN, examples=["D1102"])] = None,
+    rome_code: Annotated[RomeCode | None, Query(examples=["D1102"])] = None,
     contract_type: ContractType | None = None,
-    departement_code: Annotated[str | None, Query(pattern=DEPARTEMENT_PATTERN, examples=["44"])] = None,
-    commune_code: Annotated[str | None, Query(pattern=COMMUNE_PATTERN, examples=["44109"],
+    departement_code: Annotated[DepartementCode | None, Query(examples=["44"])] = None,
+    commune_code: Annotated[CommuneCode | None, Query(examples=["44109"],
                                               description="INSEE code; with radius_km, the centre of the search.")] = None,
     radius_km: Annotated[float | None, Query(gt=0, le=200, description="Needs commune_code.")] = None,
     min_salary: Annotated[int | None, Query(ge=0, le=1_000_000, description="Yearly gross euros, at least (top "
                                                                              "of the offer's range).")] = None,
     published_since: Annotated[DateTime | None, Query(description="RFC 3339.")] = None,
-    employer: Annotated[str | None, Query(pattern=SIRET_PATTERN, description="The employer's SIRET.")] = None,
+    employer: Annotated[Siret | None, Query(description="The employer's SIRET.")] = None,
     accessible_to_disabled: bool | None = None,
     status: Annotated[Status, Query(
         description="Other than published: quarantined offers are only yours.")] = OfferStatus.PUBLISHED.value,

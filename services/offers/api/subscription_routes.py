@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Query, Request
+from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import JSONResponse
 
-from services.core.codes import ID_PATTERN
+from services.core.codes import EntityId
 from services.core.http import (
-    AUTH_ERRORS, Cursor, Limit, decode_cursor, documented, encode_cursor, idempotency_key_header,
+    AUTH_ERRORS, Cursor, Limit, decode_cursor, documented, encode_cursor, id_path, idempotency_key_header,
 )
 from services.core.idempotency import StoredResponse, idempotent_response, resource_id
 from services.offers.api import examples, render
@@ -20,7 +20,7 @@ from services.offers.service.subscriptions import NOT_YOURS
 router = APIRouter(prefix="/v1/offers/subscriptions", tags=["subscriptions"])
 
 SubscribeKey = idempotency_key_header("example-subscription-camille")
-SubscriptionId = Annotated[str, Path(examples=[examples.SUBSCRIPTION_ID], pattern=ID_PATTERN)]
+SubscriptionId = id_path(examples.SUBSCRIPTION_ID)
 INVALID = {422: "The request is not valid; `errors` names each field (unknown ROME or commune code…)."}
 
 
@@ -46,7 +46,7 @@ def subscribe(request: Request, platform: PlatformDep, subscriptions: Subscripti
 @router.get("", response_model=OfferSubscriptionPage, summary="Your organisation's saved searches, newest first",
             responses=documented(200, examples.SUBSCRIPTION_PAGE, {**AUTH_ERRORS, **INVALID}))
 def list_subscriptions(platform: PlatformDep, subscriptions: SubscriptionsDep, caller: Subscriber,
-                       person_id: Annotated[str | None, Query(pattern=ID_PATTERN, examples=[examples.PERSON_ID])] = None,
+                       person_id: Annotated[EntityId | None, Query(examples=[examples.PERSON_ID])] = None,
                        limit: Limit = 20, cursor: Cursor = None) -> dict[str, Any]:
     after = decode_cursor(cursor, datetime, str) if cursor else None
     with platform.db.transaction() as session:

@@ -4,12 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Query, Request
+from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import JSONResponse
 
-from services.core.codes import ID_PATTERN
 from services.core.http import (
-    AUTH_ERRORS, Cursor, DateTime, Limit, decode_cursor, documented, encode_cursor, idempotency_key_header,
+    AUTH_ERRORS, Cursor, DateTime, Limit, decode_cursor, documented, encode_cursor, id_path, idempotency_key_header,
 )
 from services.core.idempotency import StoredResponse, idempotent_response, resource_id
 from services.orientation.api import examples
@@ -25,8 +24,8 @@ SlotKey = idempotency_key_header("example-slot-nantes-est")
 AppointmentKey = idempotency_key_header("example-appointment-camille")
 NoShowKey = idempotency_key_header("example-no-show-camille")
 
-SlotId = Annotated[str, Path(examples=[examples.SLOT_ID], pattern=ID_PATTERN)]
-AppointmentId = Annotated[str, Path(examples=[examples.APPOINTMENT_ID], pattern=ID_PATTERN)]
+SlotId = id_path(examples.SLOT_ID)
+AppointmentId = id_path(examples.APPOINTMENT_ID)
 INVALID = {422: "The request is not valid; `errors` names each field."}
 
 

@@ -7,11 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path, Request, Response
 from fastapi.responses import JSONResponse
 
-from services.core.codes import ID_PATTERN
 from services.core.errors import NotFound, RuleBroken
 from services.core.http import (
     AUTH_ERRORS, Cursor, Limit, RequestBody, check_if_match, decode_cursor, documented, encode_cursor, etag,
-    idempotency_key_header, if_match_header,
+    id_path, idempotency_key_header, if_match_header,
 )
 from services.core.app import Platform
 from services.core.idempotency import StoredResponse, idempotent_response
@@ -37,8 +36,7 @@ ReorientationKey = idempotency_key_header("example-reorientation-camille")
 IfMatch = if_match_header("orientation")
 ReferentialIfMatch = if_match_header("referential")
 
-PersonId = Annotated[str, Path(description="The person's registration id.", examples=[examples.PERSON_ID],
-                               pattern=ID_PATTERN)]
+PersonId = id_path(examples.PERSON_ID, "The person's registration id.")
 TerritoryPath = Annotated[Territory, Path(description="`national` or a département code.", examples=["44"])]
 NOT_VISIBLE = {404: "Unknown, or not visible to your organisation."}
 CHANGE_ERRORS = {**AUTH_ERRORS, **NOT_VISIBLE, 409: "Not possible in the orientation's current status, or "

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Path, Query, Request, Response
+from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from services.core.codes import DEPARTEMENT_PATTERN, ID_PATTERN
+from services.core.codes import DepartementCode
 from services.core.http import (
-    Cursor, DateTime, Limit, check_if_match, decode_cursor, documented, encode_cursor, etag, idempotency_key_header,
-    if_match_header,
+    Cursor, DateTime, Limit, check_if_match, decode_cursor, documented, encode_cursor, etag, id_path,
+    idempotency_key_header, if_match_header,
 )
 from services.core.idempotency import StoredResponse, idempotent_response, resource_id
 from services.registration.api import examples
@@ -25,10 +25,8 @@ from services.registration.service.unit_of_work import on_session
 
 router = APIRouter(prefix="/v1/registrations", tags=["registrations"])
 
-RegistrationId = Annotated[str, Path(description="Registration id (UUID).", examples=[examples.EXAMPLE_REGISTRATION_ID],
-                                     pattern=ID_PATTERN)]
-PreRegistrationId = Annotated[str, Path(description="Id of a pre-registration (status pre_registered).",
-                                        examples=[examples.EXAMPLE_PRE_REGISTRATION_ID], pattern=ID_PATTERN)]
+RegistrationId = id_path(examples.EXAMPLE_REGISTRATION_ID, "Registration id (UUID).")
+PreRegistrationId = id_path(examples.EXAMPLE_PRE_REGISTRATION_ID, "Id of a pre-registration (status pre_registered).")
 IdempotencyKey = idempotency_key_header(examples.EXAMPLE_IDEMPOTENCY_KEY)
 ConfirmIdempotencyKey = idempotency_key_header(examples.EXAMPLE_CONFIRM_IDEMPOTENCY_KEY)
 IfMatch = if_match_header("version")
@@ -91,10 +89,10 @@ def register(
             responses=documented(200, examples.REGISTRATION_PAGE, {401: UNAUTHORISED, 403: FORBIDDEN, 422: INVALID}))
 def list_registrations(
     platform: PlatformDep, service: ServiceDep, caller: Reader, limit: Limit = 20, cursor: Cursor = None,
-    departement_code: Annotated[str | None, Query(pattern=DEPARTEMENT_PATTERN, examples=["44"])] = None,
+    departement_code: Annotated[DepartementCode | None, Query(examples=["44"])] = None,
     registered_from: Annotated[DateTime | None, Query(description="Registered at or after (RFC 3339).")] = None,
     registered_to: Annotated[DateTime | None, Query(description="Registered before (RFC 3339).")] = None,
-    status: Annotated[str | None, Query(pattern="^(pre_registered|registered)$")] = None,
+    status: Annotated[Literal["pre_registered", "registered"] | None, Query()] = None,
 ) -> dict[str, Any]:
     # The page's sort key: (created_at, id) of its last item.
     after = decode_cursor(cursor, datetime, str) if cursor else None
