@@ -21,6 +21,13 @@ def is_departement_of(viewer: Viewer, orientation: Orientation) -> bool:
     return viewer.org_type == "departement" and orientation.person.departement_code in viewer.territories
 
 
+def has_rsa_authority(viewer: Viewer, orientation: Orientation) -> bool:
+    """The département decides the orientation of the RSA recipients living in its territory: both
+    conditions on the person as orientation knows them now (registration updates keep them current),
+    not as they were when the proposal was made."""
+    return is_departement_of(viewer, orientation) and orientation.person.rsa_recipient
+
+
 def is_referent(viewer: Viewer, orientation: Orientation) -> bool:
     current = orientation.current
     return current is not None and current.referent is not None and current.referent.org_id == viewer.org_id

@@ -18,7 +18,7 @@ from services.orientation.adapters.files import shipped_referential
 from services.orientation.domain import referential as ref
 from services.orientation.domain.directory import Directory
 from services.orientation.domain.model import Choice, Orientation, Person
-from services.orientation.domain.policy import is_departement_of, may_see
+from services.orientation.domain.policy import has_rsa_authority, may_see
 from services.orientation.domain.referential import ReferentialVersion
 from services.orientation.domain.rules import evaluate
 from services.orientation.domain.whatif import Counts, Placement, compare
@@ -55,8 +55,9 @@ class OrientationService:
     def validate(self, uow: OrientationUnitOfWork, caller: Caller, person_id: str, amendment: Choice | None,
                  reason: str | None, comment: str | None, check_version: Callable[[int], None]) -> Orientation:
         orientation = self._for_change(uow, caller, person_id, check_version)
-        if not is_departement_of(caller, orientation):
-            raise Forbidden("Only the département of residence decides the orientation of an RSA recipient.")
+        if not has_rsa_authority(caller, orientation):
+            raise Forbidden("Only the département of residence decides the orientation of a person who is an RSA "
+                            "recipient now.")
         referential = self.referential_for(uow, orientation.person.departement_code)
         org_id = self._org_id(orientation, amendment.org_type) if amendment else ""
         orientation.validate(referential, amendment, org_id, caller.org_id, self.clock(), reason, comment)
@@ -67,7 +68,7 @@ class OrientationService:
         orientation = self._for_change(uow, caller, person_id, check_version)
         referential = self.referential_for(uow, orientation.person.departement_code)
         orientation.record_interview(referential, choice, self._org_id(orientation, choice.org_type), caller.org_id,
-                                     is_departement_of(caller, orientation), self.clock(), comment)
+                                     has_rsa_authority(caller, orientation), self.clock(), comment)
         return self._store(uow, orientation)
 
     def state_preference(self, uow: OrientationUnitOfWork, caller: Caller, person_id: str, org_type: str,
@@ -85,7 +86,7 @@ class OrientationService:
         orientation = self._for_change(uow, caller, person_id, check_version)
         referential = self.referential_for(uow, orientation.person.departement_code)
         orientation.reorient(referential, choice, self._org_id(orientation, choice.org_type), caller.org_id,
-                             is_departement_of(caller, orientation), self.clock(), reason, comment)
+                             has_rsa_authority(caller, orientation), self.clock(), reason, comment)
         return self._store(uow, orientation)
 
     def apply_overdue_fallbacks(self, transactions: Transactions, now: datetime) -> int:

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from services.orientation.tests.builders import registered_event
+from services.orientation.tests.builders import ANSWERS, registered_event
 from services.orientation.tests.integration.conftest import DECISIONS, now
+from services.registration.published import PERSON_UPDATED
 
 pytestmark = pytest.mark.integration
 
@@ -64,6 +65,21 @@ def test_rsa_in_44_is_proposed_then_decided_by_the_departement(orientation, brok
     events = orientation.events(DECISIONS, since, person_id, 2)
     assert [(e["data"]["status"], e["data"]["decided_by"]) for e in events] == [
         ("proposed", None), ("decided", "departement")]
+
+
+def test_the_departement_may_not_decide_once_the_person_is_no_longer_an_rsa_recipient(orientation):
+    # A social pathway: the proposal names the département, which keeps seeing the person.
+    social = {**ANSWERS, "availability": "beyond_3_months"}
+    person_id = orientation.register(registered_event(rsa=True, pre_diagnostic=social))
+    assert orientation.decision(person_id, client="departement-44").json()["status"] == "proposed"
+    orientation.register(registered_event(person_id=person_id, rsa=False, pre_diagnostic=social), PERSON_UPDATED)
+    orientation.caught_up()
+
+    refused = orientation.post(f"/v1/orientation/decisions/{person_id}/validate", {}, client="departement-44",
+                               **{"If-Match": '"1"'})
+    assert refused.status_code == 403 and refused.headers["content-type"] == "application/problem+json"
+    assert "RSA recipient now" in refused.json()["detail"]
+    assert orientation.decision(person_id).json()["status"] == "proposed"
 
 
 def test_a_proposal_left_undecided_becomes_the_decision_after_30_days(orientation, broker):

@@ -13,7 +13,7 @@ from services.orientation.adapters.files import load_directory
 from services.orientation.domain.model import Choice
 from services.orientation.published import DECISION_MADE, DECISION_REORIENTED
 from services.orientation.service.handlers import OrientationService
-from services.orientation.tests.builders import NOW, registered_event
+from services.orientation.tests.builders import ANSWERS, NOW, registered_event
 from services.orientation.tests.fakes import fake_transactions, fake_unit_of_work
 
 SCOPES = frozenset({"orientation:read", "orientation:decide"})
@@ -73,6 +73,25 @@ def test_only_the_departement_of_residence_validates_a_proposal(service, uow):
     assert (decided.status, decided.version) == ("decided", 2)
     assert [e.data["decided_by"] for e in uow.events.of_type(DECISION_MADE)] == [None, "departement"]
     with pytest.raises(InvalidTransition):
+        service.validate(uow, LOIRE_ATLANTIQUE, person_id, None, None, None, any_version)
+
+
+def test_the_departement_decides_only_while_the_person_is_an_rsa_recipient(service, uow):
+    # A social pathway: the proposal names the département as referent, so it still sees the person.
+    person_id = registered(service, uow, rsa=True, pre_diagnostic={**ANSWERS, "availability": "beyond_3_months"})
+    assert uow.orientations.get(person_id).current.referent.org_type == "departement"
+    service.on_person(uow, registered_event(person_id=person_id, registered_at=NOW.isoformat(), rsa=False))
+    assert uow.orientations.get(person_id).status == "proposed"  # the proposal awaits, the authority is gone
+    with pytest.raises(Forbidden, match="RSA recipient now"):
+        service.validate(uow, LOIRE_ATLANTIQUE, person_id, None, None, None, any_version)
+    assert [e.data["status"] for e in uow.events.of_type(DECISION_MADE)] == ["proposed"]
+
+
+def test_the_departement_decides_only_for_a_person_living_in_its_territory_now(service, uow):
+    person_id = registered(service, uow, rsa=True)
+    service.on_person(uow, registered_event(person_id=person_id, registered_at=NOW.isoformat(), rsa=True,
+                                            commune="49007", departement="49"))
+    with pytest.raises(NotFound):
         service.validate(uow, LOIRE_ATLANTIQUE, person_id, None, None, None, any_version)
 
 
