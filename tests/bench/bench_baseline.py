@@ -34,7 +34,7 @@ from tests.bench.bench_registration import random_person  # noqa: E402
 from tests.bench.figures import bench_broker, percentile  # noqa: E402
 from tests.bench.loadgen import Run  # noqa: E402
 from tests.bench.reverse_proxy import reverse_proxy  # noqa: E402
-from tests.bench.trees import Platform, checked_out  # noqa: E402
+from tests.bench.trees import PlainBroker, Platform, checked_out  # noqa: E402
 from tests.support.kafka import TestBroker  # noqa: E402
 from tests.support.processes import ServiceProcess, free_port  # noqa: E402
 
@@ -42,6 +42,9 @@ STARTING_COMMIT = os.environ.get("BENCH_STARTING_COMMIT", "65fe225")  # the last
 REGISTERED_TOPIC = "registration.persons.v1"
 BODIES_PER_SECOND = 1000  # distinct registrations prepared per second of load: more than the goal needs
 MIB = 2**20
+PLAIN_BROKER_OFFSET = 2  # the starting commit's broker: the bench broker's ports + 2 and + 3
+# The starting commit as it was served: uvicorn's automatic choice would take uvloop and httptools once installed.
+STARTING_SERVER = {"UVICORN_LOOP": "asyncio", "UVICORN_HTTP": "h11"}
 
 
 @dataclass(frozen=True)
@@ -73,12 +76,26 @@ def main() -> None:
         fill_backlog(broker, workdir / "backlog")
         bare = bare_app(workdir)
         with checked_out(STARTING_COMMIT, workdir / "starting-tree") as starting_tree:
-            print(f"\n[{STARTING_COMMIT}] the platform of the issue's starting commit")
-            before = measure_tree(broker, starting_tree, workdir / "before", working_tree=False)
+            print(f"\n[{STARTING_COMMIT}] the platform of the issue's starting commit, on a plain broker of its own")
+            before = measure_starting_tree(starting_tree, workdir / "before", broker.port + PLAIN_BROKER_OFFSET)
         print("\n[now] the platform of the working tree")
         now = measure_tree(broker, REPO_ROOT, workdir / "now", working_tree=True)
     print_figures(before, now)
     print_goals(bare, before, now)
+
+
+def measure_starting_tree(tree: Path, workdir: Path, port: int) -> TreeFigures:
+    """The starting commit cannot log in to a SASL broker: it gets a plain one, filled with its own
+    registered stream of BACKLOG people, and stopped once measured (two brokers would crowd the machine)."""
+    broker = PlainBroker(port, tree)
+    broker.start()
+    try:
+        broker.ensure_topics()
+        fill_backlog(broker, workdir / "backlog", lambda: Platform.start(tree, workdir / "backlog", broker,
+                                                                         **STARTING_SERVER))
+        return measure_tree(broker, tree, workdir, working_tree=False)
+    finally:
+        broker.stop()
 
 
 def bare_app(workdir: Path) -> dict[str, Run]:
@@ -95,7 +112,8 @@ def bare_app(workdir: Path) -> dict[str, Run]:
 def measure_tree(broker: TestBroker, tree: Path, workdir: Path, working_tree: bool) -> TreeFigures:
     """Reads first, on a platform idle since it caught up with the stream; then writes, whose events keep
     the consumers busy for a while. The working tree is also read through nginx, and timed to the dossier."""
-    platform, decisions = decisions_per_second(broker, lambda: Platform.start(tree, workdir))
+    server = {} if working_tree else STARTING_SERVER
+    platform, decisions = decisions_per_second(broker, lambda: Platform.start(tree, workdir, broker, **server))
     dossier_group = platform.consumer_group("dossier", DOSSIER_CONSUMER)
     try:
         wait_until_caught_up(broker, dossier_group)

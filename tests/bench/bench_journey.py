@@ -37,14 +37,15 @@ POLL_EVERY = 0.005  # s: the delay is measured to within this step
 Running = TypeVar("Running")  # whatever runs the platform: a Stack, or tests/bench/trees.py's Platform
 
 
-def fill_backlog(broker: TestBroker, workdir: Path) -> None:
-    """People registered through the API until the stream holds BACKLOG of them."""
+def fill_backlog(broker: TestBroker, workdir: Path, start_stack: Callable[[], Running] | None = None) -> None:
+    """People registered through the API until the stream holds BACKLOG of them; `start_stack` runs the
+    platform that registers them (this tree's Stack by default)."""
     missing = BACKLOG - len(registered_people(broker))
     if missing <= 0:
         return
     print(f"  registering {missing} more people so the stream holds {BACKLOG} ...", flush=True)
-    workdir.mkdir(exist_ok=True)
-    stack = Stack.start(broker, workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    stack = start_stack() if start_stack else Stack.start(broker, workdir)
     try:
         asyncio.run(register_all(stack, [random_person() for _ in range(missing)]))
     finally:

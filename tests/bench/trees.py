@@ -1,9 +1,13 @@
 """Two source trees measured in one run: the working tree and the issue's starting commit, checked out with
-`git worktree` and run on the same .venv with its own code first on PYTHONPATH."""
+`git worktree` and run on the same .venv with its own code first on PYTHONPATH.
+
+The starting commit predates the brokers' SASL/SCRAM login: it runs on a plain broker of its own (PlainBroker),
+started by its own deploy/local/kafka.sh, with a registered stream of its own."""
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,8 +18,10 @@ from pathlib import Path
 import httpx
 import yaml
 
-from services.core.settings import REPO_ROOT
+from services.core.broker import declared_topics, ensure_topics
+from services.core.settings import REPO_ROOT, KafkaAccess
 from tests.bench.tree_stack import MARKER
+from tests.support.kafka import TestBroker
 
 TREE_STACK = Path(__file__).resolve().parent / "tree_stack.py"
 UNLIMITED = 10**9  # requests per minute: the rate limit is still checked on every call, never reached
@@ -31,6 +37,37 @@ def checked_out(commit: str, where: Path) -> Iterator[Path]:
         subprocess.run(["git", "worktree", "remove", "--force", str(where)], cwd=REPO_ROOT, check=True)
 
 
+@dataclass(frozen=True)
+class PlainBroker(TestBroker):
+    """A broker without login, for a tree of before SASL: started by that tree's kafka.sh, fresh each run, on
+    its own ports and data dir. The bench's helpers (read, lag, end offsets) reach it as they do the SASL one."""
+    tree: Path
+
+    @property
+    def data_dir(self) -> Path:
+        return REPO_ROOT / ".data" / f"bench-kafka-plain-{self.port}"
+
+    def access(self, principal: str = "") -> KafkaAccess:
+        return KafkaAccess(self.bootstrap)
+
+    def start(self) -> None:
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+        # The tree's kafka.sh fetches the jars into its own .cache: share the working tree's (same pom.xml).
+        cache = self.tree / ".cache"
+        if not cache.exists():
+            cache.symlink_to(REPO_ROOT / ".cache", target_is_directory=True)
+        subprocess.run([str(self.tree / "deploy" / "local" / "kafka.sh"), "start"], env=self.env, check=True,
+                       capture_output=True, timeout=300)
+
+    def stop(self) -> None:
+        subprocess.run([str(self.tree / "deploy" / "local" / "kafka.sh"), "stop"], env=self.env, check=True,
+                       capture_output=True, timeout=120)
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    def ensure_topics(self) -> None:
+        ensure_topics(self.access(), declared_topics())
+
+
 @dataclass
 class Platform:
     """One tree's processes, started by tests/bench/tree_stack.py in a child process."""
@@ -40,10 +77,12 @@ class Platform:
     secrets: dict[str, str]
 
     @classmethod
-    def start(cls, tree: Path, workdir: Path) -> "Platform":
+    def start(cls, tree: Path, workdir: Path, broker: TestBroker, **env: str) -> "Platform":
+        """`env`: more settings for the tree's processes."""
         workdir.mkdir(parents=True, exist_ok=True)
         partners_file = unlimited_partners(tree, workdir)
-        env = {**os.environ, "PYTHONPATH": str(tree), "PARTNERS_FILE": str(partners_file)}
+        env = {**os.environ, "PYTHONPATH": str(tree), "PARTNERS_FILE": str(partners_file),
+               "TEST_KAFKA_PORT": str(broker.port), **env}
         process = subprocess.Popen([sys.executable, str(TREE_STACK), str(workdir)], cwd=tree, env=env,
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         for line in process.stdout:
@@ -65,11 +104,14 @@ class Platform:
         return {"gateway": self.gateway["pid"], **{name: process["pid"] for name, process in self.services.items()}}
 
     def headers(self, client_id: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(client_id)}"}
+
+    def token(self, client_id: str) -> str:
         """A fresh token each time: a bench outlives one."""
         answer = httpx.post(f"{self.url}/oauth/token", data={
             "grant_type": "client_credentials", "client_id": client_id, "client_secret": self.secrets[client_id]})
         answer.raise_for_status()
-        return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+        return answer.json()["access_token"]
 
     def stop(self) -> None:
         self.process.stdin.close()
