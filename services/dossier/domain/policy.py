@@ -1,12 +1,10 @@
-"""Who may see and change which part of a person's dossier: the policy table, as data.
+"""What each relation to a person grants in their dossier, and which purposes it justifies: tables, as data.
 
-Access depends on the organisation's relation to the person, not on its type alone: the mission
-locale that is the person's referent reads and writes the diagnostic, another mission locale does
-not even learn the person exists. Each relation is open to some organisation types only
-(`RELATIONS_BY_ORG_TYPE`) and holds only under a condition on the person (`holds`); what each
-relation grants is `POLICY`. An organisation holding several relations gets the union.
+Who knows the person at all is the platform's one rule (`services.core.person_policy`): the dossier
+answers 404 to an organisation holding no relation, as every service does. Here, what each relation
+grants (`POLICY`, the union when an organisation holds several) and why it may read (`PURPOSES`).
 
-Choices made here (Propositions #10, #11, #65, #91–#94; GDPR data minimisation):
+Grants (Propositions #10, #11, #65, #91–#94; GDPR data minimisation):
 - France Travail, the operator of the shared information system, reads every section and writes
   the diagnostic and the contract, but sees health data only when it is itself the referent.
 - Health data (barriers, RQTH, the diagnostic's health notes) is for the referent only.
@@ -15,33 +13,32 @@ Choices made here (Propositions #10, #11, #65, #91–#94; GDPR data minimisation
 - The département of residence, authority for RSA recipients, follows orientation, contract and
   reviews (it decides RSA sanctions), not the diagnostic.
 - The CAF reads the RSA-related status only.
-- Temp agencies, employers, OPCOs and régions hold no relation: the dossier is not theirs.
+- A counter (a mission locale for the under-26s of its territory) reads the identity only: it
+  knows the person, as it registers them, but the dossier belongs to those who accompany them.
+
+Purposes (GDPR purpose limitation): a read states why; the purpose must be one the caller's
+relation justifies, otherwise 403 naming `purpose`. The read then shows what the relations that
+justify this purpose grant, not what the caller's other relations would.
+- accompaniment: the referent, and the operator (which accompanies by default and keeps the file).
+- orientation: the target (preparing the first appointment), the referent and the operator (a
+  re-orientation), the RSA département (authority over an RSA recipient's orientation) and a
+  counter (it receives the person and sends them on).
+- rsa_entitlement: the RSA département and CAF, which decide and pay the RSA.
+- control: the authorities with a control role: the operator (contrôle de la recherche d'emploi)
+  and the RSA département (RSA sanctions); not the CAF, whose checks are the entitlement's own.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
-from typing import Protocol
 
+from services.core.errors import Forbidden
+from services.core.person_policy import Organisation, PersonFacts, Relation, relations
 from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.sections import (
     ACCESS_LOG, APPOINTMENTS, CONTRACT, DIAGNOSTIC, HEALTH, HISTORY, IDENTITY, ORIENTATION, REVIEWS, RSA_STATUS,
 )
-
-
-class Caller(Protocol):
-    org_id: str
-    org_type: str
-    territories: tuple[str, ...]
-
-
-class Relation(StrEnum):
-    OPERATOR = "operator"  # France Travail: registers everyone, runs the shared information system
-    REFERENT = "referent"  # the organisation the person was oriented to (decision made)
-    ORIENTATION_TARGET = "orientation_target"  # the proposed organisation, before the decision
-    RSA_DEPARTEMENT = "rsa_departement"  # the département of residence of an RSA recipient
-    RSA_CAF = "rsa_caf"  # the CAF of residence of an RSA recipient
-
 
 R, RW = "r", "rw"
 
@@ -54,54 +51,35 @@ POLICY: dict[Relation, dict[str, str]] = {
     Relation.RSA_DEPARTEMENT: {IDENTITY: R, RSA_STATUS: R, ORIENTATION: R, APPOINTMENTS: R, CONTRACT: R,
                                REVIEWS: R, HISTORY: R},
     Relation.RSA_CAF: {RSA_STATUS: R},
-}
-
-_ACCOMPANYING = (Relation.REFERENT, Relation.ORIENTATION_TARGET)
-RELATIONS_BY_ORG_TYPE: dict[str, tuple[Relation, ...]] = {
-    "france_travail": (Relation.OPERATOR, *_ACCOMPANYING),
-    "mission_locale": _ACCOMPANYING,
-    "cap_emploi": _ACCOMPANYING,
-    "apec": _ACCOMPANYING,
-    "partner": _ACCOMPANYING,  # delegated accompaniment (PLIE, associations) under agreement
-    "departement": (*_ACCOMPANYING, Relation.RSA_DEPARTEMENT),
-    "caf": (Relation.RSA_CAF,),
-    "region": (), "opco": (), "temp_agency": (), "employer": (),
+    Relation.COUNTER: {IDENTITY: R},
 }
 
 
-@dataclass(frozen=True)
-class Person:
-    """What the policy needs to know about the person, from the dossier's event-built sections."""
+class Purpose(StrEnum):
+    """Why a dossier is read: stated on every read and kept in the access log."""
 
-    departement_code: str | None
-    rsa_recipient: bool
-    referent_org_id: str | None
-    target_org_id: str | None
-
-    @classmethod
-    def of(cls, dossier: Dossier) -> "Person":
-        identity, orientation = dossier.section(IDENTITY).content, dossier.current_orientation
-        org_id = (orientation.get("referent") or {}).get("org_id")
-        decided = orientation.get("status") == "decided"
-        return cls(identity.get("departement_code"), bool(identity.get("rsa_recipient")),
-                   org_id if decided else None, org_id if not decided else None)
+    ACCOMPANIMENT = "accompaniment"
+    ORIENTATION = "orientation"
+    RSA_ENTITLEMENT = "rsa_entitlement"
+    CONTROL = "control"
 
 
-def holds(relation: Relation, caller: Caller, person: Person) -> bool:
-    lives_in_territory = person.departement_code is not None and person.departement_code in caller.territories
-    match relation:
-        case Relation.OPERATOR:
-            return True
-        case Relation.REFERENT:
-            return person.referent_org_id == caller.org_id
-        case Relation.ORIENTATION_TARGET:
-            return person.target_org_id == caller.org_id
-        case Relation.RSA_DEPARTEMENT | Relation.RSA_CAF:
-            return person.rsa_recipient and lives_in_territory
+PURPOSES: dict[Purpose, frozenset[Relation]] = {
+    Purpose.ACCOMPANIMENT: frozenset({Relation.REFERENT, Relation.OPERATOR}),
+    Purpose.ORIENTATION: frozenset({Relation.ORIENTATION_TARGET, Relation.REFERENT, Relation.OPERATOR,
+                                    Relation.RSA_DEPARTEMENT, Relation.COUNTER}),
+    Purpose.RSA_ENTITLEMENT: frozenset({Relation.RSA_DEPARTEMENT, Relation.RSA_CAF}),
+    Purpose.CONTROL: frozenset({Relation.OPERATOR, Relation.RSA_DEPARTEMENT}),
+}
 
 
-def relations(caller: Caller, person: Person) -> frozenset[Relation]:
-    return frozenset(r for r in RELATIONS_BY_ORG_TYPE.get(caller.org_type, ()) if holds(r, caller, person))
+def facts_of(dossier: Dossier) -> PersonFacts:
+    """The platform rule's facts, from the dossier's event-built sections."""
+    identity, orientation = dossier.section(IDENTITY).content, dossier.current_orientation
+    birth_date = identity.get("birth_date")
+    facts = PersonFacts(identity.get("departement_code"), date.fromisoformat(birth_date) if birth_date else None,
+                        bool(identity.get("rsa_recipient")), bool(identity.get("executive_experience")))
+    return facts.oriented(orientation.get("status"), (orientation.get("referent") or {}).get("org_id"))
 
 
 @dataclass(frozen=True)
@@ -111,12 +89,20 @@ class Grants:
     relations: frozenset[Relation]
 
     @classmethod
-    def of(cls, caller: Caller, person: Person) -> "Grants":
-        return cls(relations(caller, person))
+    def of(cls, caller: Organisation, person: PersonFacts, today: date) -> "Grants":
+        return cls(relations(caller, person, today))
 
     @property
     def knows_person(self) -> bool:
         return bool(self.relations)
+
+    def for_purpose(self, purpose: str) -> "Grants":
+        """The grants of the relations that justify this purpose; refused when none does."""
+        justified = self.relations & PURPOSES[Purpose(purpose)]
+        if not justified:
+            raise Forbidden(f"Your organisation's relation to this person does not justify the purpose '{purpose}'.",
+                            field="purpose")
+        return Grants(justified)
 
     def may_read(self, section: str) -> bool:
         return any("r" in POLICY[r].get(section, "") for r in self.relations)
@@ -127,12 +113,3 @@ class Grants:
     @property
     def sees_health(self) -> bool:
         return self.may_read(HEALTH)
-
-
-class Purpose(StrEnum):
-    """Why a dossier is read: stated on every read and kept in the access log."""
-
-    ACCOMPANIMENT = "accompaniment"
-    ORIENTATION = "orientation"
-    RSA_ENTITLEMENT = "rsa_entitlement"
-    CONTROL = "control"

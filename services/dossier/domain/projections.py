@@ -32,6 +32,7 @@ def apply_registration(section: Section, data: dict[str, Any], event_time: str, 
         "first_names": identity["first_names"], "birth_date": identity["birth_date"],
         "commune_code": territory["commune_code"], "departement_code": territory["departement_code"],
         "rsa_recipient": bool(situation.get("rsa_recipient")), "rqth": bool(situation.get("rqth")),
+        "executive_experience": bool((data.get("skills") or {}).get("executive_experience")),
         "barriers": dict((data.get("pre_diagnostic") or {}).get("barriers") or {}),
         "registration_status": data.get("status"), "registered_at": data.get("registered_at"),
     }

@@ -19,7 +19,7 @@ from services.core.merge_patch import merge_patch
 from services.core.outbox import PendingEvent
 from services.dossier.domain import events, projections
 from services.dossier.domain.dossier import Dossier
-from services.dossier.domain.policy import Grants, Person
+from services.dossier.domain.policy import Grants, facts_of
 from services.dossier.domain.sections import (
     ACCESS_LOG, APPOINTMENTS, CONTRACT, HEALTH_PATHS, HISTORY, IDENTITY, ORIENTATION, PARTNER_SECTIONS, REVIEWS,
     VIEW_SECTIONS, Section, touches, without_paths,
@@ -60,7 +60,7 @@ class DossierService:
 
     # -- reads ------------------------------------------------------------------------------------
     def view(self, uow: DossierUnitOfWork, caller: Caller, person_id: str, purpose: str) -> dict[str, Any]:
-        dossier, grants = self._open(uow, caller, person_id)
+        dossier, grants = self._open(uow, caller, person_id, purpose)
         now = self.clock()
         sections = [name for name in VIEW_SECTIONS if grants.may_read(name)]
         uow.dossiers.record_access(person_id, caller, "read", sections, purpose, now)
@@ -68,14 +68,14 @@ class DossierService:
 
     def section(self, uow: DossierUnitOfWork, caller: Caller, person_id: str, name: str,
                 purpose: str) -> tuple[dict[str, Any], int]:
-        dossier, grants = self._open(uow, caller, person_id, name)
+        dossier, grants = self._open(uow, caller, person_id, purpose, name)
         now = self.clock()
         uow.dossiers.record_access(person_id, caller, "read", [name], purpose, now)
         return render(dossier, name, grants, now.date()), dossier.version(name)
 
     def review(self, uow: DossierUnitOfWork, caller: Caller, person_id: str, review_id: str,
                purpose: str) -> dict[str, Any]:
-        dossier, _ = self._open(uow, caller, person_id, REVIEWS)
+        dossier, _ = self._open(uow, caller, person_id, purpose, REVIEWS)
         found = [r for r in dossier.section(REVIEWS).content.get("items", []) if r["review_id"] == review_id]
         if not found:
             raise NotFound("No point d'étape with this id in this dossier.")
@@ -85,7 +85,7 @@ class DossierService:
     def history(self, uow: DossierUnitOfWork, caller: Caller, person_id: str, purpose: str, before_id: int | None,
                 limit: int) -> list[dict[str, Any]]:
         """Who changed what and when, in the sections the caller may read, health stripped as there."""
-        _, grants = self._open(uow, caller, person_id, HISTORY)
+        _, grants = self._open(uow, caller, person_id, purpose, HISTORY)
         sections = [name for name in PARTNER_SECTIONS if grants.may_read(name)]
         uow.dossiers.record_access(person_id, caller, "read", [HISTORY], purpose, self.clock())
         return [{**asdict(change), "changes": change.changes if grants.sees_health
@@ -94,7 +94,7 @@ class DossierService:
 
     def access_log(self, uow: DossierUnitOfWork, caller: Caller, person_id: str, purpose: str,
                    before_id: int | None, limit: int) -> list[dict[str, Any]]:
-        self._open(uow, caller, person_id, ACCESS_LOG)
+        self._open(uow, caller, person_id, purpose, ACCESS_LOG)
         entries = uow.dossiers.accesses(person_id, before_id, limit)
         # Logged after the page is read: the person sees this consultation in the next one.
         uow.dossiers.record_access(person_id, caller, "read", [ACCESS_LOG], purpose, self.clock())
@@ -137,20 +137,23 @@ class DossierService:
         return item
 
     # -- shared steps -----------------------------------------------------------------------------
-    @staticmethod
-    def _open(uow: DossierUnitOfWork, caller: Caller, person_id: str, section: str | None = None,
-              for_update: bool = False) -> tuple[Dossier, Grants]:
+    def _open(self, uow: DossierUnitOfWork, caller: Caller, person_id: str, purpose: str | None,
+              section: str | None = None, for_update: bool = False) -> tuple[Dossier, Grants]:
+        """The dossier and what the caller may do on it: 404 to an organisation the platform's rule
+        does not let know the person; then, for a read, only what its purpose justifies."""
         dossier = uow.dossiers.get(person_id, for_update=for_update)
-        grants = Grants.of(caller, Person.of(dossier))
+        grants = Grants.of(caller, facts_of(dossier), self.clock().date())
         if not dossier.exists or not grants.knows_person:
             raise NotFound("No dossier with this id is visible to your organisation.")
+        if purpose is not None:
+            grants = grants.for_purpose(purpose)
         if section is not None and not grants.may_read(section):
             raise Forbidden(f"Your organisation may not read the {section} of this person's dossier.")
         return dossier, grants
 
     def _open_for_write(self, uow: DossierUnitOfWork, caller: Caller, person_id: str,
                         section: str) -> tuple[Dossier, Grants]:
-        dossier, grants = self._open(uow, caller, person_id, for_update=True)
+        dossier, grants = self._open(uow, caller, person_id, None, for_update=True)
         if not grants.may_write(section):
             raise Forbidden(f"Your organisation may not change the {section} of this person's dossier.")
         return dossier, grants

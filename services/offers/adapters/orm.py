@@ -167,6 +167,9 @@ class SubscriptionRow(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     person_id: Mapped[str] = mapped_column(String(36), index=True)
     org_id: Mapped[str] = mapped_column(String(100))
+    # The subscriber as the visibility rule reads it, re-checked at each match.
+    org_type: Mapped[str] = mapped_column(String(30))
+    org_territories: Mapped[list] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(200))
     criteria: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

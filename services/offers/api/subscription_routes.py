@@ -15,7 +15,7 @@ from services.core.idempotency import StoredResponse, idempotent_response, resou
 from services.offers.api import examples, render
 from services.offers.api.deps import PlatformDep, Subscriber, SubscriptionsDep
 from services.offers.api.schemas import OfferSubscriptionIn, OfferSubscriptionOut, OfferSubscriptionPage
-from services.offers.service.subscriptions import NOT_YOURS
+from services.offers.service.subscriptions import NOT_VISIBLE, NOT_YOURS
 
 router = APIRouter(prefix="/v1/offers/subscriptions", tags=["subscriptions"])
 
@@ -26,7 +26,8 @@ INVALID = {422: "The request is not valid; `errors` names each field (unknown RO
 
 @router.post("", status_code=201, response_model=OfferSubscriptionOut,
              summary="Save a search for a person: each new matching offer is sent to them once",
-             responses=documented(201, examples.SUBSCRIPTION, {**AUTH_ERRORS, **INVALID, 409: "Idempotency-Key reused."}))
+             responses=documented(201, examples.SUBSCRIPTION, {**AUTH_ERRORS, **INVALID, 404: NOT_VISIBLE,
+                                                                409: "Idempotency-Key reused."}))
 def subscribe(request: Request, platform: PlatformDep, subscriptions: SubscriptionsDep, caller: Subscriber,
               body: Annotated[OfferSubscriptionIn, Body(openapi_examples={"bakery_nantes": {
                   "summary": "Bakery jobs within 20 km of Nantes", "value": examples.SUBSCRIPTION_IN}})],
@@ -44,15 +45,15 @@ def subscribe(request: Request, platform: PlatformDep, subscriptions: Subscripti
 
 
 @router.get("", response_model=OfferSubscriptionPage, summary="Your organisation's saved searches, newest first",
-            responses=documented(200, examples.SUBSCRIPTION_PAGE, {**AUTH_ERRORS, **INVALID}))
+            responses=documented(200, examples.SUBSCRIPTION_PAGE, {**AUTH_ERRORS, **INVALID, 404: NOT_VISIBLE}))
 def list_subscriptions(platform: PlatformDep, subscriptions: SubscriptionsDep, caller: Subscriber,
                        person_id: Annotated[EntityId | None, Query(examples=[examples.PERSON_ID])] = None,
                        limit: Limit = 20, cursor: Cursor = None) -> dict[str, Any]:
     after = decode_cursor(cursor, datetime, str) if cursor else None
     with platform.db.transaction() as session:
-        page = subscriptions.page(session, caller, person_id, after, limit)
+        page, last = subscriptions.page(session, caller, person_id, after, limit)
         items = [render.subscription(row) for row in page]
-    next_cursor = encode_cursor([page[-1].created_at, page[-1].id]) if len(page) == limit else None
+    next_cursor = encode_cursor([last.created_at, last.id]) if last is not None else None
     return {"items": items, "next_cursor": next_cursor}
 
 
@@ -70,7 +71,7 @@ def read_subscription(subscription_id: SubscriptionId, platform: PlatformDep, su
 def unsubscribe(subscription_id: SubscriptionId, platform: PlatformDep, subscriptions: SubscriptionsDep,
                 caller: Subscriber) -> dict[str, Any]:
     with platform.db.transaction() as session:
-        row = subscriptions.get(session, caller, subscription_id)
+        row = subscriptions.own(session, caller, subscription_id)
         body = render.subscription(row)
         subscriptions.delete(session, caller, subscription_id)
     return body

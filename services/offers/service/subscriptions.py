@@ -6,10 +6,17 @@ transaction, so a bulk import never waits on thousands of saved searches. A new 
 only with the searches sharing one of its candidate keys (its ROME, its département, or none), and
 the domain's `matches` decides. Criteria are stored normalised, as the domain's `SavedSearch` writes
 them. A saved search belongs to the organisation that created it.
+
+The person a search names must be one its organisation may know (the platform's rule,
+`services.core.person_policy`, on the facts this service projects from registration and orientation
+events): saving, listing or reading a search for any other person answers 404, as reading that person
+would. Visibility changes (a person moves, turns 26, gets another referent), so every match checks it
+again and sends nothing to a person the subscriber may no longer know.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,9 +24,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.core.errors import RuleBroken
+from services.core.errors import NotFound, RuleBroken
 from services.core.identity import Caller
 from services.core.outbox import Outbox
+from services.core.person_facts import PersonFactsRepository
+from services.core.person_policy import may_know
 from services.core.uow import OutboxEvents
 from services.offers.adapters.orm import MatchRow, OfferRow, SubscriptionKeyRow, SubscriptionRow
 from services.offers.domain.model import OfferDraft
@@ -33,6 +42,20 @@ from services.offers.service.policy import own_record
 _FILED_UNDER = sa.text("SELECT DISTINCT subscription_id FROM offer_subscription_keys WHERE key IN :keys").bindparams(
     sa.bindparam("keys", expanding=True))
 NOT_YOURS = "No saved search of your organisation has this id."
+NOT_VISIBLE = "No person with this id is visible to your organisation."
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    """The organisation that saved a search, as stored with it for the checks at match time."""
+
+    org_id: str
+    org_type: str
+    territories: tuple[str, ...]
+
+    @classmethod
+    def of(cls, row: SubscriptionRow) -> "Subscriber":
+        return cls(row.org_id, row.org_type, tuple(row.org_territories))
 
 
 class Subscriptions:
@@ -47,8 +70,9 @@ class Subscriptions:
         except InvalidSearch as exc:
             raise RuleBroken("The saved search's criteria are not valid.",
                              errors=[{**e, "field": f"criteria.{e['field']}"} for e in exc.errors]) from exc
-        row = SubscriptionRow(id=subscription_id, person_id=person_id, org_id=caller.org_id,
-                              created_by=caller.client_id, criteria=search.to_dict(), created_at=self.clock())
+        self._check_visible(session, caller, person_id)
+        row = SubscriptionRow(id=subscription_id, person_id=person_id, org_id=caller.org_id, org_type=caller.org_type,
+                              org_territories=list(caller.territories), created_by=caller.client_id, criteria=search.to_dict(), created_at=self.clock())
         session.add(row)
         session.flush()
         session.add_all(SubscriptionKeyRow(key=key, subscription_id=row.id) for key in search.candidate_keys())
@@ -56,11 +80,22 @@ class Subscriptions:
         return row
 
     def get(self, session: Session, caller: Caller, subscription_id: str) -> SubscriptionRow:
+        """One of the organisation's searches, for a person it may still know."""
+        row = self.own(session, caller, subscription_id)
+        if not self.visible(session, caller, row.person_id):
+            raise NotFound(NOT_YOURS)
+        return row
+
+    def own(self, session: Session, caller: Caller, subscription_id: str) -> SubscriptionRow:
+        """One of the organisation's searches, whoever it names: enough to stop it."""
         return own_record(caller, session.get(SubscriptionRow, subscription_id), NOT_YOURS)
 
     def page(self, session: Session, caller: Caller, person_id: str | None, after: tuple[datetime, str] | None,
-             limit: int) -> list[SubscriptionRow]:
-        """Newest first; `after` is the (created_at, id) of the previous page's last search."""
+             limit: int) -> tuple[list[SubscriptionRow], SubscriptionRow | None]:
+        """Newest first; `after` is the (created_at, id) of the previous page's last search. Returns the
+        searches naming a person the caller may still know, and the page's last row (the cursor)."""
+        if person_id:
+            self._check_visible(session, caller, person_id)
         s = SubscriptionRow
         statement = sa.select(s).where(s.org_id == caller.org_id)
         if person_id:
@@ -68,10 +103,12 @@ class Subscriptions:
         if after:
             created_at, last_id = after
             statement = statement.where(sa.or_(s.created_at < created_at, sa.and_(s.created_at == created_at, s.id < last_id)))
-        return list(session.scalars(statement.order_by(s.created_at.desc(), s.id.desc()).limit(limit)))
+        rows = list(session.scalars(statement.order_by(s.created_at.desc(), s.id.desc()).limit(limit)))
+        visible = [row for row in rows if person_id or self.visible(session, caller, row.person_id)]
+        return visible, rows[-1] if len(rows) == limit else None
 
     def delete(self, session: Session, caller: Caller, subscription_id: str) -> None:
-        row = self.get(session, caller, subscription_id)
+        row = self.own(session, caller, subscription_id)
         session.execute(sa.delete(SubscriptionKeyRow).where(SubscriptionKeyRow.subscription_id == row.id))
         session.delete(row)
         session.flush()
@@ -93,9 +130,19 @@ class Subscriptions:
         draft = OfferDraft.from_dict(offer.draft)
         sent = 0
         for subscription in candidates:
+            if not self.visible(session, Subscriber.of(subscription), subscription.person_id):
+                continue
             if matches(SavedSearch.from_dict(subscription.criteria), draft) and self._record(session, subscription, offer):
                 sent += 1
         return sent
+
+    # -- visibility ----------------------------------------------------------------------------
+    def visible(self, session: Session, org, person_id: str) -> bool:
+        return may_know(org, PersonFactsRepository(session).get(person_id), self.clock().date())
+
+    def _check_visible(self, session: Session, caller: Caller, person_id: str) -> None:
+        if not self.visible(session, caller, person_id):
+            raise NotFound(NOT_VISIBLE, field="person_id")
 
     def _record(self, session: Session, subscription: SubscriptionRow, offer: OfferRow) -> bool:
         now = self.clock()

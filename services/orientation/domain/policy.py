@@ -1,13 +1,16 @@
 """Who may see and act on a person's orientation: object-level rules as pure functions.
 
-France Travail sees everyone; a département sees the people living in its territory (it has
-authority over RSA recipients' orientation); the referent organisation, or the one a proposal
-targets, sees its people. Anyone else is told nothing exists (404).
+Who sees the person at all is the platform's one rule (`services.core.person_policy`): an
+organisation with no relation to the person is told nothing exists (404), as by every service.
+On top, the département of residence decides for RSA recipients, and France Travail or the
+referent organisation books the first appointment.
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Protocol
 
+from services.core.person_policy import PersonFacts, may_know
 from services.orientation.domain.model import Orientation
 
 
@@ -15,6 +18,13 @@ class Viewer(Protocol):
     org_id: str
     org_type: str
     territories: tuple[str, ...]
+
+
+def facts_of(orientation: Orientation) -> PersonFacts:
+    person, current = orientation.person, orientation.current
+    facts = PersonFacts(person.departement_code, person.birth_date, person.rsa_recipient, person.executive)
+    referent = current.referent if current is not None else None
+    return facts.oriented(current.status if current else None, referent.org_id if referent else None)
 
 
 def is_departement_of(viewer: Viewer, orientation: Orientation) -> bool:
@@ -33,8 +43,8 @@ def is_referent(viewer: Viewer, orientation: Orientation) -> bool:
     return current is not None and current.referent is not None and current.referent.org_id == viewer.org_id
 
 
-def may_see(viewer: Viewer, orientation: Orientation) -> bool:
-    return viewer.org_type == "france_travail" or is_departement_of(viewer, orientation) or is_referent(viewer, orientation)
+def may_see(viewer: Viewer, orientation: Orientation, today: date) -> bool:
+    return may_know(viewer, facts_of(orientation), today)
 
 
 def may_book(viewer: Viewer, orientation: Orientation) -> bool:

@@ -40,7 +40,7 @@ class AppointmentService:
     def book(self, uow: OrientationUnitOfWork, caller: Caller, appointment_id: str, person_id: str,
              slot_id: str) -> Appointment:
         orientation = uow.orientations.get(person_id, for_update=True)  # one booking at a time per person
-        if orientation is None or not may_see(caller, orientation):
+        if orientation is None or not may_see(caller, orientation, self.clock().date()):
             raise NotFound(NOT_VISIBLE)
         if not may_book(caller, orientation):
             raise Forbidden("A counsellor of France Travail or of the referent organisation books the first appointment.")
@@ -63,7 +63,7 @@ class AppointmentService:
         if appointment is None:
             raise NotFound(NO_APPOINTMENT)
         orientation = uow.orientations.get(appointment.person_id)
-        if caller.org_id != appointment.slot.org_id and not (orientation and may_see(caller, orientation)):
+        if caller.org_id != appointment.slot.org_id and not (orientation and may_see(caller, orientation, self.clock().date())):
             raise NotFound(NO_APPOINTMENT)
         return appointment
 

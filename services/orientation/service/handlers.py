@@ -107,7 +107,7 @@ class OrientationService:
     # -- queries -------------------------------------------------------------------------------
     def get(self, uow: OrientationUnitOfWork, caller: Caller, person_id: str) -> Orientation:
         orientation = uow.orientations.get(person_id)
-        if orientation is None or not may_see(caller, orientation):
+        if orientation is None or not may_see(caller, orientation, self.clock().date()):
             raise NotFound(NOT_VISIBLE)
         return orientation
 
@@ -224,7 +224,7 @@ class OrientationService:
     def _for_change(self, uow: OrientationUnitOfWork, caller: Caller, person_id: str,
                     check_version: Callable[[int], None]) -> Orientation:
         orientation = uow.orientations.get(person_id, for_update=True)
-        if orientation is None or not may_see(caller, orientation):
+        if orientation is None or not may_see(caller, orientation, self.clock().date()):
             raise NotFound(NOT_VISIBLE)
         check_version(orientation.version)
         return orientation

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 
+from services.core.errors import Forbidden
 from services.core.identity import ORG_TYPES
-from services.dossier.domain.policy import Grants, Person
+from services.core.person_policy import PersonFacts, Relation
+from services.dossier.domain.policy import PURPOSES, Grants, Purpose
 
 SECTIONS = ("identity", "rsa_status", "orientation", "appointments", "diagnostic", "contract", "reviews", "history",
             "access_log")
@@ -21,8 +24,11 @@ class Org:
     territories: tuple[str, ...] = ("44",)
 
 
-def person(*, rsa=True, departement="44", referent=None, target=None) -> Person:
-    return Person(departement_code=departement, rsa_recipient=rsa, referent_org_id=referent, target_org_id=target)
+TODAY = date(2026, 6, 1)
+
+
+def person(*, rsa=True, departement="44", referent=None, target=None, born=None) -> PersonFacts:
+    return PersonFacts(departement, born, rsa, False, referent_org_id=referent, target_org_id=target)
 
 
 ML = "ml-nantes-metropole"
@@ -42,6 +48,9 @@ CASES = {
     "referent mission locale": (Org("mission_locale", ML), person(referent=ML), EVERYTHING, REFERENT_WRITES, True),
     "another mission locale": (Org("mission_locale", "ml-saint-nazaire"), person(referent=ML),
                                NOTHING, NOTHING, False),
+    "mission locale, counter for an under-26 of its territory": (Org("mission_locale", "ml-saint-nazaire"),
+                                                                 person(referent=ML, born=date(2004, 1, 1)),
+                                                                 {"identity"}, NOTHING, False),
     "target of a proposal": (Org("mission_locale", ML), person(target=ML), TARGET_READS, NOTHING, False),
     "referent cap emploi": (Org("cap_emploi", "cap-44"), person(referent="cap-44"), EVERYTHING, REFERENT_WRITES, True),
     "département, RSA recipient": (Org("departement", "departement-44"), person(referent=ML),
@@ -68,7 +77,7 @@ CASES = {
 @pytest.mark.parametrize("name", CASES)
 def test_each_section_read_and_write_as_the_table_says(name):
     caller, who, reads, writes, health = CASES[name]
-    grants = Grants.of(caller, who)
+    grants = Grants.of(caller, who, TODAY)
     assert {s for s in SECTIONS if grants.may_read(s)} == reads
     assert {s for s in SECTIONS if grants.may_write(s)} == writes
     assert grants.sees_health is health
@@ -77,7 +86,7 @@ def test_each_section_read_and_write_as_the_table_says(name):
 
 @pytest.mark.parametrize("org_type", ORG_TYPES)
 def test_every_organisation_type_that_is_nobody_to_the_person_knows_nothing(org_type):
-    grants = Grants.of(Org(org_type, "stranger", ("75",)), person(departement="44", referent=ML))
+    grants = Grants.of(Org(org_type, "stranger", ("75",)), person(departement="44", referent=ML), TODAY)
     expected = OPERATOR_READS if org_type == "france_travail" else NOTHING
     assert {s for s in SECTIONS if grants.may_read(s)} == expected
     assert not grants.sees_health
@@ -85,7 +94,7 @@ def test_every_organisation_type_that_is_nobody_to_the_person_knows_nothing(org_
 
 @pytest.mark.parametrize("org_type", ORG_TYPES)
 def test_only_accompanying_organisations_can_be_referents(org_type):
-    grants = Grants.of(Org(org_type, "org-1"), person(rsa=False, referent="org-1"))
+    grants = Grants.of(Org(org_type, "org-1"), person(rsa=False, referent="org-1"), TODAY)
     accompanying = {"france_travail", "mission_locale", "cap_emploi", "apec", "partner", "departement"}
     assert grants.sees_health is (org_type in accompanying)
     assert grants.may_write("reviews") is (org_type in accompanying)
@@ -93,5 +102,42 @@ def test_only_accompanying_organisations_can_be_referents(org_type):
 
 def test_a_person_oriented_to_nobody_yet_is_known_to_france_travail_only():
     unknown = person(referent=None, target=None, rsa=False)
-    assert Grants.of(Org("france_travail"), unknown).knows_person
-    assert not Grants.of(Org("mission_locale", ML), unknown).knows_person
+    assert Grants.of(Org("france_travail"), unknown, TODAY).knows_person
+    assert not Grants.of(Org("mission_locale", ML), unknown, TODAY).knows_person
+
+
+def grants(*relations: Relation) -> Grants:
+    return Grants(frozenset(relations))
+
+
+# Each purpose → the relations that justify it. Written out, not derived from PURPOSES.
+JUSTIFIED = {
+    "accompaniment": {Relation.REFERENT, Relation.OPERATOR},
+    "orientation": {Relation.ORIENTATION_TARGET, Relation.REFERENT, Relation.OPERATOR, Relation.RSA_DEPARTEMENT,
+                    Relation.COUNTER},
+    "rsa_entitlement": {Relation.RSA_DEPARTEMENT, Relation.RSA_CAF},
+    "control": {Relation.OPERATOR, Relation.RSA_DEPARTEMENT},
+}
+
+
+@pytest.mark.parametrize("purpose", list(Purpose))
+@pytest.mark.parametrize("relation", list(Relation))
+def test_a_purpose_is_allowed_to_the_relations_that_justify_it_only(purpose, relation):
+    if relation in JUSTIFIED[purpose]:
+        assert grants(relation).for_purpose(purpose) == grants(relation)
+    else:
+        with pytest.raises(Forbidden) as refused:
+            grants(relation).for_purpose(purpose)
+        assert refused.value.field == "purpose"
+
+
+def test_every_purpose_has_its_row():
+    assert set(PURPOSES) == set(Purpose)
+
+
+def test_a_read_shows_what_the_relations_justifying_its_purpose_grant():
+    """A département that is also the referent, reading for the RSA entitlement, sees no diagnostic."""
+    both = grants(Relation.REFERENT, Relation.RSA_DEPARTEMENT)
+    assert both.may_read("diagnostic") and both.sees_health
+    for_rsa = both.for_purpose("rsa_entitlement")
+    assert not for_rsa.may_read("diagnostic") and not for_rsa.sees_health and for_rsa.may_read("contract")

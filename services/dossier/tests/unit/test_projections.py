@@ -6,7 +6,7 @@ import itertools
 from datetime import date
 
 from services.dossier.domain.dossier import Dossier
-from services.dossier.domain.policy import Grants, Person
+from services.dossier.domain.policy import Grants, facts_of
 from services.dossier.domain.projections import apply_appointment, apply_decision, apply_registration
 from services.dossier.domain.sections import Section
 from services.dossier.domain.views import consolidated
@@ -86,8 +86,8 @@ class Org:
 
 def test_health_data_is_shown_to_the_referent_only():
     dossier, today = _dossier(), date(2026, 11, 23)
-    referent = consolidated(dossier, Grants.of(Org("mission_locale", "ml-nantes-metropole"), Person.of(dossier)), today)
-    operator = consolidated(dossier, Grants.of(Org("france_travail", "ft-agence-44-nantes-est"), Person.of(dossier)), today)
+    referent = consolidated(dossier, Grants.of(Org("mission_locale", "ml-nantes-metropole"), facts_of(dossier), today), today)
+    operator = consolidated(dossier, Grants.of(Org("france_travail", "ft-agence-44-nantes-est"), facts_of(dossier), today), today)
     assert referent["identity"]["barriers"] == {"health": True, "mobility": True} and referent["identity"]["rqth"]
     assert referent["diagnostic"]["overall_situation"]["health"] == "back pain"
     assert operator["identity"]["barriers"] == {"mobility": True} and "rqth" not in operator["identity"]
@@ -97,7 +97,7 @@ def test_health_data_is_shown_to_the_referent_only():
 
 def test_the_caf_sees_the_rsa_status_and_nothing_else():
     dossier = _dossier()
-    view = consolidated(dossier, Grants.of(Org("caf", "caf-44"), Person.of(dossier)), date(2026, 11, 23))
+    view = consolidated(dossier, Grants.of(Org("caf", "caf-44"), facts_of(dossier), date(2026, 11, 23)), date(2026, 11, 23))
     assert set(view) == {"person_id", "rsa_status", "etags"}
     assert view["rsa_status"] == {"rsa_recipient": True, "departement_code": "44", "orientation_status": "decided",
                                   "pathway": "social", "contract_signed_at": None}
