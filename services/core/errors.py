@@ -62,6 +62,16 @@ class PreconditionRequired(DomainError):
     slug = "precondition-required"
 
 
+class LimitReached(DomainError):
+    """The caller used up an allowance (e.g. a daily quota); it may try again after `retry_after_seconds`."""
+
+    slug = "quota-exceeded"
+
+    def __init__(self, message: str, *, retry_after_seconds: int, **details: Any) -> None:
+        super().__init__(message, **details)
+        self.retry_after_seconds = retry_after_seconds
+
+
 class RuleBroken(DomainError):
     """The input breaks a business rule; `errors` lists each field at fault when there are several."""
 

@@ -91,6 +91,14 @@ PROBLEM_TYPES: dict[str, ProblemType] = {problem.slug: problem for problem in (
         "This Idempotency-Key was already used with a different request body or path.",
         "Use a new key for each distinct request; reuse a key only to retry the very same request."),
     ProblemType(
+        "contact-already-released", 409, "Contact details already released",
+        "A person's contact details go to a recruiter once, after they said they are interested.",
+        "Use the contact details you received the first time; they are not sent again."),
+    ProblemType(
+        "interest-already-requested", 409, "Interest already requested",
+        "Your organisation already asked this person and the request awaits an answer.",
+        "Wait for the answer (or the request's expiry) before asking again."),
+    ProblemType(
         "stale-etag", 412, "Stale version",
         "The If-Match header no longer matches the object's current ETag: someone changed it since you "
         "read it.",
@@ -129,6 +137,12 @@ PROBLEM_TYPES: dict[str, ProblemType] = {problem.slug: problem for problem in (
         "rate-limited", 429, "Too many requests",
         "This client sent more requests than its quota allows in the current window.",
         "Wait the number of seconds in Retry-After before retrying; watch the RateLimit-* headers."),
+    ProblemType(
+        "quota-exceeded", 429, "Daily quota used up",
+        "Your organisation has used its allowance for this kind of request today (e.g. profile detail views, "
+        "limited so that a profile bank cannot be copied by paging through it).",
+        "Wait the number of seconds in Retry-After (the next day, UTC); ask the platform team if your need is "
+        "regularly higher."),
     ProblemType(
         "too-many-failed-authentications", 429, "Too many failed authentications",
         "Too many wrong secrets were sent for this client, or from this address, in a short time: token "

@@ -20,7 +20,7 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.core.errors import (
-    Conflict, DomainError, Forbidden, NotFound, PreconditionFailed, PreconditionRequired, RuleBroken,
+    Conflict, DomainError, Forbidden, LimitReached, NotFound, PreconditionFailed, PreconditionRequired, RuleBroken,
 )
 from services.core.settings import public_api_url
 
@@ -100,7 +100,7 @@ def pydantic_errors(raw_errors: list[dict[str, Any]]) -> list[dict[str, str]]:
 # The one translation of domain refusals to HTTP, most specific kind first.
 DOMAIN_STATUSES: tuple[tuple[type[DomainError], int], ...] = (
     (NotFound, 404), (Forbidden, 403), (Conflict, 409), (PreconditionFailed, 412), (PreconditionRequired, 428),
-    (RuleBroken, 422),
+    (RuleBroken, 422), (LimitReached, 429),
 )
 
 
@@ -110,7 +110,8 @@ def problem_from(error: DomainError) -> Problem:
     status = next((code for kind, code in DOMAIN_STATUSES if isinstance(error, kind)), 422)
     errors = getattr(error, "errors", None) or (
         [{"field": error.field, "message": error.message}] if error.field else None)
-    return Problem(status, error.message, slug=error.slug, errors=errors, **error.details)
+    headers = {"Retry-After": str(error.retry_after_seconds)} if isinstance(error, LimitReached) else None
+    return Problem(status, error.message, slug=error.slug, errors=errors, headers=headers, **error.details)
 
 
 def allowed_methods(request: Request) -> str:

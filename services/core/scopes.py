@@ -19,6 +19,8 @@ class Scope(StrEnum):
     OFFERS_PUBLISH = "offers:publish"
     OFFERS_SUBSCRIBE = "offers:subscribe"
     PROFILES_SEARCH = "profiles:search"
+    PROFILES_CONTRIBUTE = "profiles:contribute"
+    PROFILES_MANAGE = "profiles:manage"
     SANCTIONS_READ = "sanctions:read"
     SANCTIONS_DECIDE = "sanctions:decide"
     INDICATORS_READ = "indicators:read"

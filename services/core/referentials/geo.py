@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import re
+from math import asin, cos, radians, sin, sqrt
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -104,6 +105,29 @@ class GeoReferential:
     def is_valid_commune_code(self, code: str) -> bool:
         """Syntax only: a well-formed code may still name no existing commune."""
         return _departement_part(code) is not None
+
+    def distance_km(self, code_a: str, code_b: str) -> float | None:
+        """Between the two communes' points; None when either has no known point."""
+        a, b = self.commune(code_a), self.commune(code_b)
+        if a is None or b is None or None in (a.latitude, a.longitude, b.latitude, b.longitude):
+            return None
+        return haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)
+
+    def communes_within(self, code: str, radius_km: float) -> list[str]:
+        """The codes of the communes whose point lies within `radius_km` of this commune's, itself included."""
+        found = [other.insee_code for other in self._communes.values()
+                 if (distance := self.distance_km(code, other.insee_code)) is not None and distance <= radius_km]
+        return found or [code]
+
+
+EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km; within 0.5 % of the ellipsoid, plenty for a search radius."""
+    phi1, phi2 = radians(lat1), radians(lat2)
+    a = sin((phi2 - phi1) / 2) ** 2 + cos(phi1) * cos(phi2) * sin(radians(lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(a)))
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,85 @@
+"""The ports the use cases need, and the plain values they exchange: the database adapters
+implement them, the unit tests' fakes too."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Iterable, Protocol
+
+from services.profiles.domain.consent import Audience
+from services.profiles.domain.introduction import Introduction
+from services.profiles.domain.matching import KeptOffer, SearchCriteria
+from services.profiles.domain.profile import Profile
+
+Facets = dict[str, list[tuple[Any, int]]]  # facet name -> (value, profiles) most frequent first
+
+
+@dataclass
+class Page:
+    hits: list[tuple[Profile, int]]  # each profile with the number of asked terms it has (its sort key)
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    """An organisation saw a person's data: a detail view, or a contact release."""
+
+    person_id: str
+    action: str
+    org_id: str
+    org_type: str
+    client_id: str
+    at: datetime
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
+class StatsRow:
+    audience: str
+    departement_code: str
+    requests: int
+    interested: int
+    introductions: int
+    hires: int
+
+
+class Profiles(Protocol):
+    def get(self, person_id: str, *, for_update: bool = False) -> Profile | None: ...
+
+    def save(self, profile: Profile, now: datetime) -> None: ...
+
+    def search(self, criteria: SearchCriteria, audience: Audience, after: tuple[int, str] | None,
+               limit: int) -> Page: ...
+
+    def facets(self, criteria: SearchCriteria, audience: Audience) -> Facets: ...
+
+    def for_offer(self, rome_code: str, audience: Audience, communes: Iterable[str], limit: int) -> list[Profile]: ...
+
+
+class Offers(Protocol):
+    def get(self, offer_id: str) -> KeptOffer | None: ...
+
+    def keep(self, offer: KeptOffer) -> None: ...
+
+
+class Introductions(Protocol):
+    def get(self, introduction_id: str, *, for_update: bool = False) -> Introduction | None: ...
+
+    def save(self, introduction: Introduction) -> None: ...
+
+    def pending(self, person_id: str, org_id: str) -> Introduction | None: ...
+
+    def of_person(self, person_id: str, limit: int = 100) -> list[Introduction]: ...
+
+    def due(self, now: datetime, limit: int) -> list[Introduction]: ...
+
+    def stats(self, departement_code: str | None) -> list[StatsRow]: ...
+
+
+class AccessLog(Protocol):
+    def record(self, entry: AccessEntry) -> None: ...
+
+    def of_person(self, person_id: str, after_id: int | None, limit: int) -> list[tuple[int, AccessEntry]]: ...
+
+
+class Views(Protocol):
+    def count(self, org_id: str, day: date) -> int: ...

@@ -1,0 +1,127 @@
+"""Use cases that build and manage profiles: from the network's events, the referent's recording of
+consent and of the person's statement, and the partners' contributions line by line."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from services.core.errors import NotFound, RuleBroken
+from services.core.events import Envelope
+from services.core.identity import Caller
+from services.profiles.domain.consent import Audience, Consent
+from services.profiles.domain.matching import KeptOffer
+from services.profiles.domain.policy import audience_of, may_manage
+from services.profiles.domain.profile import CONTRIBUTION, DIAGNOSTIC, PERSON, REGISTRATION, Profile, Provenance
+from services.profiles.domain.repository import AccessEntry
+from services.profiles.service.publishing import publish_profile
+from services.profiles.service.unit_of_work import ProfilesUnitOfWork
+
+NOT_VISIBLE = "No profile with this id is visible to your organisation."
+NO_CONSENT = "no_consent_for_your_audience"
+# What each kind of contribution line changes (seeds 001, l. 1871: missions done, skills, availability).
+CONTRIBUTED_FIELDS = {"mission_completed": "experiences", "skill_validated": "skills", "availability": "available_from"}
+
+
+@dataclass
+class ProfileService:
+    clock: Callable[[], datetime]
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    # -- the network's events --------------------------------------------------------------------
+    def on_registration(self, uow: ProfilesUnitOfWork, event: Envelope) -> None:
+        data = event.data
+        if data["status"] != "registered":
+            return
+        provenance = Provenance(REGISTRATION, None, event.time, event.id)
+        profile = uow.profiles.get(event.subject, for_update=True)
+        if profile is None:
+            profile = Profile.registered(event.subject, data, provenance)
+        else:
+            profile.apply_registration(data, provenance)
+        self._save(uow, profile)
+
+    def on_diagnostic(self, uow: ProfilesUnitOfWork, event: Envelope) -> None:
+        profile = uow.profiles.get(event.subject, for_update=True)
+        if profile is None:
+            return  # a diagnostic always follows a registration; nothing to enrich otherwise
+        data = event.data
+        profile.diagnosed(datetime.fromisoformat(data["completed_at"]), data["fields_filled"],
+                          Provenance(DIAGNOSTIC, data["completed_by"]["org_id"], event.time, event.id))
+        self._save(uow, profile)
+
+    def on_orientation(self, uow: ProfilesUnitOfWork, event: Envelope) -> None:
+        profile = uow.profiles.get(event.subject, for_update=True)
+        if profile is None:
+            return
+        decided = event.data["status"] == "decided"
+        profile.oriented(event.data["referent"]["org_id"] if decided else None)
+        self._save(uow, profile)
+
+    def on_offer(self, uow: ProfilesUnitOfWork, event: Envelope) -> None:
+        data = event.data
+        uow.offers.keep(KeptOffer(
+            offer_id=data["offer_id"], owner_org_id=data["owner_org_id"], status=data["status"],
+            rome_code=data["rome"]["code"], commune_code=(data.get("place") or {}).get("commune_code"),
+            contract_type=data.get("contract_type"), working_time=data.get("working_time")))
+
+    # -- the referent: consent, statement, what is known ----------------------------------------
+    def managed(self, uow: ProfilesUnitOfWork, caller: Caller, person_id: str, *, for_update: bool = False) -> Profile:
+        profile = uow.profiles.get(person_id, for_update=for_update)
+        if profile is None or not may_manage(caller, profile, self.today()):
+            raise NotFound(NOT_VISIBLE)
+        return profile
+
+    def grant(self, uow: ProfilesUnitOfWork, caller: Caller, person_id: str, audience: Audience,
+              method: str) -> Profile:
+        profile = self.managed(uow, caller, person_id, for_update=True)
+        profile.grant(Consent(audience, method, caller.org_id, self.clock()))
+        self._save(uow, profile)
+        return profile
+
+    def revoke(self, uow: ProfilesUnitOfWork, caller: Caller, person_id: str, audience: Audience) -> Profile:
+        profile = self.managed(uow, caller, person_id, for_update=True)
+        profile.revoke(audience, self.clock(), caller.org_id)
+        self._save(uow, profile)
+        return profile
+
+    def state(self, uow: ProfilesUnitOfWork, caller: Caller, person_id: str, statement: dict[str, Any],
+              check_version: Callable[[int], None]) -> Profile:
+        profile = self.managed(uow, caller, person_id, for_update=True)
+        check_version(profile.version)
+        profile.state(statement, Provenance(PERSON, caller.org_id, self.clock()))
+        self._save(uow, profile)
+        return profile
+
+    def access_log(self, uow: ProfilesUnitOfWork, caller: Caller, person_id: str, after_id: int | None,
+                   limit: int) -> list[tuple[int, AccessEntry]]:
+        self.managed(uow, caller, person_id)
+        return uow.access_log.of_person(person_id, after_id, limit)
+
+    # -- partners' contributions ---------------------------------------------------------------
+    def contribute(self, uow: ProfilesUnitOfWork, caller: Caller, batch_id: str,
+                   lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each line accepted or refused with a reason; one refused line does not refuse the others."""
+        audience = audience_of(caller)
+        if audience is None:
+            raise RuleBroken("Your organisation belongs to no audience of the profile bank.", field="lines")
+        now, results = self.clock(), []
+        for index, line in enumerate(lines):
+            profile = uow.profiles.get(line["person_id"], for_update=True)
+            if profile is None or audience not in profile.active_audiences:
+                # Unknown and not consenting read the same: a partner learns nothing of others.
+                results.append({"line": index, "status": "refused", "reason": NO_CONSENT})
+                continue
+            field_name = CONTRIBUTED_FIELDS[line["kind"]]
+            outcome = profile.contribute(field_name, line["value"],
+                                         Provenance(CONTRIBUTION, caller.org_id, now, batch_id))
+            self._save(uow, profile)
+            results.append({"line": index, "status": "accepted", "reason": outcome})
+        return results
+
+    def _save(self, uow: ProfilesUnitOfWork, profile: Profile) -> None:
+        uow.profiles.save(profile, self.clock())
+        publish_profile(uow, profile)
