@@ -45,6 +45,7 @@ demo-caf-fact: venv
 ## test: the whole suite: unit, integration (SQLite and PostgreSQL, real Kafka), end-to-end, contract
 test: venv
 	@deploy/local/tools.sh
+	@tests/contract/spectral/install.sh
 	@$(PG) start
 	@$(TEST_KAFKA_ENV) $(KAFKA) start
 	@set -o pipefail; TEST_KAFKA_PORT=19092 TEST_DATABASE_URL="$$($(PG) url)" \

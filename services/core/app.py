@@ -18,7 +18,7 @@ from services.core.broker import broker_reachable, declared_channels
 from services.core.consumer import Handler, IdempotentConsumer
 from services.core.db import Database
 from services.core.events import EventType, SchemaRegistry
-from services.core.http import BodySizeLimit
+from services.core.http import BodySizeLimit, operation_id
 from services.core.identity import TokenVerifier
 from services.core.manifest import load_manifest
 from services.core.metrics import metrics_router, observe_outbox_backlog
@@ -115,7 +115,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
         db.dispose()
 
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan,
-                  docs_url="/docs", redoc_url=None)
+                  docs_url="/docs", redoc_url=None, generate_unique_id_function=operation_id)
     app.state.platform = platform
     app.state.token_verifier = TokenVerifier.from_jwks_url(
         settings.jwks_url, settings.token_issuer, settings.token_audience

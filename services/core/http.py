@@ -8,6 +8,7 @@ from datetime import date, datetime, timezone
 from typing import Annotated, Any
 
 from fastapi import Header, Path, Query
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -140,6 +141,13 @@ def if_match_header(what: str, example: str = '"1"'):
 def id_path(example: str, description: str = "The resource's id (a UUID).") -> Any:
     """A path segment holding an id: a lower-case UUID, as every service mints them."""
     return Annotated[str, Path(description=description, examples=[example], pattern=ID_PATTERN, max_length=ID_LENGTH)]
+
+
+def operation_id(route: APIRoute) -> str:
+    """The operation id a generated client names its method by: the route function's name in
+    camelCase (`register_person` → `registerPerson`), not FastAPI's name + path + method."""
+    first, *rest = route.name.split("_")
+    return first + "".join(word.capitalize() for word in rest)
 
 
 def documented(ok: int, example: Any, errors: dict[int, str]) -> dict[int | str, dict[str, Any]]:

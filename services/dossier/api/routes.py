@@ -96,7 +96,7 @@ def _section_reader(name: str):
 # a path's documented methods are exactly those it answers (GET and PATCH on /diagnostic).
 for _name in VIEW_SECTIONS:
     router.add_api_route(f"/{{person_id}}/{_name}", _section_reader(_name), methods=["GET"],
-                         name=f"read_{_name}", summary=f"Read the {_name.replace('_', ' ')} section, with its ETag",
+                         name=f"read_{_name}_section", summary=f"Read the {_name.replace('_', ' ')} section, with its ETag",
                          responses=documented(200, examples.SECTIONS[_name], SECTION_ERRORS))
 
 

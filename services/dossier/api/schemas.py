@@ -48,7 +48,7 @@ class ProfessionalProject(RequestBody):
 class LabourMarket(RequestBody):
     summary: Note | None = Field(None, description="The project confronted with the labour market.")
     gaps: list[Label] | None = Field(None, max_length=20, description="Gaps between the profile and employers' needs.")
-    offers_proposed: int | None = Field(None, ge=0)
+    offers_proposed: int | None = Field(None, ge=0, le=10_000)
 
 
 class OverallSituation(RequestBody):

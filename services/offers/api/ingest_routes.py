@@ -47,7 +47,7 @@ def media_type(request: Request) -> str:
              responses={**documented(201, examples.INGESTED, PUBLISH_ERRORS), 200: {
                  "description": "Your copy updated an offer, or joined the same job published elsewhere.",
                  "content": {"application/json": {"example": examples.MERGED}}}})
-async def publish(request: Request, platform: PlatformDep, catalog: CatalogDep, lifecycle: LifecycleDep,
+async def publish_offer(request: Request, platform: PlatformDep, catalog: CatalogDep, lifecycle: LifecycleDep,
                   caller: PublisherCaller, format_: Annotated[Format | None, Query(alias="format", description=(
                       "native (default), job-posting (implied by application/ld+json) or ft-v2."))] = None,
                   idempotency_key: PublishKey = None) -> JSONResponse:

@@ -127,7 +127,7 @@ def read_offer(offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleDep
 @router.get("/{offer_id:uuid_text}/distribution", response_model=OfferDistribution,
             summary="Everywhere the offer was published: one canonical offer, all its sources",
             responses=documented(200, examples.DISTRIBUTION, {**AUTH_ERRORS, **NOT_VISIBLE}))
-def distribution(offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleDep, caller: Reader) -> dict[str, Any]:
+def read_distribution(offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleDep, caller: Reader) -> dict[str, Any]:
     with platform.db.transaction() as session:
         view = lifecycle.view(session, caller, offer_id)
         return {"offer_id": view.row.id, "status": view.row.status, "sources": [render.source(s) for s in view.sources]}
@@ -137,7 +137,7 @@ def distribution(offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleD
             summary="How the offer compares with the offers of its ROME code in its département",
             responses=documented(200, examples.ATTRACTIVENESS, {**AUTH_ERRORS, **NOT_VISIBLE,
                                                                   409: "The offer has no ROME code or no place."}))
-def attractiveness(offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleDep, caller: Reader) -> dict[str, Any]:
+def read_attractiveness(offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleDep, caller: Reader) -> dict[str, Any]:
     with platform.db.transaction() as session:
         row, peers, comparison = lifecycle.attractiveness(session, caller, offer_id)
         return {"offer_id": row.id, "rome_code": row.rome_code, "departement_code": row.departement_code,
@@ -152,7 +152,7 @@ def _changed(session, lifecycle, caller: Caller, row) -> StoredResponse:
 
 @router.post("/{offer_id:uuid_text}/fill", response_model=OfferOut, summary="The offer is filled: it leaves distribution, "
              "and its time to fill is recorded", responses=documented(200, examples.FILLED, CHANGE_ERRORS))
-def fill(request: Request, offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleDep, caller: PublisherCaller,
+def fill_offer(request: Request, offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleDep, caller: PublisherCaller,
          if_match: IfMatch = None, idempotency_key: FillKey = None) -> JSONResponse:
     return idempotent_response(request, platform.db, caller.client_id, idempotency_key, {}, lambda session: _changed(
         session, lifecycle, caller, lifecycle.fill(session, caller, offer_id, lambda v: check_if_match(if_match, v))))
@@ -160,7 +160,7 @@ def fill(request: Request, offer_id: OfferId, platform: PlatformDep, lifecycle: 
 
 @router.post("/{offer_id:uuid_text}/withdraw", response_model=OfferOut, summary="Withdraw the offer (published or quarantined)",
              responses=documented(200, examples.WITHDRAWN, CHANGE_ERRORS))
-def withdraw(request: Request, offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleDep,
+def withdraw_offer(request: Request, offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleDep,
              caller: PublisherCaller, body: Annotated[WithdrawIn | None, Body(openapi_examples={"cancelled": {
                  "summary": "The position was cancelled", "value": examples.WITHDRAW}})] = None,
              if_match: IfMatch = None, idempotency_key: WithdrawKey = None) -> JSONResponse:

@@ -2,6 +2,9 @@
 
 Names start with "Offer" where another service could use the same word: the gateway merges every
 contract into one document. The native deposit shape lives in service/native.py (imports use it too).
+
+A nullable response field defaults to None: FastAPI leaves nulls out of the published examples,
+and a required field missing from its example would make the example contradict the schema.
 """
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ Status = Literal[tuple(status.value for status in OfferStatus)]
 
 
 class OfferEmployer(BaseModel):
-    siret: str | None
+    siret: str | None = None
     name: str
 
 
@@ -38,9 +41,9 @@ class OfferRome(BaseModel):
 
 
 class OfferSalary(BaseModel):
-    min_yearly_eur: int | None = Field(description="Gross yearly euros, whatever period the publisher used.")
-    max_yearly_eur: int | None
-    label: str | None
+    min_yearly_eur: int | None = Field(None, description="Gross yearly euros, whatever period the publisher used.")
+    max_yearly_eur: int | None = None
+    label: str | None = None
 
 
 class OfferSummary(BaseModel):
@@ -48,17 +51,17 @@ class OfferSummary(BaseModel):
     status: Status
     title: str
     employer: OfferEmployer
-    place: OfferPlace | None
+    place: OfferPlace | None = None
     rome: OfferRome
-    contract_type: Literal["CDI", "CDD", "MIS", "SAI", "ALT", "LIB"] | None
-    contract_duration_months: int | None
+    contract_type: Literal["CDI", "CDD", "MIS", "SAI", "ALT", "LIB"] | None = None
+    contract_duration_months: int | None = None
     working_time: Literal["full_time", "part_time"]
-    weekly_hours: float | None
+    weekly_hours: float | None = None
     salary: OfferSalary
     accessible_to_disabled: bool
     positions: int
-    published_at: datetime | None
-    ends_on: date | None
+    published_at: datetime | None = None
+    ends_on: date | None = None
     distance_km: float | None = Field(None, description="From the searched commune, in a radius search.")
 
 
@@ -74,14 +77,14 @@ class OfferFinding(BaseModel):
 class OfferOut(OfferSummary):
     version: int = Field(description="Also the ETag: send it as If-Match to fill or withdraw the offer.")
     description: str
-    starts_on: date | None
-    url: str | None
+    starts_on: date | None = None
+    url: str | None = None
     owner_org_id: str
     sources: int = Field(description="How many boards carry this offer (see /distribution).")
     findings: list[OfferFinding] = Field(description="The legality check: blocking findings quarantine the offer.")
     received_at: datetime
     updated_at: datetime
-    closed_at: datetime | None
+    closed_at: datetime | None = None
 
 
 class OfferIngestOut(OfferOut):
@@ -91,7 +94,7 @@ class OfferIngestOut(OfferOut):
 
 
 class FacetCount(BaseModel):
-    value: str | None
+    value: str | None = None
     count: int
     label: str | None = Field(None, description="The ROME label, for ROME codes.")
 
@@ -113,9 +116,9 @@ class OfferSource(BaseModel):
     source: str
     source_offer_id: str
     publisher_org_id: str
-    url: str | None
+    url: str | None = None
     primary: bool = Field(description="The copy whose words the canonical offer shows.")
-    similarity: float | None = Field(description="How close this copy is to the canonical offer (0-1).")
+    similarity: float | None = Field(None, description="How close this copy is to the canonical offer (0-1).")
     received_at: datetime
     updated_at: datetime
 
@@ -148,7 +151,7 @@ class FillIn(RequestBody):
 class SavedCriteria(RequestBody):
     text: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
     rome_codes: list[RomeCode] = Field(default_factory=list, max_length=20)
-    contract_types: list[Literal["CDI", "CDD", "MIS", "SAI", "ALT", "LIB"]] = Field(default_factory=list)
+    contract_types: list[Literal["CDI", "CDD", "MIS", "SAI", "ALT", "LIB"]] = Field(default_factory=list, max_length=6)
     departement_codes: list[DepartementCode] = Field(default_factory=list, max_length=20)
     commune_code: CommuneCode | None = None
     radius_km: float | None = Field(None, gt=0, le=200)
@@ -194,7 +197,7 @@ class OfferImportOut(BaseModel):
     unchanged: int
     rejected: int = Field(description="Records refused; see errors.")
     created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
     errors: list[ImportLineError] = Field(description="Line errors, in line order, one page at a time.")
     next_errors_cursor: str | None = None

@@ -28,7 +28,7 @@ INVALID = {422: "The request is not valid; `errors` names each field (unknown RO
              summary="Save a search for a person: each new matching offer is sent to them once",
              responses=documented(201, examples.SUBSCRIPTION, {**AUTH_ERRORS, **INVALID, 404: NOT_VISIBLE,
                                                                 409: "Idempotency-Key reused."}))
-def subscribe(request: Request, platform: PlatformDep, subscriptions: SubscriptionsDep, caller: Subscriber,
+def create_subscription(request: Request, platform: PlatformDep, subscriptions: SubscriptionsDep, caller: Subscriber,
               body: Annotated[OfferSubscriptionIn, Body(openapi_examples={"bakery_nantes": {
                   "summary": "Bakery jobs within 20 km of Nantes", "value": examples.SUBSCRIPTION_IN}})],
               idempotency_key: SubscribeKey = None) -> JSONResponse:
@@ -68,7 +68,7 @@ def read_subscription(subscription_id: SubscriptionId, platform: PlatformDep, su
 @router.delete("/{subscription_id}", response_model=OfferSubscriptionOut,
                summary="Stop a saved search (matches already sent stay sent); answers what was deleted",
                responses=documented(200, examples.SUBSCRIPTION, {**AUTH_ERRORS, 404: NOT_YOURS}))
-def unsubscribe(subscription_id: SubscriptionId, platform: PlatformDep, subscriptions: SubscriptionsDep,
+def delete_subscription(subscription_id: SubscriptionId, platform: PlatformDep, subscriptions: SubscriptionsDep,
                 caller: Subscriber) -> dict[str, Any]:
     with platform.db.transaction() as session:
         row = subscriptions.own(session, caller, subscription_id)

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 
+from services.core.codes import COMMUNE_LENGTH, ROME_LENGTH
 from services.core.http import Date, RequestBody
 from services.core.problems import pydantic_errors
 from services.offers.domain.model import InvalidOffer
@@ -15,19 +16,21 @@ ContractType = Literal["CDI", "CDD", "MIS", "SAI", "ALT", "LIB"]
 
 
 class OfferEmployerIn(RequestBody):
-    siret: str | None = Field(None, description="14 digits (spaces allowed); an employer's own token fills it in.",
+    siret: str | None = Field(None, max_length=20,
+                              description="14 digits (spaces allowed); an employer's own token fills it in.",
                               examples=["44781234800012"])
     name: str = Field(min_length=1, max_length=200, examples=["Boulangerie Nantaise"])
 
 
 class OfferPlaceIn(RequestBody):
-    commune_code: str = Field(description="INSEE commune code (COG), not the postal code.", examples=["44109"])
+    commune_code: str = Field(max_length=COMMUNE_LENGTH, description="INSEE commune code (COG), not the postal code.",
+                              examples=["44109"])
 
 
 class OfferContractIn(RequestBody):
     type: ContractType | None = Field(None, description="CDI, CDD, MIS (intérim), SAI (saisonnier), ALT "
                                                         "(alternance), LIB (libéral/franchise).")
-    duration_months: int | None = Field(None, description="For fixed-term contracts.")
+    duration_months: int | None = Field(None, ge=1, le=120, description="For fixed-term contracts.")
 
 
 class OfferWorkingTimeIn(RequestBody):
@@ -47,19 +50,20 @@ class NativeOffer(RequestBody):
     """One offer in the platform's own shape. A missing place or contract type is not refused: the
     legality check reports it as a blocking finding, with everything else, and quarantines the offer."""
 
-    source_offer_id: str | None = Field(None, description="Your id for the offer: sending it again updates it. "
+    source_offer_id: str | None = Field(None, max_length=200, description="Your id for the offer: sending it again updates it. "
                                                           "Derived from the content when absent.")
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(min_length=1, max_length=30_000)
     employer: OfferEmployerIn
     place: OfferPlaceIn | None = None
-    rome_code: str | None = Field(None, description="ROME 4.0 code; inferred from the title when absent.",
+    rome_code: str | None = Field(None, max_length=ROME_LENGTH,
+                                  description="ROME 4.0 code; inferred from the title when absent.",
                                   examples=["D1102"])
     contract: OfferContractIn | None = None
     working_time: OfferWorkingTimeIn | None = None
     salary: OfferSalaryIn | None = None
     accessible_to_disabled: bool | None = None
-    positions: int | None = None
+    positions: int | None = Field(None, ge=1, le=10_000)
     starts_on: Date | None = None
     ends_on: Date | None = Field(None, description="Last day the offer is open; it expires the day after.")
     posted_on: Date | None = None

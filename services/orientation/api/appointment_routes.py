@@ -85,7 +85,7 @@ def read_slot(slot_id: SlotId, platform: PlatformDep, service: AppointmentsDep, 
              responses=documented(201, examples.APPOINTMENT_OUT, {
                  **AUTH_ERRORS, **INVALID, 404: "Person unknown, or not visible to your organisation.",
                  409: "Slot already booked, person not oriented yet, or Idempotency-Key reused."}))
-def book(request: Request, platform: PlatformDep, service: AppointmentsDep, caller: Decider,
+def book_appointment(request: Request, platform: PlatformDep, service: AppointmentsDep, caller: Decider,
          body: Annotated[AppointmentIn, Body(openapi_examples={"camille": {
              "summary": "Camille's first appointment at Nantes Est", "value": examples.APPOINTMENT_IN}})],
          idempotency_key: AppointmentKey = None) -> JSONResponse:

@@ -86,7 +86,7 @@ def read_orientation(person_id: PersonId, platform: PlatformDep, service: Servic
 @router.post("/decisions/{person_id}/validate", response_model=OrientationOut,
              summary="The département of residence decides an RSA recipient's orientation (as proposed or amended)",
              responses=documented(200, examples.ORIENTATION, CHANGE_ERRORS))
-def validate(request: Request, person_id: PersonId, platform: PlatformDep, service: ServiceDep, caller: Decider,
+def validate_orientation(request: Request, person_id: PersonId, platform: PlatformDep, service: ServiceDep, caller: Decider,
              body: Annotated[ValidateIn, Body(openapi_examples={
                  "as_proposed": {"summary": "Validate the proposal as it is", "value": examples.VALIDATE_AS_PROPOSED},
                  "amended": {"summary": "Decide otherwise, with a reason", "value": examples.VALIDATE_AMENDED}})],
@@ -129,7 +129,7 @@ def state_preference(request: Request, person_id: PersonId, platform: PlatformDe
 @router.post("/decisions/{person_id}/reorientations", status_code=201, response_model=OrientationOut,
              summary="Re-orient a person (e.g. at the first appointment)",
              responses=documented(201, examples.REORIENTED_ORIENTATION, CHANGE_ERRORS))
-def reorient(request: Request, person_id: PersonId, platform: PlatformDep, service: ServiceDep, caller: Decider,
+def reorient_person(request: Request, person_id: PersonId, platform: PlatformDep, service: ServiceDep, caller: Decider,
              body: Annotated[ReorientationIn, Body(openapi_examples={"social": {
                  "summary": "Towards the département's social support", "value": examples.REORIENTATION}})],
              if_match: IfMatch = None,
@@ -143,7 +143,7 @@ def reorient(request: Request, person_id: PersonId, platform: PlatformDep, servi
 @router.post("/what-if", response_model=WhatIfOut,
              summary="Simulate a candidate referential over the current population (changes nothing)",
              responses=documented(200, examples.WHAT_IF_OUT, {**AUTH_ERRORS, 422: "Territory or referential not valid."}))
-def what_if(platform: PlatformDep, service: ServiceDep, caller: Decider,
+def simulate_orientation(platform: PlatformDep, service: ServiceDep, caller: Decider,
             body: Annotated[WhatIfIn, Body(openapi_examples={"operator_only": {
                 "summary": "What if France Travail were everyone's referent in 44?", "value": examples.WHAT_IF}})],
             ) -> dict[str, Any]:
@@ -169,7 +169,7 @@ def read_referential(territory: TerritoryPath, platform: PlatformDep, service: S
 @router.get("/referentials/{territory}/versions", response_model=ReferentialPage,
             summary="Every version of a territory's referential, newest first",
             responses=documented(200, examples.REFERENTIAL_PAGE, {**AUTH_ERRORS, 422: "Invalid cursor."}))
-def referential_versions(territory: TerritoryPath, platform: PlatformDep, service: ServiceDep, caller: Reader,
+def list_referential_versions(territory: TerritoryPath, platform: PlatformDep, service: ServiceDep, caller: Reader,
                          limit: Limit = 20, cursor: Cursor = None) -> dict[str, Any]:
     before = decode_cursor(cursor, int)[0] if cursor else None
     with platform.db.transaction() as session:

@@ -1,6 +1,9 @@
 """Request and response bodies of the orientation API (the published contract's schemas).
 
 Request models forbid unknown fields: a typo or a read-only field is a 422, never ignored.
+
+A nullable response field defaults to None: FastAPI leaves nulls out of the published examples,
+and a required field missing from its example would make the example contradict the schema.
 """
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ Reason = Literal["first_appointment", "situation_changed", "person_request", "pa
                  "departement_assessment", "other"]
 # A referential's territory: the national document, or a département's override.
 TERRITORY_PATTERN = f"^(national|{DEPARTEMENT_PATTERN.removeprefix('^').removesuffix('$')})$"
-Territory = Annotated[str, StringConstraints(pattern=TERRITORY_PATTERN)]
+Territory = Annotated[str, StringConstraints(pattern=TERRITORY_PATTERN, max_length=len("national"))]
 Notes = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 
 
@@ -61,18 +64,18 @@ class DecisionOut(BaseModel):
     decision_id: str
     kind: Literal["made", "reoriented"]
     status: Literal["proposed", "decided", "pending_interview"]
-    decided_by: str | None
-    pathway: str | None
-    referent: ReferentOut | None
-    intensity: str | None
+    decided_by: str | None = None
+    pathway: str | None = None
+    referent: ReferentOut | None = None
+    intensity: str | None = None
     referential: dict[str, Any]
     rule: str = Field(description="Why, in words a counsellor can read.")
     rule_ids: list[str]
     decided_at: datetime
-    recorded_by: str | None
-    reason: str | None
-    comment: str | None
-    previous_decision_id: str | None
+    recorded_by: str | None = None
+    reason: str | None = None
+    comment: str | None = None
+    previous_decision_id: str | None = None
 
 
 class OrientationOut(BaseModel):
@@ -82,8 +85,8 @@ class OrientationOut(BaseModel):
     registered_at: datetime
     version: int = Field(description="Also the ETag: send it as If-Match to act on this orientation.")
     status: str
-    decision_due_at: datetime | None = Field(description="For a proposal: when it becomes the decision by default.")
-    preferred_org_type: str | None
+    decision_due_at: datetime | None = Field(None, description="For a proposal: when it becomes the decision by default.")
+    preferred_org_type: str | None = None
     current: DecisionOut
     history: list[DecisionOut]
 
@@ -97,7 +100,7 @@ class ReferentialOut(BaseModel):
     territory: str
     version: int
     document: dict[str, Any]
-    comment: str | None
+    comment: str | None = None
     created_by: str
     created_at: datetime
 
@@ -141,7 +144,7 @@ class SlotOut(BaseModel):
     starts_at: datetime
     duration_minutes: int
     channel: str
-    location: str | None
+    location: str | None = None
     available: bool
     created_at: datetime
 
@@ -166,5 +169,5 @@ class AppointmentOut(BaseModel):
     within_target: bool
     booked_at: datetime
     booked_by: str
-    no_show_recorded_at: datetime | None
+    no_show_recorded_at: datetime | None = None
     reminders_sent: list[str]

@@ -66,7 +66,7 @@ def to_out(registration: Registration, sections: tuple[str, ...], today: date) -
         401: UNAUTHORISED, 403: FORBIDDEN, 422: INVALID,
         409: "Same NIR as an existing registration, or Idempotency-Key reused with another body."}),
 )
-def register(
+def register_person(
     request: Request, platform: PlatformDep, service: ServiceDep, caller: Writer,
     payload: Annotated[RegistrationCreate, Body(openapi_examples={"camille": {
         "summary": "A young RSA recipient registering at a Nantes agency",

@@ -16,7 +16,7 @@ from services.core.http import Date, RequestBody
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$", max_length=2)]
 
 
 class BirthPlace(RequestBody):
@@ -39,13 +39,13 @@ class Identity(RequestBody):
 
 class Contact(RequestBody):
     email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)] | None = None
-    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 .-]{6,20}$")] | None = None
+    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 .-]{6,20}$", max_length=21)] | None = None
     preferred_channel: Literal["email", "sms", "phone", "post"] = "email"
 
 
 class Address(RequestBody):
     line: Text | None = None
-    postal_code: Annotated[str, StringConstraints(pattern=r"^\d{5}$")]
+    postal_code: Annotated[str, StringConstraints(pattern=r"^\d{5}$", max_length=5)]
     commune_code: CommuneCode = Field(description="INSEE code (COG) of the commune of residence.")
 
 
@@ -89,7 +89,7 @@ class Skills(RequestBody):
 class Project(RequestBody):
     target_jobs: list[Text] = Field(default_factory=list, max_length=5)
     rome_codes: list[RomeCode] = Field(default_factory=list, max_length=5)
-    contract_types: list[Literal["CDI", "CDD", "MIS", "SAI", "ALT", "IND"]] = Field(default_factory=list)
+    contract_types: list[Literal["CDI", "CDD", "MIS", "SAI", "ALT", "IND"]] = Field(default_factory=list, max_length=6)
     working_time: Literal["full_time", "part_time", "any"] = "any"
     mobility_km: int = Field(30, ge=0, le=1000)
     available_from: Date | None = None
