@@ -81,6 +81,7 @@ def _with_headers(status: str, response: dict[str, Any]) -> dict[str, Any]:
     gateway counted the request (success or refusal alike)."""
     metered = status[0] in "24" and status not in UNMETERED
     return {**response, "headers": {**COMMON_HEADERS, **(RATE_LIMIT_HEADERS if metered else {}),
+                                    **GATEWAY_RESPONSES.get(status, {}).get("headers", {}),
                                     **response.get("headers", {})}}
 
 

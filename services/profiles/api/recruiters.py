@@ -2,22 +2,25 @@
 views under a daily quota, ranking for an offer, the interest check and what follows it."""
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from services.core.codes import COMMUNE_PATTERN, DEPARTEMENT_PATTERN, ID_PATTERN, RomeCode
-from services.core.http import Cursor, Date, Limit, decode_cursor, documented, encode_cursor, idempotency_key_header
+from services.core.codes import CommuneCode, DepartementCode, RomeCode
+from services.core.http import (
+    Cursor, Date, Limit, decode_cursor, documented, encode_cursor, id_path, idempotency_key_header,
+)
 from services.core.idempotency import StoredResponse, idempotent_response, resource_id
 from services.profiles.api import examples
 from services.profiles.api.deps import IntroductionsDep, PlatformDep, SearchDep, Searcher
 from services.profiles.api.schemas import (
-    ContactOut, InterestRequestIn, IntroductionOut, MatchList, OutcomeIn, ProfileOut, SearchPage, StatsList,
+    ContactOut, ContractType, InterestRequestIn, IntroductionOut, LanguageCode, MatchList, OutcomeIn, ProfileOut,
+    SearchPage, StatsList,
 )
 from services.profiles.domain.introduction import Introduction
 from services.profiles.domain.matching import SearchCriteria, folded_skills
-from services.profiles.domain.pseudonyms import PSEUDONYM_PATTERN
+from services.profiles.domain.pseudonyms import PSEUDONYM_LENGTH, PSEUDONYM_PATTERN
 from services.profiles.service.unit_of_work import on_session
 
 router = APIRouter(prefix="/v1/profiles", tags=["profiles"])
@@ -27,7 +30,7 @@ NOT_VISIBLE = "Unknown, or not visible to your organisation."
 NOT_YOURS = "No request of your organisation has this id."
 SEARCH_ERRORS = {401: "Missing, invalid or expired access token.",
                  403: "The token lacks profiles:search, or your organisation belongs to no audience.", 422: INVALID}
-RequestId = Annotated[str, Path(pattern=ID_PATTERN, examples=[examples.REQUEST_ID])]
+RequestId = id_path(examples.REQUEST_ID)
 Skill = Annotated[str, Query(min_length=1, max_length=100)]
 
 
@@ -37,12 +40,12 @@ def search_profiles(
     platform: PlatformDep, search: SearchDep, caller: Searcher, limit: Limit = 20, cursor: Cursor = None,
     rome_codes: Annotated[list[RomeCode] | None, Query(max_length=10, description="Any of these ROME codes.")] = None,
     skills: Annotated[list[Skill] | None, Query(max_length=10, description="Any of these skills.")] = None,
-    commune_code: Annotated[str | None, Query(pattern=COMMUNE_PATTERN, description="INSEE code of the place.")] = None,
+    commune_code: Annotated[CommuneCode | None, Query(description="INSEE code of the place.")] = None,
     radius_km: Annotated[float | None, Query(gt=0, le=200, description="Around commune_code.")] = None,
     available_by: Annotated[Date | None, Query(description="Available on or before this date.")] = None,
-    contract_types: Annotated[list[str] | None, Query(max_length=6, pattern="^(CDI|CDD|MIS|SAI|ALT|IND)$")] = None,
-    working_time: Annotated[str | None, Query(pattern="^(full_time|part_time)$")] = None,
-    languages: Annotated[list[str] | None, Query(max_length=5, pattern="^[a-z]{2}$")] = None,
+    contract_types: Annotated[list[ContractType] | None, Query(max_length=6)] = None,
+    working_time: Annotated[Literal["full_time", "part_time"] | None, Query()] = None,
+    languages: Annotated[list[LanguageCode] | None, Query(max_length=5)] = None,
     driving_licence: Annotated[bool | None, Query(description="true: holders of a driving licence only.")] = None,
 ) -> dict[str, Any]:
     # The page's sort key: (asked terms the last profile has, its id).
@@ -64,7 +67,7 @@ def search_profiles(
 @router.get("/stats", response_model=StatsList, summary="Introductions and hires, by audience and département",
             responses=documented(200, examples.STATS, SEARCH_ERRORS))
 def stats(platform: PlatformDep, introductions: IntroductionsDep, caller: Searcher,
-          departement_code: Annotated[str | None, Query(pattern=DEPARTEMENT_PATTERN)] = None) -> dict[str, Any]:
+          departement_code: Annotated[DepartementCode | None, Query()] = None) -> dict[str, Any]:
     with platform.db.reading() as session:
         return {"items": introductions.stats(on_session(session, platform.outbox), departement_code)}
 
@@ -72,7 +75,7 @@ def stats(platform: PlatformDep, introductions: IntroductionsDep, caller: Search
 @router.get("/offers/{offer_id}/matches", response_model=MatchList, summary="Profiles ranked for one of your offers",
             responses=documented(200, {"items": [{**examples.PROFILE, "match": examples.MATCH}]},
                                  {**SEARCH_ERRORS, 404: "No published offer of your organisation has this id."}))
-def matches(offer_id: Annotated[str, Path(pattern=ID_PATTERN, examples=[examples.OFFER_ID])], platform: PlatformDep,
+def matches(offer_id: id_path(examples.OFFER_ID), platform: PlatformDep,
             search: SearchDep, caller: Searcher, limit: Limit = 20) -> dict[str, Any]:
     with platform.db.reading() as session:
         return {"items": search.for_offer(on_session(session, platform.outbox), caller, offer_id, limit)}
@@ -82,7 +85,8 @@ def matches(offer_id: Annotated[str, Path(pattern=ID_PATTERN, examples=[examples
             responses=documented(200, examples.PROFILE, {
                 **SEARCH_ERRORS, 404: NOT_VISIBLE,
                 429: "Your organisation's daily quota of detail views is used up; see Retry-After."}))
-def read_profile(pseudonym: Annotated[str, Path(pattern=PSEUDONYM_PATTERN, examples=[examples.PSEUDONYM])],
+def read_profile(pseudonym: Annotated[str, Path(pattern=PSEUDONYM_PATTERN, max_length=PSEUDONYM_LENGTH,
+                                                examples=[examples.PSEUDONYM])],
                  platform: PlatformDep, search: SearchDep, caller: Searcher) -> dict[str, Any]:
     with platform.db.transaction() as session:
         return search.detail(on_session(session, platform.outbox), caller, pseudonym)

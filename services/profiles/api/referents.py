@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Request
+from fastapi import APIRouter, Body, Request
 from fastapi.responses import JSONResponse
 
-from services.core.codes import ID_PATTERN
 from services.core.http import (
-    Cursor, Limit, check_if_match, decode_cursor, documented, encode_cursor, etag, idempotency_key_header,
+    Cursor, Limit, check_if_match, decode_cursor, documented, encode_cursor, etag, id_path, idempotency_key_header,
     if_match_header,
 )
 from services.core.idempotency import StoredResponse, idempotent_response
@@ -25,7 +24,8 @@ from services.profiles.service.unit_of_work import on_session
 
 router = APIRouter(prefix="/v1/profiles/persons", tags=["profiles: referents"])
 
-PersonId = Annotated[str, Path(pattern=ID_PATTERN, examples=[examples.PERSON_ID])]
+PersonId = id_path(examples.PERSON_ID)
+RequestId = id_path(examples.REQUEST_ID)
 NOT_VISIBLE = "Unknown, or not a person your organisation accompanies."
 ERRORS = {401: "Missing, invalid or expired access token.", 403: "The token lacks profiles:manage.",
           404: NOT_VISIBLE, 422: "The request is not valid; `errors` names each field."}
@@ -112,7 +112,7 @@ def interest_requests(person_id: PersonId, platform: PlatformDep, introductions:
              summary="Answer for the person: interested, or declined with a reason",
              responses=documented(200, {**examples.INTRODUCTION, "status": "interested"}, {
                  **ERRORS, 409: "Already answered, or expired."}))
-def answer(request: Request, person_id: PersonId, request_id: Annotated[str, Path(pattern=ID_PATTERN)],
+def answer(request: Request, person_id: PersonId, request_id: RequestId,
            platform: PlatformDep, introductions: IntroductionsDep, caller: Manager,
            payload: Annotated[AnswerIn, Body(openapi_examples={"yes": {
                "summary": "Camille is interested", "value": {"answer": "interested"}}})],

@@ -9,11 +9,11 @@ from pydantic import BaseModel, Field, StringConstraints
 from services.core.codes import EntityId, RomeCode
 from services.core.http import Date, RequestBody
 from services.profiles.domain.consent import COLLECTION_METHODS, Audience
-from services.profiles.domain.pseudonyms import PSEUDONYM_PATTERN
+from services.profiles.domain.pseudonyms import PSEUDONYM_LENGTH, PSEUDONYM_PATTERN
 from services.profiles.domain.introduction import DECLINE_REASONS, NOT_HIRED_REASONS, OUTCOMES
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$", max_length=2)]
 ContractType = Literal["CDI", "CDD", "MIS", "SAI", "ALT", "IND"]
 WorkingTime = Literal["full_time", "part_time", "any"]
 Level = Literal["native", "fluent", "intermediate", "basic"]
@@ -38,7 +38,7 @@ class Diploma(RequestBody):
 
 class Contact(RequestBody):
     email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)] | None = None
-    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 .-]{6,20}$")] | None = None
+    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 .-]{6,20}$", max_length=21)] | None = None
 
 
 class Statement(RequestBody):
@@ -46,7 +46,7 @@ class Statement(RequestBody):
     statement and contributions to it; contributed missions and validated skills stay beside it."""
 
     rome_codes: list[RomeCode] | None = Field(None, max_length=5)
-    contract_types: list[ContractType] | None = Field(None, description="MIS: interested in temporary work.")
+    contract_types: list[ContractType] | None = Field(None, max_length=6, description="MIS: interested in temporary work.")
     working_time: WorkingTime | None = None
     mobility_km: int | None = Field(None, ge=0, le=1000)
     available_from: Date | None = None
@@ -99,7 +99,7 @@ class ContributionResult(BaseModel):
 
 
 class InterestRequestIn(RequestBody):
-    pseudonym: Annotated[str, StringConstraints(pattern=PSEUDONYM_PATTERN)]
+    pseudonym: Annotated[str, StringConstraints(pattern=PSEUDONYM_PATTERN, max_length=PSEUDONYM_LENGTH)]
     offer_id: EntityId | None = None
     message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)] | None = None
 
@@ -160,16 +160,16 @@ class IntroductionOut(BaseModel):
     pseudonym: str | None = Field(None, description="To the recruiter: the profile asked about.")
     person_id: str | None = Field(None, description="To the referent: the person asked.")
     audience: str
-    offer_id: str | None
-    message: str | None
+    offer_id: str | None = None
+    message: str | None = None
     status: Literal["requested", "interested", "declined", "expired"]
-    reason: str | None
+    reason: str | None = None
     requested_at: datetime
     expires_at: datetime
-    answered_at: datetime | None
-    contact_released_at: datetime | None
-    outcome: str | None
-    outcome_reason: str | None
+    answered_at: datetime | None = None
+    contact_released_at: datetime | None = None
+    outcome: str | None = None
+    outcome_reason: str | None = None
 
 
 class IntroductionList(BaseModel):
@@ -197,7 +197,7 @@ class ManagedProfileOut(BaseModel):
     items: dict[str, list[Any]]
     proposals: list[dict[str, Any]]
     consents: list[dict[str, Any]]
-    contact: dict[str, Any] | None
+    contact: dict[str, Any] | None = None
 
 
 class AccessOut(BaseModel):
@@ -206,7 +206,7 @@ class AccessOut(BaseModel):
     org_id: str
     org_type: str
     at: datetime
-    reference: str | None
+    reference: str | None = None
 
 
 class AccessPage(BaseModel):
@@ -221,7 +221,7 @@ class StatsOut(BaseModel):
     interested: int
     introductions: int
     hires: int
-    hire_rate: float | None = Field(description="Hires per introduction; null before any introduction.")
+    hire_rate: float | None = Field(None, description="Hires per introduction; null before any introduction.")
 
 
 class StatsList(BaseModel):

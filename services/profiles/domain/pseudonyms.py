@@ -14,7 +14,8 @@ import uuid
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
-PSEUDONYM_PATTERN = r"^[a-z2-7]{52}$"
+PSEUDONYM_LENGTH = 52
+PSEUDONYM_PATTERN = rf"^[a-z2-7]{{{PSEUDONYM_LENGTH}}}$"
 
 
 class Pseudonyms:
