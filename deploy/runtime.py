@@ -1,6 +1,7 @@
 """What every container of the platform shares, in docker-compose.yml and in deploy/k8s alike."""
 from __future__ import annotations
 
+from services.core import serving
 from services.core.manifest import Manifest, Process
 
 # The one image of the top-level Dockerfile; every process runs it with its own command.
@@ -14,8 +15,7 @@ POSTGRES_USER = "platform"
 
 
 def uvicorn_command(process: Process) -> list[str]:
-    return ["uvicorn", "--factory", f"{process.app}:create_app", "--host", "0.0.0.0", "--port", str(process.port),
-            "--no-access-log"]
+    return ["uvicorn", *serving.uvicorn_arguments(process.app, "0.0.0.0", process.port)]
 
 
 def migrate_command(service: str) -> list[str]:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts and stops the platform's processes (services and gateway) for `make run` / `make stop`.
-# Each runs under uvicorn in the background, with its pid in .data/run and its JSON log in .data/logs.
+# Each is served by services/core/serving.py in the background, with its pid in .data/run and its JSON
+# log in .data/logs.
 # A service's processes log in to Kafka as the service's principal, with the password `make run`'s
 # broker generated (deploy/local/kafka.sh, services/core/kafka_acls.py); the gateway uses no Kafka.
 set -euo pipefail
@@ -34,8 +35,8 @@ start_one() {
     fi
     # Detached from this shell (own session, no inherited stdin/stdout) so `make run` returns.
     # shellcheck disable=SC2086  # the environment column is a list of NAME=value words
-    setsid env $environment "$PY" -m uvicorn --factory "$module:create_app" --host 127.0.0.1 --port "$port" \
-      --no-access-log </dev/null >>"$LOG_DIR/$name.log" 2>&1 &
+    setsid env $environment "$PY" -m services.core.serving "$module" 127.0.0.1 "$port" \
+      </dev/null >>"$LOG_DIR/$name.log" 2>&1 &
     echo $! >"$pid_file"
   )
 }

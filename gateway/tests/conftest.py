@@ -14,6 +14,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from gateway.app import create_app
+from services.core import serving
 from services.core.settings import REPO_ROOT
 
 DEMO_PARTNERS = REPO_ROOT / "deploy" / "local" / "partners.yaml"
@@ -58,9 +59,11 @@ def free_port() -> int:
 
 @contextmanager
 def uvicorn_server(app, **config) -> Iterator[str]:
-    """A real uvicorn server (h11, as in production) in a thread; yields its base URL."""
+    """A real uvicorn server, on the platform's server stack (services/core/serving.py), in a thread; yields
+    its base URL."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **config))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           loop=serving.LOOP, http=serving.HTTP, **config))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

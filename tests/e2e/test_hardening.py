@@ -79,13 +79,13 @@ def test_a_non_ascii_header_value_passes_through_a_read(stack, value):
     assert b"cache-control: no-store" in head.lower()
 
 
-def test_a_nul_byte_in_the_request_line_is_a_400_then_a_clean_close(stack):
-    """uvicorn's HTTP/1.1 parser (h11; httptools is not installed) refuses the request line before any
-    application code runs, and answers itself: `400`, `Connection: close`, a text/plain body. The ASGI
-    app never sees the request, so no middleware or handler of ours can answer problem+json there; only
-    a protocol class passed to uvicorn with `--http` could (see the report of issue 9)."""
-    head, _ = raw_exchange(stack, b"GET /v1/registrations/a\x00b HTTP/1.1\r\nHost: gateway\r\n\r\n")
+def test_a_nul_byte_in_the_request_line_is_a_400_problem_then_a_clean_close(stack):
+    """The HTTP/1.1 parser refuses the request line before any application code runs; the protocol class
+    every process is served with (services/core/serving.py) answers it problem+json all the same."""
+    head, payload = raw_exchange(stack, b"GET /v1/registrations/a\x00b HTTP/1.1\r\nHost: gateway\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 400") and b"connection: close" in head.lower()
+    assert b"content-type: application/problem+json" in head.lower()
+    assert json.loads(payload)["type"].endswith("/problems/bad-request")
 
 
 def test_an_idempotency_key_reused_on_another_service_is_409(stack):

@@ -1,4 +1,4 @@
-"""Services as real processes (uvicorn), as `make run` starts them, for end-to-end tests."""
+"""Services as real processes, served as `make run` serves them (services/core/serving.py), for end-to-end tests."""
 from __future__ import annotations
 
 import os
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 
+from services.core import serving
 from services.core.settings import REPO_ROOT
 
 
@@ -36,8 +37,7 @@ class ServiceProcess:
     def start(self, wait_path: str = "/readyz", timeout: float = 60.0) -> "ServiceProcess":
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", f"{self.module}:create_app", "--host", "127.0.0.1",
-             "--port", str(self.port), "--no-access-log"],
+            [sys.executable, "-m", "uvicorn", *serving.uvicorn_arguments(self.module, "127.0.0.1", self.port)],
             cwd=REPO_ROOT, env={**os.environ, **self.env}, stdout=log, stderr=subprocess.STDOUT,
         )
         self.wait(wait_path, timeout)
