@@ -24,19 +24,19 @@ class Language(RequestBody):
     level: Level
 
 
-class Experience(RequestBody):
+class ProfileExperience(RequestBody):
     job_title: Text
     rome_code: RomeCode | None = None
     duration_months: int = Field(ge=0, le=720)
 
 
-class Diploma(RequestBody):
+class ProfileDiploma(RequestBody):
     title: Text
     level: Literal["none", "3", "4", "5", "6", "7", "8"] = Field(description="French national qualification level.")
     year: int | None = Field(None, ge=1940, le=2100)
 
 
-class Contact(RequestBody):
+class ProfileContact(RequestBody):
     email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)] | None = None
     phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 .-]{6,20}$", max_length=21)] | None = None
 
@@ -53,9 +53,9 @@ class Statement(RequestBody):
     driving_licence: bool | None = None
     languages: list[Language] | None = Field(None, max_length=10)
     skills: list[Text] | None = Field(None, max_length=50)
-    experiences: list[Experience] | None = Field(None, max_length=50)
-    diplomas: list[Diploma] | None = Field(None, max_length=20)
-    contact: Contact | None = Field(None, description="How recruiters may reach the person once they said yes.")
+    experiences: list[ProfileExperience] | None = Field(None, max_length=50)
+    diplomas: list[ProfileDiploma] | None = Field(None, max_length=20)
+    contact: ProfileContact | None = Field(None, description="How recruiters may reach the person once they said yes.")
 
 
 class ConsentIn(RequestBody):
@@ -66,7 +66,7 @@ class ConsentIn(RequestBody):
 class MissionCompleted(RequestBody):
     kind: Literal["mission_completed"]
     person_id: EntityId
-    value: Experience
+    value: ProfileExperience
 
 
 class SkillValidated(RequestBody):
