@@ -26,10 +26,10 @@ from gateway.lockout import TokenGuard
 from gateway.partners import Partner, load_partners
 from gateway.problem_pages import problems_router
 from gateway.ratelimit import RateLimiter
-from gateway.proxy import forward, upstream_clients
+from gateway.proxy import forward, upstream_clients, upstream_urls
 from gateway.routing import larger_bodies, route_for, service_routes
 from gateway.tokens import TokenIssuer, SigningKey
-from services.core.app import install_request_context
+from services.core.app import TELEMETRY, install_request_context
 from services.core.db import Database
 from services.core.http import BodySizeLimit
 from services.core.identity import bearer_token
@@ -63,11 +63,12 @@ def create_app(settings: ServiceSettings | None = None, partners_file: Path | No
         pooled, fresh = upstream_clients()
         async with pooled, fresh:
             app.state.upstream, app.state.fresh_upstream = pooled, fresh
+            app.state.upstream_urls = upstream_urls()
             yield
         keys.db.dispose()
 
     app = FastAPI(title="France Travail platform", version="1.0.0", lifespan=lifespan,
-                  docs_url=None, redoc_url=None, openapi_url=None)
+                  docs_url=None, redoc_url=None, openapi_url=None, telemetry=TELEMETRY)
     app.state.token_issuer = issuer
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, larger=larger_bodies())
@@ -105,7 +106,7 @@ def create_app(settings: ServiceSettings | None = None, partners_file: Path | No
         return issuer.jwks()
 
     @app.get("/healthz", tags=["health"])
-    def healthz() -> dict:
+    async def healthz() -> dict:
         return {"status": "ok"}
 
     @app.get("/readyz", tags=["health"])

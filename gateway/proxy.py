@@ -13,7 +13,7 @@ from opentelemetry import propagate
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.routing import Route
+from gateway.routing import Route, service_routes
 from services.core.problems import Problem
 
 log = logging.getLogger("gateway")
@@ -32,6 +32,11 @@ NO_STORE = (b"cache-control", b"no-store")
 _REPLACED = HOP_BY_HOP | {b"x-request-id"} | {field.encode() for field in propagate.get_global_textmap().fields}
 
 
+def upstream_urls() -> dict[str, httpx.URL]:
+    """Each service's address, read from the settings once rather than on every call."""
+    return {service: httpx.URL(route.base_url) for service, route in service_routes().items()}
+
+
 def upstream_clients() -> tuple[httpx.AsyncClient, httpx.AsyncClient]:
     """The pooled client every call uses, and one that never reuses a connection, for the retry."""
     pooled = httpx.AsyncClient(timeout=UPSTREAM_TIMEOUT,
@@ -45,7 +50,8 @@ async def forward(request: Request, route: Route) -> Response:
     # The path as received, still percent-encoded: decoding then re-encoding it would turn `%2F` into a
     # separator (and `..` segments into another path) and make control characters an invalid URL.
     query = request.scope["query_string"]
-    url = httpx.URL(route.base_url).copy_with(raw_path=request.scope["raw_path"] + (b"?" + query if query else b""))
+    base_url = request.app.state.upstream_urls[route.service]
+    url = base_url.copy_with(raw_path=request.scope["raw_path"] + (b"?" + query if query else b""))
     # Bulk uploads go through as a stream instead of being held whole in the gateway's memory.
     streamed = route.max_body_bytes and request.method in ("POST", "PUT", "PATCH")
     content = request.stream() if streamed else await request.body()

@@ -7,11 +7,14 @@ scopes here and object-level rules in its own domain.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from dataclasses import dataclass
 from typing import Annotated, Any, Callable
 
 import jwt
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from services.core.problems import Problem
 from services.core.scopes import Scope
@@ -23,6 +26,9 @@ ORG_TYPES = (
     "region", "opco", "temp_agency", "employer", "partner",
 )
 QUERY_TOKEN_PARAMS = ("access_token", "token")
+# Tokens remembered as verified: a partner's client reuses its token for its 15 minutes; bounded against a flood.
+REMEMBERED_TOKENS = 10_000
+EXPIRED = "The access token has expired; request a new one at /oauth/token."
 
 
 @dataclass(frozen=True)
@@ -50,12 +56,19 @@ def unauthorized(detail: str) -> Problem:
 
 
 class TokenVerifier:
-    """Verifies RS256 tokens against the issuer's JWKS, fetched once and refreshed on unknown kid."""
+    """Verifies RS256 tokens against the issuer's JWKS, fetched once and refreshed on unknown kid.
 
-    def __init__(self, key_for_token: Callable[[str], Any], issuer: str, audience: str) -> None:
+    A verified token is remembered with its caller until its `exp`: the RS256 check (a few per cent of
+    every call, in the gateway and again in the service) runs once per token, not once per call."""
+
+    def __init__(self, key_for_token: Callable[[str], Any], issuer: str, audience: str,
+                 clock: Callable[[], float] = time.time) -> None:
         self.key_for_token = key_for_token
         self.issuer = issuer
         self.audience = audience
+        self.clock = clock
+        self._verified: dict[str, tuple[Caller, float]] = {}
+        self._remembering = threading.Lock()
 
     @classmethod
     def from_jwks_url(cls, jwks_url: str, issuer: str, audience: str) -> "TokenVerifier":
@@ -63,14 +76,45 @@ class TokenVerifier:
         return cls(lambda token: client.get_signing_key_from_jwt(token).key, issuer, audience)
 
     def verify(self, token: str) -> Caller:
+        return self.remembered(token) or self._verify_and_remember(token)
+
+    def remembered(self, token: str) -> Caller | None:
+        """The caller of a token verified before, None if it was not; no I/O, no signature check."""
+        known = self._verified.get(token)
+        if known is None:
+            return None
+        caller, expires_at = known
+        if self.clock() >= expires_at:
+            self._verified.pop(token, None)
+            raise unauthorized(EXPIRED)
+        return caller
+
+    def _verify_and_remember(self, token: str) -> Caller:
+        claims = self._verified_claims(token)
+        caller = caller_from_claims(claims)
+        with self._remembering:
+            if len(self._verified) >= REMEMBERED_TOKENS:
+                self._forget_oldest()
+            self._verified[token] = (caller, float(claims["exp"]))
+        return caller
+
+    def _forget_oldest(self) -> None:
+        """The expired, and if that is not enough the oldest half (dicts keep insertion order)."""
+        now = self.clock()
+        for token in [token for token, (_, expires_at) in self._verified.items() if expires_at <= now]:
+            del self._verified[token]
+        for token in list(self._verified)[:len(self._verified) - REMEMBERED_TOKENS // 2]:
+            del self._verified[token]
+
+    def _verified_claims(self, token: str) -> dict:
         try:
             key = self.key_for_token(token)
-            claims = jwt.decode(
+            return jwt.decode(
                 token, key, algorithms=["RS256"], audience=self.audience, issuer=self.issuer,
                 options={"require": ["exp", "iat", "sub", "aud", "iss"]},
             )
         except jwt.ExpiredSignatureError as exc:
-            raise unauthorized("The access token has expired; request a new one at /oauth/token.") from exc
+            raise unauthorized(EXPIRED) from exc
         except jwt.InvalidAudienceError as exc:
             raise unauthorized("The access token was not issued for this platform (audience).") from exc
         except jwt.PyJWKClientConnectionError as exc:
@@ -78,7 +122,6 @@ class TokenVerifier:
             raise Problem(503, "Token signing keys are unavailable; retry shortly.", slug="keys-unavailable") from exc
         except jwt.PyJWTError as exc:
             raise unauthorized("The access token is not valid.") from exc
-        return caller_from_claims(claims)
 
 
 def caller_from_claims(claims: dict) -> Caller:
@@ -109,8 +152,12 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
-def current_caller(request: Request) -> Caller:
-    caller = request.app.state.token_verifier.verify(bearer_token(request))
+async def current_caller(request: Request) -> Caller:
+    """Async, as a sync dependency costs a worker thread hop per call: a token seen before is known
+    at once; a new one is verified in a thread, as fetching the signing keys blocks."""
+    verifier: TokenVerifier = request.app.state.token_verifier
+    token = bearer_token(request)
+    caller = verifier.remembered(token) or await run_in_threadpool(verifier.verify, token)
     request.state.caller = caller
     return caller
 
@@ -118,7 +165,7 @@ def current_caller(request: Request) -> Caller:
 def require_scope(scope: str):
     """FastAPI dependency: the verified caller, provided its token carries `scope`."""
 
-    def dependency(caller: Annotated[Caller, Depends(current_caller)]) -> Caller:
+    async def dependency(caller: Annotated[Caller, Depends(current_caller)]) -> Caller:
         if not caller.has_scope(scope):
             raise Problem(403, f"This operation requires the scope '{scope}'.", slug="insufficient-scope")
         return caller
