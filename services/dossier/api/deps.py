@@ -11,7 +11,7 @@ from services.core.scopes import Scope
 from services.dossier.service.handlers import DossierService
 
 
-def _service(request: Request) -> DossierService:
+async def _service(request: Request) -> DossierService:
     return request.app.state.dossiers
 
 

@@ -14,19 +14,19 @@ from services.offers.service.lifecycle import Lifecycle
 from services.offers.service.subscriptions import Subscriptions
 
 
-def _catalog(request: Request) -> OfferCatalog:
+async def _catalog(request: Request) -> OfferCatalog:
     return request.app.state.catalog
 
 
-def _lifecycle(request: Request) -> Lifecycle:
+async def _lifecycle(request: Request) -> Lifecycle:
     return request.app.state.lifecycle
 
 
-def _imports(request: Request) -> Imports:
+async def _imports(request: Request) -> Imports:
     return request.app.state.imports
 
 
-def _subscriptions(request: Request) -> Subscriptions:
+async def _subscriptions(request: Request) -> Subscriptions:
     return request.app.state.subscriptions
 
 

@@ -12,11 +12,11 @@ from services.orientation.service.appointments import AppointmentService
 from services.orientation.service.handlers import OrientationService
 
 
-def _orientation(request: Request) -> OrientationService:
+async def _orientation(request: Request) -> OrientationService:
     return request.app.state.orientation
 
 
-def _appointments(request: Request) -> AppointmentService:
+async def _appointments(request: Request) -> AppointmentService:
     return request.app.state.appointments
 
 

@@ -13,15 +13,15 @@ from services.profiles.service.profiles import ProfileService
 from services.profiles.service.search import SearchService
 
 
-def _profiles(request: Request) -> ProfileService:
+async def _profiles(request: Request) -> ProfileService:
     return request.app.state.profiles
 
 
-def _search(request: Request) -> SearchService:
+async def _search(request: Request) -> SearchService:
     return request.app.state.profile_search
 
 
-def _introductions(request: Request) -> IntroductionService:
+async def _introductions(request: Request) -> IntroductionService:
     return request.app.state.introductions
 
 

@@ -11,7 +11,7 @@ from services.core.scopes import Scope
 from services.registration.service.handlers import RegistrationService
 
 
-def _service(request: Request) -> RegistrationService:
+async def _service(request: Request) -> RegistrationService:
     return request.app.state.registrations
 
 
