@@ -130,7 +130,6 @@ class OutboxRelay:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
-        self.published_total = 0
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="outbox-relay", daemon=True)
@@ -195,7 +194,6 @@ class OutboxRelay:
                 session.execute(
                     update(OutboxMessage).where(OutboxMessage.id.in_(delivered)).values(published_at=utcnow())
                 )
-            self.published_total += len(delivered)
         if failure is not None:
             raise failure if isinstance(failure, KafkaError) else KafkaError(str(failure))
         return len(delivered)
