@@ -85,15 +85,16 @@ def _with_headers(status: str, response: dict[str, Any]) -> dict[str, Any]:
                                     **response.get("headers", {})}}
 
 
-def _as_sent(parameter: dict[str, Any]) -> dict[str, Any]:
+def _as_sent(parameter: dict[str, Any], precondition_required: bool) -> dict[str, Any]:
     """A parameter as a client sends it. FastAPI writes an optional one as `anyOf: [type, null]`,
-    but a query or header parameter cannot be null, only absent (`required: false`)."""
+    but a query or header parameter cannot be null, only absent (`required: false`). Where the
+    operation answers 428 to an update without If-Match, the header is required for a client."""
     schema = parameter["schema"]
     variants = [variant for variant in schema.get("anyOf", []) if variant.get("type") != "null"]
     if len(variants) == 1 and len(schema["anyOf"]) == 2:
         schema = {**{k: v for k, v in schema.items() if k != "anyOf"}, **variants[0]}
-    # Services answer 428 to an update without If-Match: for a client, the header is required.
-    required = parameter.get("required", False) or (parameter["in"] == "header" and parameter["name"] == "If-Match")
+    if_match = parameter["in"] == "header" and parameter["name"] == "If-Match"
+    required = parameter.get("required", False) or (if_match and precondition_required)
     return {**parameter, "schema": schema, "required": required}
 
 
@@ -112,7 +113,7 @@ def _behind_gateway(operation: dict[str, Any], route: Route, method: str, path: 
     published = {**operation, "security": [{"oauth2": [route.scope_for(method.upper())]}],
                  "responses": {status: _with_headers(status, answer) for status, answer in sorted(responses.items())}}
     if "parameters" in operation:
-        published["parameters"] = [_as_sent(p) for p in operation["parameters"]]
+        published["parameters"] = [_as_sent(p, "428" in responses) for p in operation["parameters"]]
     if "requestBody" in operation:
         published["requestBody"] = _bounded_uploads(operation["requestBody"], _body_limit(route))
     return published

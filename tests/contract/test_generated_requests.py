@@ -41,10 +41,12 @@ def _ndjson(ctx, value) -> dict:
 # Loaded eagerly: schemathesis' lazy `from_fixture` loader reads pytest's private `_nodeid`, gone in pytest 9.
 published_api = schemathesis.openapi.from_dict(merged({route.service: committed(route.service) for route in ROUTES}))
 published_api.config.generation.update(max_examples=MAX_EXAMPLES)
-# Schema-valid is not always acceptable: no schema knows which INSEE codes exist, what an opaque cursor
-# holds, a resource's current ETag or which person a partner may see, so such requests are rightly
-# refused (422, 412, 404).
-published_api.config.checks.update(excluded_check_names=["positive_data_acceptance"])
+# Every check, but one: a schema-valid request is not always acceptable. No schema knows which INSEE
+# codes exist or what an opaque cursor holds, so such requests are rightly refused (422); see issue 9.
+published_api.config.checks.update(included_check_names=["all"], excluded_check_names=["positive_data_acceptance"])
+# RFC 6585: 428 is the answer to an update sent without its precondition header (If-Match).
+CHECKS = published_api.config.checks
+CHECKS.missing_required_header.expected_statuses = [*CHECKS.missing_required_header.expected_statuses, "428"]
 
 
 @pytest.mark.e2e
