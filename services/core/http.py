@@ -5,11 +5,13 @@ import base64
 import json
 import re
 from datetime import date, datetime, timezone
-from typing import Annotated, Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from fastapi import Header, Path, Query
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, model_validator
+from pydantic.fields import FieldInfo
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -67,9 +69,31 @@ Date = Annotated[date, BeforeValidator(_iso_date_only), Field(json_schema_extra=
 
 class RequestBody(BaseModel):
     """Base of every request body. Unknown fields are a 422 (a typo or a read-only field is never
-    silently ignored), and JSON types are kept as published: `1` is not `true`, `"1"` not a number."""
+    silently ignored), and JSON types are kept as published: `1` is not `true`, `"1"` not a number.
+    One exception to strictness: JSON Schema counts `131.0` as an integer, so an integer field
+    takes it as 131 (131.5 stays a 422)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _integral_numbers_as_integers(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        return {name: int(value) if _is_integral_float(value) and _takes_integer(cls.model_fields.get(name)) else value
+                for name, value in data.items()}
+
+
+def _is_integral_float(value: Any) -> bool:
+    return isinstance(value, float) and value.is_integer()
+
+
+def _takes_integer(field: FieldInfo | None) -> bool:
+    """Whether the field is an integer (optional or not), and a float would not do."""
+    if field is None:
+        return False
+    kinds = set(get_args(field.annotation)) if get_origin(field.annotation) in (Union, UnionType) else {field.annotation}
+    return int in kinds and float not in kinds
 
 
 class _Text(Convertor):
@@ -150,10 +174,23 @@ def operation_id(route: APIRoute) -> str:
     return first + "".join(word.capitalize() for word in rest)
 
 
-def documented(ok: int, example: Any, errors: dict[int, str]) -> dict[int | str, dict[str, Any]]:
-    """`responses=` of a route: the success example, then each error status with its meaning
-    (published as problem+json)."""
-    out: dict[int | str, dict[str, Any]] = {ok: {"content": {"application/json": {"example": example}}}}
+# Headers a success answer may carry, declared once: a route names those it sends (`documented(sends=…)`).
+SUCCESS_HEADERS = {
+    "ETag": {"schema": {"type": "string", "maxLength": 200, "example": '"3"'},
+             "description": "The version of the resource answered; send it back in If-Match to change it."},
+    "Location": {"schema": {"type": "string", "format": "uri-reference", "maxLength": 2000},
+                 "description": "The path of the resource created, to read it."},
+}
+
+
+def documented(ok: int, example: Any, errors: dict[int, str],
+               sends: tuple[str, ...] = ()) -> dict[int | str, dict[str, Any]]:
+    """`responses=` of a route: the success example with the headers it `sends` (ETag, Location),
+    then each error status with its meaning (published as problem+json)."""
+    success: dict[str, Any] = {"content": {"application/json": {"example": example}}}
+    if sends:
+        success["headers"] = {name: SUCCESS_HEADERS[name] for name in sends}
+    out: dict[int | str, dict[str, Any]] = {ok: success}
     out.update({code: {"description": text, "content": PROBLEM_CONTENT} for code, text in errors.items()})
     return out
 

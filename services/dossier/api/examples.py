@@ -73,6 +73,8 @@ HISTORY_PAGE = {"items": [
 ], "next_cursor": None}
 ACCESS_LOG_PAGE = {"items": [
     {"id": 7, "access": "read", "sections": ["rsa_status"], "purpose": "rsa_entitlement",
-     "at": "2026-11-24T08:00:00+00:00", "by": {"client_id": "caf-44", "org_id": "caf-44", "org_type": "caf"}},
-    {"id": 6, "access": "write", "sections": ["contract"], "purpose": None, "at": SIGNATURE["signed_at"], "by": BY},
+     "at": "2026-11-24T08:00:00+00:00", "by": {"client_id": "caf-44", "org_id": "caf-44", "org_type": "caf"},
+     "service": "dossier", "reason": None},
+    {"id": 6, "access": "write", "sections": ["contract"], "purpose": None, "at": SIGNATURE["signed_at"], "by": BY,
+     "service": "dossier", "reason": None},
 ], "next_cursor": "Wzdd"}

@@ -14,7 +14,10 @@ from services.core.http import (
 from services.core.idempotency import StoredResponse, idempotent_response, resource_id
 from services.dossier.api import examples
 from services.dossier.api.deps import PlatformDep, Reader, ServiceDep, Writer
-from services.dossier.api.schemas import Contract, DiagnosticPatch, ReviewCreate, Signature
+from services.dossier.api.schemas import (
+    SECTION_VIEWS, Contract, DiagnosticPatch, DossierAccessLogPage, DossierContract, DossierDiagnostic,
+    DossierHistoryPage, DossierReview, DossierView, ReviewCreate, Signature,
+)
 from services.dossier.domain.policy import Purpose
 from services.dossier.domain.sections import CONTRACT, DIAGNOSTIC, VIEW_SECTIONS
 from services.dossier.service.unit_of_work import unit_of_work
@@ -44,7 +47,7 @@ def _before(cursor: str | None) -> int | None:
     return decode_cursor(cursor, int)[0] if cursor is not None else None
 
 
-@router.get("/{person_id}", summary="Read a person's dossier: the sections your organisation may see",
+@router.get("/{person_id}", response_model=DossierView, summary="Read a person's dossier: the sections your organisation may see",
             responses=documented(200, examples.DOSSIER, READ_ERRORS))
 def read_dossier(person_id: PersonId, purpose: PurposeQuery, platform: PlatformDep, service: ServiceDep,
                  caller: Reader) -> JSONResponse:
@@ -52,7 +55,7 @@ def read_dossier(person_id: PersonId, purpose: PurposeQuery, platform: PlatformD
         return JSONResponse(service.view(unit_of_work(session, platform.outbox), caller, person_id, purpose))
 
 
-@router.get("/{person_id}/history", summary="Who changed what in the dossier, and when (newest first)",
+@router.get("/{person_id}/history", response_model=DossierHistoryPage, summary="Who changed what in the dossier, and when (newest first)",
             responses=documented(200, examples.HISTORY_PAGE, SECTION_ERRORS))
 def read_history(person_id: PersonId, purpose: PurposeQuery, platform: PlatformDep, service: ServiceDep,
                  caller: Reader, limit: Limit = 20, cursor: Cursor = None) -> JSONResponse:
@@ -62,7 +65,8 @@ def read_history(person_id: PersonId, purpose: PurposeQuery, platform: PlatformD
     return JSONResponse(_page(_jsonable(items), limit))
 
 
-@router.get("/{person_id}/access-log", summary="Who read or changed the dossier, for what purpose (newest first)",
+@router.get("/{person_id}/access-log", response_model=DossierAccessLogPage,
+            summary="Who read or changed the dossier, for what purpose (newest first)",
             description="The person's right to know who looked at their file: for a counsellor of France Travail "
                         "or of the referent organisation acting on the person's request.",
             responses=documented(200, examples.ACCESS_LOG_PAGE, SECTION_ERRORS))
@@ -74,7 +78,7 @@ def read_access_log(person_id: PersonId, purpose: PurposeQuery, platform: Platfo
     return JSONResponse(_page(_jsonable(items), limit))
 
 
-@router.get("/{person_id}/reviews/{review_id}", summary="Read one point d'étape",
+@router.get("/{person_id}/reviews/{review_id}", response_model=DossierReview, summary="Read one point d'étape",
             responses=documented(200, examples.REVIEW, SECTION_ERRORS))
 def read_review(person_id: PersonId, review_id: ReviewId, purpose: PurposeQuery, platform: PlatformDep,
                 service: ServiceDep, caller: Reader) -> JSONResponse:
@@ -96,8 +100,9 @@ def _section_reader(name: str):
 # a path's documented methods are exactly those it answers (GET and PATCH on /diagnostic).
 for _name in VIEW_SECTIONS:
     router.add_api_route(f"/{{person_id}}/{_name}", _section_reader(_name), methods=["GET"],
+                         response_model=SECTION_VIEWS[_name],
                          name=f"read_{_name}_section", summary=f"Read the {_name.replace('_', ' ')} section, with its ETag",
-                         responses=documented(200, examples.SECTIONS[_name], SECTION_ERRORS))
+                         responses=documented(200, examples.SECTIONS[_name], SECTION_ERRORS, sends=("ETag",)))
 
 
 def _patch(platform, service, caller, person_id: str, name: str, patch: dict, if_match: str | None) -> JSONResponse:
@@ -106,8 +111,8 @@ def _patch(platform, service, caller, person_id: str, name: str, patch: dict, if
     return JSONResponse(body, headers={"ETag": etag(version)})
 
 
-@router.patch("/{person_id}/diagnostic", summary="Write the diagnostic France Travail (JSON merge patch)",
-              responses=documented(200, examples.DIAGNOSTIC, PATCH_ERRORS))
+@router.patch("/{person_id}/diagnostic", response_model=DossierDiagnostic, summary="Write the diagnostic France Travail (JSON merge patch)",
+              responses=documented(200, examples.DIAGNOSTIC, PATCH_ERRORS, sends=("ETag",)))
 def patch_diagnostic(
     person_id: PersonId, platform: PlatformDep, service: ServiceDep, caller: Writer,
     changes: Annotated[DiagnosticPatch, Body(openapi_examples={"first_interview": {
@@ -118,8 +123,9 @@ def patch_diagnostic(
                   if_match)
 
 
-@router.patch("/{person_id}/contract", summary="Write the contrat d'engagements réciproques (JSON merge patch)",
-              responses=documented(200, {**examples.CONTRACT, "signature": None}, PATCH_ERRORS))
+@router.patch("/{person_id}/contract", response_model=DossierContract,
+              summary="Write the contrat d'engagements réciproques (JSON merge patch)",
+              responses=documented(200, {**examples.CONTRACT, "signature": None}, PATCH_ERRORS, sends=("ETag",)))
 def patch_contract(
     person_id: PersonId, platform: PlatformDep, service: ServiceDep, caller: Writer,
     changes: Annotated[Contract, Body(openapi_examples={"agreed": {
@@ -130,11 +136,12 @@ def patch_contract(
                   if_match)
 
 
-@router.post("/{person_id}/contract/signature", summary="Record the person's signature of the contract's current version",
+@router.post("/{person_id}/contract/signature", response_model=DossierContract,
+             summary="Record the person's signature of the contract's current version",
              description="Answers the signed contract. With If-Match, the signature applies only to the version read.",
              responses=documented(200, examples.CONTRACT, {
                  **WRITE_ERRORS, 409: "Nothing to sign yet, this version is already signed, or Idempotency-Key reused.",
-                 412: "Stale ETag: the contract changed since you read it."}))
+                 412: "Stale ETag: the contract changed since you read it."}, sends=("ETag",)))
 def sign_contract(
     request: Request, person_id: PersonId, platform: PlatformDep, service: ServiceDep, caller: Writer,
     signature: Annotated[Signature, Body(openapi_examples={"on_site": {
@@ -150,9 +157,9 @@ def sign_contract(
                                signature.model_dump(mode="json"), operation)
 
 
-@router.post("/{person_id}/reviews", status_code=201, summary="Record a point d'étape",
+@router.post("/{person_id}/reviews", status_code=201, response_model=DossierReview, summary="Record a point d'étape",
              responses=documented(201, examples.REVIEW, {
-                 **WRITE_ERRORS, 409: "Idempotency-Key reused with another body."}))
+                 **WRITE_ERRORS, 409: "Idempotency-Key reused with another body."}, sends=("Location",)))
 def record_review(
     request: Request, person_id: PersonId, platform: PlatformDep, service: ServiceDep, caller: Writer,
     review: Annotated[ReviewCreate, Body(openapi_examples={"six_months": {

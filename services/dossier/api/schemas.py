@@ -6,9 +6,10 @@ replaced whole, which is why only array items have required fields. Unknown fiel
 """
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from services.core.codes import RomeCode
 from services.core.http import Date, DateTime, RequestBody
@@ -129,3 +130,188 @@ SECTION_MODELS: dict[str, type[RequestBody]] = {"diagnostic": Diagnostic, "contr
 def validate_section(name: str, content: dict) -> dict:
     """A partner section's whole content, as stored: validated, dates as strings, no empty fields."""
     return SECTION_MODELS[name].model_validate(content).model_dump(mode="json", exclude_none=True)
+
+
+# -- responses ----------------------------------------------------------------------------------
+# The dossier's views are built as dicts (domain/views.py); these models publish their exact shape.
+# Fields written `X = None` without `| None` are absent, never null, when unknown: a section built from
+# events is `{}` until its first event, and health data is left out for whoever may not see it. Nullable
+# fields are sent, null included, but declared optional: FastAPI leaves nulls out of published examples.
+
+class DossierOrganisation(BaseModel):
+    org_id: str
+    org_type: str
+
+
+class DossierAuthor(DossierOrganisation):
+    client_id: str
+
+
+class DossierBarriers(BaseModel):
+    """The pre-diagnostic's barriers as the person declared them at registration."""
+
+    model_config = ConfigDict(extra="forbid")
+    housing: bool = None
+    health: bool = Field(None, description="Health data: shown to the referent only.")
+    mobility: bool = None
+    basic_skills: bool = None
+    language: bool = None
+    family: bool = None
+    administrative_judicial: bool = None
+    finances: bool = None
+    digital: bool = None
+
+
+class DossierIdentity(BaseModel):
+    """From registration's events; `{}` until the person's registration reaches the dossier."""
+
+    last_name: str = None
+    usage_name: str | None = None
+    first_names: list[str] = None
+    birth_date: date = None
+    commune_code: str = None
+    departement_code: str = None
+    rsa_recipient: bool = None
+    rqth: bool = Field(None, description="Health data: shown to the referent only.")
+    executive_experience: bool = None
+    barriers: DossierBarriers = None
+    registration_status: str | None = None
+    registered_at: datetime | None = None
+    under_26: bool = None
+
+
+class DossierRsaStatus(BaseModel):
+    rsa_recipient: bool
+    departement_code: str | None = None
+    orientation_status: str | None = None
+    pathway: str | None = None
+    contract_signed_at: datetime | None = None
+
+
+class DossierDecision(BaseModel):
+    """An orientation decision as orientation published it (its events' schemas tell each field)."""
+
+    kind: Literal["made", "reoriented"]
+    decision_id: str
+    status: str
+    decided_by: str | None = None
+    pathway: str | None = None
+    referent: dict[str, str] | None = None
+    intensity: str | None = None
+    departement_code: str
+    rsa_recipient: bool
+    referential: dict[str, Any]
+    rule: str
+    rule_ids: list[str]
+    decided_at: datetime
+    registered_at: datetime
+    decision_due_at: datetime | None = None
+    recorded_by: str | None = None
+    previous_decision_id: str | None = None
+    reason: str = Field(None, description="Why the person was reoriented (reoriented decisions only).")
+
+
+class DossierOrientation(BaseModel):
+    current: DossierDecision | None = None
+    history: list[DossierDecision]
+
+
+class DossierAppointment(BaseModel):
+    appointment_id: str
+    slot_id: str
+    org_id: str
+    starts_at: datetime
+    duration_minutes: int
+    channel: str
+    location: str | None = None
+    delay_days: int
+    within_target: bool
+    status: Literal["booked", "no_show"]
+
+
+class DossierAppointments(BaseModel):
+    items: list[DossierAppointment]
+
+
+class DossierDiagnostic(Diagnostic):
+    completed_at: datetime | None = Field(None, description="When the diagnostic was declared complete.")
+
+
+class DossierSignature(BaseModel):
+    signed_at: datetime
+    channel: Channel
+    version: int = Field(description="The contract's version signed.")
+    recorded_by: DossierOrganisation
+
+
+class DossierContract(Contract):
+    signature: DossierSignature | None = None
+    jeunes_mention: bool = Field(description="The person was under 26 when the contract was read.")
+
+
+class DossierReview(BaseModel):
+    review_id: str
+    held_at: datetime
+    channel: Channel
+    outcome: Literal["on_track", "contract_updated", "reorientation_suggested"]
+    summary: str
+    recorded_by: DossierOrganisation
+    recorded_at: datetime
+
+
+class DossierReviews(BaseModel):
+    items: list[DossierReview]
+    next_review_due: date | None = Field(None, description="Six months after the signature or the last review.")
+    review_overdue: bool
+
+
+class DossierView(BaseModel):
+    """Each section the caller may read, once; a section it may not read is absent."""
+
+    person_id: str
+    identity: DossierIdentity = None
+    rsa_status: DossierRsaStatus = None
+    orientation: DossierOrientation = None
+    appointments: DossierAppointments = None
+    diagnostic: DossierDiagnostic = None
+    contract: DossierContract = None
+    reviews: DossierReviews = None
+    etags: dict[str, str] = Field(description="Each section's ETag, by section name.")
+
+
+class DossierChange(BaseModel):
+    id: int
+    section: str
+    action: Literal["patched", "signed", "recorded"]
+    version: int
+    at: datetime
+    changes: dict[str, Any] = Field(description="The merge patch, signature or review as written.")
+    by: DossierAuthor
+
+
+class DossierHistoryPage(BaseModel):
+    items: list[DossierChange]
+    next_cursor: str | None = None
+
+
+class DossierAccess(BaseModel):
+    id: int
+    access: Literal["read", "write", "refused"]
+    sections: list[str]
+    purpose: str | None = None
+    at: datetime
+    by: DossierAuthor
+    service: str = Field(description="The service that served the access: the dossier, or one that told it.")
+    reason: str | None = None
+
+
+class DossierAccessLogPage(BaseModel):
+    items: list[DossierAccess]
+    next_cursor: str | None = None
+
+
+SECTION_VIEWS: dict[str, type[BaseModel]] = {
+    "identity": DossierIdentity, "rsa_status": DossierRsaStatus, "orientation": DossierOrientation,
+    "appointments": DossierAppointments, "diagnostic": DossierDiagnostic, "contract": DossierContract,
+    "reviews": DossierReviews,
+}

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from services.core.errors import RuleBroken
 from services.core.http import (
-    AUTH_ERRORS, Cursor, Limit, decode_cursor, documented, encode_cursor, etag, id_path, idempotency_key_header,
+    AUTH_ERRORS, SUCCESS_HEADERS, Cursor, Limit, decode_cursor, documented, encode_cursor, etag, id_path, idempotency_key_header,
 )
 from services.core.idempotency import StoredResponse, idempotent_response, resource_id
 from services.core.problems import Problem
@@ -44,9 +44,9 @@ def media_type(request: Request) -> str:
 
 @router.post("", status_code=201, response_model=OfferIngestOut, summary="Publish an offer once for all boards",
              description=examples.INGEST_DESCRIPTION, openapi_extra={"requestBody": examples.INGEST_BODY},
-             responses={**documented(201, examples.INGESTED, PUBLISH_ERRORS), 200: {
+             responses={**documented(201, examples.INGESTED, PUBLISH_ERRORS, sends=("Location", "ETag")), 200: {
                  "description": "Your copy updated an offer, or joined the same job published elsewhere.",
-                 "content": {"application/json": {"example": examples.MERGED}}}})
+                 "content": {"application/json": {"example": examples.MERGED}}, "headers": SUCCESS_HEADERS}})
 async def publish_offer(request: Request, platform: PlatformDep, catalog: CatalogDep, lifecycle: LifecycleDep,
                   caller: PublisherCaller, format_: Annotated[Format | None, Query(alias="format", description=(
                       "native (default), job-posting (implied by application/ld+json) or ft-v2."))] = None,

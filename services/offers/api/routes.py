@@ -114,7 +114,7 @@ def _restriction(caller: Caller, status: str, employer: str | None) -> tuple[str
 
 
 @router.get("/{offer_id:uuid_text}", response_model=OfferOut, summary="One offer, with its legality findings",
-            responses=documented(200, examples.OFFER, {**AUTH_ERRORS, **NOT_VISIBLE}))
+            responses=documented(200, examples.OFFER, {**AUTH_ERRORS, **NOT_VISIBLE}, sends=("ETag",)))
 def read_offer(offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleDep, caller: Reader,
                response: Response) -> dict[str, Any]:
     with platform.db.transaction() as session:
@@ -151,7 +151,7 @@ def _changed(session, lifecycle, caller: Caller, row) -> StoredResponse:
 
 
 @router.post("/{offer_id:uuid_text}/fill", response_model=OfferOut, summary="The offer is filled: it leaves distribution, "
-             "and its time to fill is recorded", responses=documented(200, examples.FILLED, CHANGE_ERRORS))
+             "and its time to fill is recorded", responses=documented(200, examples.FILLED, CHANGE_ERRORS, sends=("ETag",)))
 def fill_offer(request: Request, offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleDep, caller: PublisherCaller,
          if_match: IfMatch = None, idempotency_key: FillKey = None) -> JSONResponse:
     return idempotent_response(request, platform.db, caller.client_id, idempotency_key, {}, lambda session: _changed(
@@ -159,7 +159,7 @@ def fill_offer(request: Request, offer_id: OfferId, platform: PlatformDep, lifec
 
 
 @router.post("/{offer_id:uuid_text}/withdraw", response_model=OfferOut, summary="Withdraw the offer (published or quarantined)",
-             responses=documented(200, examples.WITHDRAWN, CHANGE_ERRORS))
+             responses=documented(200, examples.WITHDRAWN, CHANGE_ERRORS, sends=("ETag",)))
 def withdraw_offer(request: Request, offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleDep,
              caller: PublisherCaller, body: Annotated[WithdrawIn | None, Body(openapi_examples={"cancelled": {
                  "summary": "The position was cancelled", "value": examples.WITHDRAW}})] = None,

@@ -27,7 +27,7 @@ INVALID = {422: "The request is not valid; `errors` names each field (unknown RO
 @router.post("", status_code=201, response_model=OfferSubscriptionOut,
              summary="Save a search for a person: each new matching offer is sent to them once",
              responses=documented(201, examples.SUBSCRIPTION, {**AUTH_ERRORS, **INVALID, 404: NOT_VISIBLE,
-                                                                409: "Idempotency-Key reused."}))
+                                                                409: "Idempotency-Key reused."}, sends=("Location",)))
 def create_subscription(request: Request, platform: PlatformDep, subscriptions: SubscriptionsDep, caller: Subscriber,
               body: Annotated[OfferSubscriptionIn, Body(openapi_examples={"bakery_nantes": {
                   "summary": "Bakery jobs within 20 km of Nantes", "value": examples.SUBSCRIPTION_IN}})],

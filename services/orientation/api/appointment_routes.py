@@ -44,7 +44,7 @@ def appointment_out(appointment: Appointment) -> dict[str, Any]:
 
 
 @router.post("/slots", status_code=201, response_model=SlotOut, summary="Publish a first-appointment slot of your organisation",
-             responses=documented(201, examples.SLOT_OUT, {**AUTH_ERRORS, **INVALID, 409: "Idempotency-Key reused."}))
+             responses=documented(201, examples.SLOT_OUT, {**AUTH_ERRORS, **INVALID, 409: "Idempotency-Key reused."}, sends=("Location",)))
 def publish_slot(request: Request, platform: PlatformDep, service: AppointmentsDep, caller: Decider,
                  body: Annotated[SlotIn, Body(openapi_examples={"on_site": {
                      "summary": "A 45-minute slot at the Nantes Est agency", "value": examples.SLOT_IN}})],
@@ -84,7 +84,7 @@ def read_slot(slot_id: SlotId, platform: PlatformDep, service: AppointmentsDep, 
              summary="Book the first appointment of an oriented person in one of the referent's slots",
              responses=documented(201, examples.APPOINTMENT_OUT, {
                  **AUTH_ERRORS, **INVALID, 404: "Person unknown, or not visible to your organisation.",
-                 409: "Slot already booked, person not oriented yet, or Idempotency-Key reused."}))
+                 409: "Slot already booked, person not oriented yet, or Idempotency-Key reused."}, sends=("Location",)))
 def book_appointment(request: Request, platform: PlatformDep, service: AppointmentsDep, caller: Decider,
          body: Annotated[AppointmentIn, Body(openapi_examples={"camille": {
              "summary": "Camille's first appointment at Nantes Est", "value": examples.APPOINTMENT_IN}})],

@@ -74,7 +74,7 @@ def _act(request: Request, platform: Platform, caller: Caller, key: str | None, 
 
 
 @router.get("/decisions/{person_id}", response_model=OrientationOut, summary="A person's orientation and its history",
-            responses=documented(200, examples.ORIENTATION, {**AUTH_ERRORS, **NOT_VISIBLE}))
+            responses=documented(200, examples.ORIENTATION, {**AUTH_ERRORS, **NOT_VISIBLE}, sends=("ETag",)))
 def read_orientation(person_id: PersonId, platform: PlatformDep, service: ServiceDep, caller: Reader,
                      response: Response) -> dict[str, Any]:
     with platform.db.transaction() as session:
@@ -85,7 +85,7 @@ def read_orientation(person_id: PersonId, platform: PlatformDep, service: Servic
 
 @router.post("/decisions/{person_id}/validate", response_model=OrientationOut,
              summary="The département of residence decides an RSA recipient's orientation (as proposed or amended)",
-             responses=documented(200, examples.ORIENTATION, CHANGE_ERRORS))
+             responses=documented(200, examples.ORIENTATION, CHANGE_ERRORS, sends=("ETag",)))
 def validate_orientation(request: Request, person_id: PersonId, platform: PlatformDep, service: ServiceDep, caller: Decider,
              body: Annotated[ValidateIn, Body(openapi_examples={
                  "as_proposed": {"summary": "Validate the proposal as it is", "value": examples.VALIDATE_AS_PROPOSED},
@@ -103,7 +103,7 @@ def validate_orientation(request: Request, person_id: PersonId, platform: Platfo
 
 @router.post("/decisions/{person_id}/interview", response_model=OrientationOut,
              summary="Record the outcome of a giratoire orientation interview",
-             responses=documented(200, examples.ORIENTATION, CHANGE_ERRORS))
+             responses=documented(200, examples.ORIENTATION, CHANGE_ERRORS, sends=("ETag",)))
 def record_interview(request: Request, person_id: PersonId, platform: PlatformDep, service: ServiceDep,
                      caller: Decider, body: Annotated[InterviewIn, Body(openapi_examples={"outcome": {
                          "summary": "Professional pathway with France Travail", "value": examples.INTERVIEW}})],
@@ -116,7 +116,7 @@ def record_interview(request: Request, person_id: PersonId, platform: PlatformDe
 
 @router.post("/decisions/{person_id}/preference", response_model=OrientationOut,
              summary="State the person's preferred organisation type; the rules run again with it",
-             responses=documented(200, examples.PROPOSED_ORIENTATION, CHANGE_ERRORS))
+             responses=documented(200, examples.PROPOSED_ORIENTATION, CHANGE_ERRORS, sends=("ETag",)))
 def state_preference(request: Request, person_id: PersonId, platform: PlatformDep, service: ServiceDep,
                      caller: Decider, body: Annotated[PreferenceIn, Body(openapi_examples={"mission_locale": {
                          "summary": "A young person prefers the mission locale", "value": examples.PREFERENCE}})],
@@ -128,7 +128,7 @@ def state_preference(request: Request, person_id: PersonId, platform: PlatformDe
 
 @router.post("/decisions/{person_id}/reorientations", status_code=201, response_model=OrientationOut,
              summary="Re-orient a person (e.g. at the first appointment)",
-             responses=documented(201, examples.REORIENTED_ORIENTATION, CHANGE_ERRORS))
+             responses=documented(201, examples.REORIENTED_ORIENTATION, CHANGE_ERRORS, sends=("Location", "ETag")))
 def reorient_person(request: Request, person_id: PersonId, platform: PlatformDep, service: ServiceDep, caller: Decider,
              body: Annotated[ReorientationIn, Body(openapi_examples={"social": {
                  "summary": "Towards the département's social support", "value": examples.REORIENTATION}})],
@@ -155,7 +155,7 @@ def simulate_orientation(platform: PlatformDep, service: ServiceDep, caller: Dec
 @router.get("/referentials/{territory}", response_model=ReferentialOut,
             summary="The referential version in force for a territory (a département: its override only)",
             responses=documented(200, examples.REFERENTIAL_OUT, {**AUTH_ERRORS, 404: "No referential for this territory; "
-                                                                  "for a département, the national one applies."}))
+                                                                  "for a département, the national one applies."}, sends=("ETag",)))
 def read_referential(territory: TerritoryPath, platform: PlatformDep, service: ServiceDep, caller: Reader,
                      response: Response) -> dict[str, Any]:
     with platform.db.transaction() as session:
@@ -182,7 +182,7 @@ def list_referential_versions(territory: TerritoryPath, platform: PlatformDep, s
             summary="Store a new version of a territory's referential (admin)",
             responses=documented(200, examples.REFERENTIAL_OUT, {
                 **AUTH_ERRORS, 403: "Requires the admin scope.", 409: "Another version was stored meanwhile.",
-                412: "Stale ETag (when If-Match is given).", 422: "The referential is not valid; `errors` names the field."}))
+                412: "Stale ETag (when If-Match is given).", 422: "The referential is not valid; `errors` names the field."}, sends=("ETag",)))
 def put_referential(territory: TerritoryPath, platform: PlatformDep, service: ServiceDep, caller: Decider,
                     body: Annotated[ReferentialPut, Body(openapi_examples={"delegate": {
                         "summary": "Loire-Atlantique delegates RSA orientation to the operator",

@@ -96,7 +96,7 @@ def read_profile(pseudonym: Annotated[str, Path(pattern=PSEUDONYM_PATTERN, max_l
              summary="Ask whether the person is interested, before any contact",
              responses=documented(201, examples.INTRODUCTION, {
                  **SEARCH_ERRORS, 404: NOT_VISIBLE,
-                 409: "Your organisation already asked this person, or Idempotency-Key reused."}))
+                 409: "Your organisation already asked this person, or Idempotency-Key reused."}, sends=("Location",)))
 def request_interest(
     request: Request, platform: PlatformDep, search: SearchDep, introductions: IntroductionsDep, caller: Searcher,
     payload: Annotated[InterestRequestIn, Body(openapi_examples={"mission": {

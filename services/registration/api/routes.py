@@ -64,7 +64,7 @@ def to_out(registration: Registration, sections: tuple[str, ...], today: date) -
     "", status_code=201, response_model=RegistrationOut, summary="Register a person (inscription unique)",
     responses=documented(201, examples.REGISTRATION_OUT, {
         401: UNAUTHORISED, 403: FORBIDDEN, 422: INVALID,
-        409: "Same NIR as an existing registration, or Idempotency-Key reused with another body."}),
+        409: "Same NIR as an existing registration, or Idempotency-Key reused with another body."}, sends=("Location", "ETag")),
 )
 def register_person(
     request: Request, platform: PlatformDep, service: ServiceDep, caller: Writer,
@@ -107,7 +107,7 @@ def list_registrations(
 
 @router.get("/{registration_id}", response_model=RegistrationOut, summary="Read one registration",
             responses=documented(200, examples.REGISTRATION_OUT, {
-                401: UNAUTHORISED, 403: FORBIDDEN, 404: NOT_VISIBLE}))
+                401: UNAUTHORISED, 403: FORBIDDEN, 404: NOT_VISIBLE}, sends=("ETag",)))
 def read_registration(registration_id: RegistrationId, platform: PlatformDep, service: ServiceDep,
                       caller: Reader, response: Response) -> dict[str, Any]:
     with platform.db.transaction() as session:
@@ -120,7 +120,7 @@ def read_registration(registration_id: RegistrationId, platform: PlatformDep, se
     "/{registration_id}", response_model=RegistrationOut, summary="Correct a registration (JSON merge patch)",
     responses=documented(200, examples.REGISTRATION_OUT, {
         401: UNAUTHORISED, 403: FORBIDDEN, 422: INVALID, 404: NOT_VISIBLE,
-        409: "The NIR given belongs to another registration.", 412: STALE, 428: IF_MATCH_REQUIRED}),
+        409: "The NIR given belongs to another registration.", 412: STALE, 428: IF_MATCH_REQUIRED}, sends=("ETag",)),
 )
 def correct_registration(
     registration_id: RegistrationId, platform: PlatformDep, service: ServiceDep, caller: Writer,
@@ -141,7 +141,7 @@ def correct_registration(
     summary="Confirm a pre-registration prefilled from a partner's data, with corrections",
     responses=documented(200, examples.CONFIRMED_OUT, {
         401: UNAUTHORISED, 403: FORBIDDEN, 422: INVALID, 404: NOT_VISIBLE,
-        409: "Not a pre-registration, or Idempotency-Key reused.", 412: STALE, 428: IF_MATCH_REQUIRED}),
+        409: "Not a pre-registration, or Idempotency-Key reused.", 412: STALE, 428: IF_MATCH_REQUIRED}, sends=("ETag",)),
 )
 def confirm_registration(
     request: Request, registration_id: PreRegistrationId, platform: PlatformDep, service: ServiceDep, caller: Writer,
