@@ -100,3 +100,14 @@ class DailyViewsRow(Base):
     org_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     views: Mapped[int] = mapped_column(Integer)
+
+
+class EarlyEventRow(Base):
+    """Orientation or diagnostic events that arrived before the person's registration (another topic)."""
+
+    __tablename__ = "profile_early_events"
+    __table_args__ = (Index("ix_profile_early_events_person", "person_id", "seq"),)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(String(36))
+    envelope: Mapped[dict] = mapped_column(JSON)

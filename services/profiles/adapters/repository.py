@@ -9,8 +9,9 @@ from sqlalchemy import Select, and_, delete, exists, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from services.core.events import Envelope
 from services.profiles.adapters.orm import (
-    AccessRow, DailyViewsRow, IntroductionRow, KeptOfferRow, ProfileRow, ProfileTermRow,
+    AccessRow, DailyViewsRow, EarlyEventRow, IntroductionRow, KeptOfferRow, ProfileRow, ProfileTermRow,
 )
 from services.profiles.domain.consent import Audience, Consent
 from services.profiles.domain.introduction import Introduction
@@ -42,6 +43,15 @@ class ProfileRepository:
         terms = [{"kind": kind, "value": value, "person_id": profile.person_id} for kind, value in _terms(profile)]
         if terms:
             self.session.execute(insert(ProfileTermRow), terms)
+
+    def keep_early(self, event: Envelope) -> None:
+        self.session.add(EarlyEventRow(person_id=event.subject, envelope=event.to_dict()))
+
+    def early_events(self, person_id: str) -> list[Envelope]:
+        rows = list(self.session.scalars(select(EarlyEventRow).where(EarlyEventRow.person_id == person_id)
+                                         .order_by(EarlyEventRow.seq)))
+        self.session.execute(delete(EarlyEventRow).where(EarlyEventRow.person_id == person_id))
+        return [Envelope.from_dict(row.envelope) for row in rows]
 
     def search(self, criteria: SearchCriteria, audience: Audience, after: tuple[int, str] | None,
                limit: int) -> Page:

@@ -80,7 +80,7 @@ def grant(request: Request, person_id: PersonId, platform: PlatformDep, profiles
               "summary": "Camille agrees that temp agencies find her", "value": examples.CONSENT}})],
           idempotency_key: idempotency_key_header("consent-camille-temp-agencies") = None) -> JSONResponse:
     def operation(session) -> StoredResponse:
-        profile = profiles.grant(on_session(session, platform.outbox), caller, person_id, consent.audience,
+        profile = profiles.grant(on_session(session, platform.outbox), caller, person_id, Audience(consent.audience),
                                  consent.method)
         return StoredResponse(201, managed_out(profile), {"ETag": etag(profile.version)})
 

@@ -59,7 +59,7 @@ class Statement(RequestBody):
 
 
 class ConsentIn(RequestBody):
-    audience: Audience
+    audience: Literal[tuple(audience.value for audience in Audience)]  # type: ignore[valid-type]
     method: Literal[COLLECTION_METHODS] = Field(description="How the consent was collected.")  # type: ignore[valid-type]
 
 

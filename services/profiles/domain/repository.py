@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable, Protocol
 
+from services.core.events import Envelope
 from services.profiles.domain.consent import Audience
 from services.profiles.domain.introduction import Introduction
 from services.profiles.domain.matching import KeptOffer, SearchCriteria
@@ -46,6 +47,12 @@ class Profiles(Protocol):
     def get(self, person_id: str, *, for_update: bool = False) -> Profile | None: ...
 
     def save(self, profile: Profile, now: datetime) -> None: ...
+
+    def keep_early(self, event: Envelope) -> None:
+        """An event about a person whose registration has not arrived yet, kept until it does."""
+
+    def early_events(self, person_id: str) -> list[Envelope]:
+        """The events kept for this person, in their order, forgotten once read."""
 
     def search(self, criteria: SearchCriteria, audience: Audience, after: tuple[int, str] | None,
                limit: int) -> Page: ...

@@ -38,16 +38,20 @@ class ProfileService:
             return
         provenance = Provenance(REGISTRATION, None, event.time, event.id)
         profile = uow.profiles.get(event.subject, for_update=True)
-        if profile is None:
-            profile = Profile.registered(event.subject, data, provenance)
-        else:
+        if profile is not None:
             profile.apply_registration(data, provenance)
-        self._save(uow, profile)
+            self._save(uow, profile)
+            return
+        self._save(uow, Profile.registered(event.subject, data, provenance))
+        # Topics are not ordered among themselves: what came before the registration applies now.
+        for early in uow.profiles.early_events(event.subject):
+            {"dossier": self.on_diagnostic, "orientation": self.on_orientation}[early.source](uow, early)
 
     def on_diagnostic(self, uow: ProfilesUnitOfWork, event: Envelope) -> None:
         profile = uow.profiles.get(event.subject, for_update=True)
         if profile is None:
-            return  # a diagnostic always follows a registration; nothing to enrich otherwise
+            uow.profiles.keep_early(event)
+            return
         data = event.data
         profile.diagnosed(datetime.fromisoformat(data["completed_at"]), data["fields_filled"],
                           Provenance(DIAGNOSTIC, data["completed_by"]["org_id"], event.time, event.id))
@@ -56,6 +60,7 @@ class ProfileService:
     def on_orientation(self, uow: ProfilesUnitOfWork, event: Envelope) -> None:
         profile = uow.profiles.get(event.subject, for_update=True)
         if profile is None:
+            uow.profiles.keep_early(event)
             return
         decided = event.data["status"] == "decided"
         profile.oriented(event.data["referent"]["org_id"] if decided else None)

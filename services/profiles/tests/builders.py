@@ -65,9 +65,10 @@ def offer(offer_id: str, owner_org_id: str, *, rome: str = "D1102", commune: str
         "place": {"commune_code": commune, "commune_name": "Nantes", "departement_code": commune[:2],
                   "region_code": "52"},
         "rome": {"code": rome, "label": "Boulangerie - viennoiserie"}, "contract_type": contract,
-        "contract_duration_months": 3, "working_time": "full_time", "weekly_hours": 35, "salary": None,
+        "contract_duration_months": 3, "working_time": "full_time", "weekly_hours": 35,
+        "salary": {"min_yearly_eur": 22000, "max_yearly_eur": None},
         "accessible_to_disabled": False, "positions": 1, "published_at": NOW.isoformat(), "ends_on": None,
-        "owner_org_id": owner_org_id, "sources": [], "warnings": [],
+        "owner_org_id": owner_org_id, "sources": 1, "warnings": [],
     })
 
 

@@ -90,6 +90,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_profile_access_person", "profile_access_log", ["person_id", "id"])
     op.create_table(
+        "profile_early_events",
+        sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("person_id", sa.String(36), nullable=False),
+        sa.Column("envelope", sa.JSON, nullable=False),
+    )
+    op.create_index("ix_profile_early_events_person", "profile_early_events", ["person_id", "seq"])
+    op.create_table(
         "profile_daily_views",
         sa.Column("org_id", sa.String(100), primary_key=True),
         sa.Column("day", sa.Date, primary_key=True),
@@ -98,6 +105,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("profile_daily_views", "profile_access_log", "introductions", "kept_offers", "profile_terms",
+    for table in ("profile_daily_views", "profile_early_events", "profile_access_log", "introductions", "kept_offers", "profile_terms",
                   "profiles", "idempotency_records", "processed_events", "outbox"):
         op.drop_table(table)

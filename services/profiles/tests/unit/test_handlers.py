@@ -64,6 +64,16 @@ def test_events_build_the_profile_and_only_the_referent_manages_it(world):
     assert uow.events.emitted == []  # nothing published without consent
 
 
+def test_orientation_and_diagnostic_before_the_registration_apply_once_it_arrives(world):
+    _, uow, profiles, _, _ = world
+    person_id = str(uuid.uuid4())
+    profiles.on_orientation(uow, decision(person_id))
+    profiles.on_diagnostic(uow, diagnostic(person_id))
+    profiles.on_registration(uow, registration(person_id))
+    managed = profiles.managed(uow, REFERENT, person_id)
+    assert "diagnostic" in managed.facts and uow.profiles.early == []
+
+
 def test_consent_publishes_and_revocation_withdraws_with_events_free_of_personal_data(world):
     _, uow, profiles, _, _ = world
     person_id = published_person(uow, profiles)
