@@ -9,7 +9,6 @@ from sqlalchemy import Select, and_, delete, exists, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from services.core.events import Envelope
 from services.profiles.adapters.orm import (
     AccessRow, DailyViewsRow, EarlyEventRow, IntroductionRow, KeptOfferRow, ProfileRow, ProfileTermRow,
 )
@@ -44,14 +43,14 @@ class ProfileRepository:
         if terms:
             self.session.execute(insert(ProfileTermRow), terms)
 
-    def keep_early(self, event: Envelope) -> None:
-        self.session.add(EarlyEventRow(person_id=event.subject, envelope=event.to_dict()))
+    def keep_early(self, person_id: str, envelope: dict[str, Any]) -> None:
+        self.session.add(EarlyEventRow(person_id=person_id, envelope=envelope))
 
-    def early_events(self, person_id: str) -> list[Envelope]:
+    def early_events(self, person_id: str) -> list[dict[str, Any]]:
         rows = list(self.session.scalars(select(EarlyEventRow).where(EarlyEventRow.person_id == person_id)
                                          .order_by(EarlyEventRow.seq)))
         self.session.execute(delete(EarlyEventRow).where(EarlyEventRow.person_id == person_id))
-        return [Envelope.from_dict(row.envelope) for row in rows]
+        return [row.envelope for row in rows]
 
     def search(self, criteria: SearchCriteria, audience: Audience, after: tuple[int, str] | None,
                limit: int) -> Page:

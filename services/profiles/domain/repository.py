@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable, Protocol
 
-from services.core.events import Envelope
 from services.profiles.domain.consent import Audience
 from services.profiles.domain.introduction import Introduction
 from services.profiles.domain.matching import KeptOffer, SearchCriteria
@@ -48,11 +47,11 @@ class Profiles(Protocol):
 
     def save(self, profile: Profile, now: datetime) -> None: ...
 
-    def keep_early(self, event: Envelope) -> None:
-        """An event about a person whose registration has not arrived yet, kept until it does."""
+    def keep_early(self, person_id: str, envelope: dict[str, Any]) -> None:
+        """An event (its envelope) about a person whose registration has not arrived yet, kept until it does."""
 
-    def early_events(self, person_id: str) -> list[Envelope]:
-        """The events kept for this person, in their order, forgotten once read."""
+    def early_events(self, person_id: str) -> list[dict[str, Any]]:
+        """The envelopes kept for this person, in their order, forgotten once read."""
 
     def search(self, criteria: SearchCriteria, audience: Audience, after: tuple[int, str] | None,
                limit: int) -> Page: ...

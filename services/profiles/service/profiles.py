@@ -44,13 +44,14 @@ class ProfileService:
             return
         self._save(uow, Profile.registered(event.subject, data, provenance))
         # Topics are not ordered among themselves: what came before the registration applies now.
-        for early in uow.profiles.early_events(event.subject):
+        for envelope in uow.profiles.early_events(event.subject):
+            early = Envelope.from_dict(envelope)
             {"dossier": self.on_diagnostic, "orientation": self.on_orientation}[early.source](uow, early)
 
     def on_diagnostic(self, uow: ProfilesUnitOfWork, event: Envelope) -> None:
         profile = uow.profiles.get(event.subject, for_update=True)
         if profile is None:
-            uow.profiles.keep_early(event)
+            uow.profiles.keep_early(event.subject, event.to_dict())
             return
         data = event.data
         profile.diagnosed(datetime.fromisoformat(data["completed_at"]), data["fields_filled"],
@@ -60,7 +61,7 @@ class ProfileService:
     def on_orientation(self, uow: ProfilesUnitOfWork, event: Envelope) -> None:
         profile = uow.profiles.get(event.subject, for_update=True)
         if profile is None:
-            uow.profiles.keep_early(event)
+            uow.profiles.keep_early(event.subject, event.to_dict())
             return
         decided = event.data["status"] == "decided"
         profile.oriented(event.data["referent"]["org_id"] if decided else None)

@@ -5,7 +5,7 @@ import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from services.core.events import Envelope, SchemaRegistry
+from services.core.events import SchemaRegistry
 from services.core.identity import Caller
 from services.core.settings import REPO_ROOT
 from services.core.uow import RecordedEvents
@@ -21,7 +21,7 @@ SCHEMAS = SchemaRegistry(REPO_ROOT / "schemas")
 @dataclass
 class FakeProfiles:
     rows: dict[str, Profile] = field(default_factory=dict)
-    early: list[Envelope] = field(default_factory=list)
+    early: list[tuple[str, dict]] = field(default_factory=list)
 
     def get(self, person_id: str, *, for_update: bool = False) -> Profile | None:
         found = self.rows.get(person_id)
@@ -30,12 +30,12 @@ class FakeProfiles:
     def save(self, profile: Profile, now: datetime) -> None:
         self.rows[profile.person_id] = _stored(profile)
 
-    def keep_early(self, event: Envelope) -> None:
-        self.early.append(event)
+    def keep_early(self, person_id: str, envelope: dict) -> None:
+        self.early.append((person_id, envelope))
 
-    def early_events(self, person_id: str) -> list[Envelope]:
-        found = [event for event in self.early if event.subject == person_id]
-        self.early = [event for event in self.early if event.subject != person_id]
+    def early_events(self, person_id: str) -> list[dict]:
+        found = [envelope for subject, envelope in self.early if subject == person_id]
+        self.early = [(subject, envelope) for subject, envelope in self.early if subject != person_id]
         return found
 
 
