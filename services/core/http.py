@@ -10,7 +10,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from fastapi import Header, Path, Query
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator
 from pydantic.fields import FieldInfo
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -65,6 +65,17 @@ def _iso_date_only(value: Any) -> Any:
 
 DateTime = Annotated[datetime, BeforeValidator(_rfc3339_only), Field(json_schema_extra={"maxLength": DATETIME_MAX_LENGTH})]
 Date = Annotated[date, BeforeValidator(_iso_date_only), Field(json_schema_extra={"maxLength": DATE_LENGTH})]
+
+
+# What str.strip() removes, spelled out: `\s` differs between Python and the ECMA regexes of JSON Schema.
+_NOT_WHITESPACE = r"[^\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
+
+def visible_text(max_length: int) -> Any:
+    """Text a person reads: trimmed, and not blank. The contract says so with a pattern, else a
+    whitespace-only value valid by its minLength would be refused once trimmed."""
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length,
+                                            pattern=_NOT_WHITESPACE)]
 
 
 class RequestBody(BaseModel):

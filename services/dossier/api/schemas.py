@@ -7,15 +7,15 @@ replaced whole, which is why only array items have required fields. Unknown fiel
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.core.codes import RomeCode
-from services.core.http import Date, DateTime, RequestBody
+from services.core.http import Date, DateTime, RequestBody, visible_text
 
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Label = visible_text(200)
+Note = visible_text(2000)
 Autonomy = Literal["autonomous", "needs_support", "not_autonomous"]
 Channel = Literal["on_site", "online", "phone"]
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+import jsonschema
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from services.core.http import Date, DateTime, RequestBody
+from services.core.http import Date, DateTime, RequestBody, visible_text
 
 
 class Situation(RequestBody):
@@ -47,3 +48,17 @@ def test_an_integral_number_is_an_integer_as_json_schema_says():
 def test_date_time_alone_also_refuses_epoch_numbers_in_query_strings():
     with pytest.raises(ValidationError):
         TypeAdapter(DateTime).validate_python("0.5")
+
+
+@pytest.mark.parametrize("blank", [" ", "\x0b", "\x85 ", "\u3000\t"])
+def test_blank_text_is_refused_by_the_model_and_by_its_published_schema(blank):
+    text = TypeAdapter(visible_text(20))
+    with pytest.raises(ValidationError):
+        text.validate_python(blank)
+    assert not jsonschema.Draft202012Validator(text.json_schema()).is_valid(blank)
+
+
+def test_visible_text_is_trimmed_and_its_schema_takes_it():
+    text = TypeAdapter(visible_text(20))
+    assert text.validate_python("  Agrément PMI ") == "Agrément PMI"
+    assert jsonschema.Draft202012Validator(text.json_schema()).is_valid("  Agrément PMI ")
