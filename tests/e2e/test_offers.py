@@ -10,6 +10,7 @@ import pytest
 from services.core.events import SchemaRegistry
 from services.core.settings import REPO_ROOT
 from services.offers.api import examples
+from services.registration.tests.builders import person
 from tests.support.polling import eventually
 
 pytestmark = pytest.mark.e2e
@@ -30,9 +31,11 @@ def bakery_offer(marker: str, **changes) -> dict:
 def test_publish_once_merge_a_board_copy_find_it_and_tell_the_person(stack, broker):
     marker = uuid.uuid4().hex[:8]
     employer, board, counsellor = (stack.client(c) for c in (EMPLOYER, BOARD, COUNSELLOR))
-    person_id = str(uuid.uuid4())
-    saved = counsellor.post("/v1/offers/subscriptions", json={"person_id": person_id, "criteria": {
-        "text": f"fournil{marker}", "departement_codes": ["44"]}})
+    person_id = counsellor.post("/v1/registrations", json=person()).json()["id"]
+    # A saved search names a person the offers service knows (from registration's event) and the
+    # counsellor may see.
+    saved = eventually(lambda: counsellor.post("/v1/offers/subscriptions", json={"person_id": person_id, "criteria": {
+        "text": f"fournil{marker}", "departement_codes": ["44"]}}), lambda a: a.status_code != 404)
     assert saved.status_code == 201, saved.text
     since = broker.end_offsets("offers.matches.v1")
 

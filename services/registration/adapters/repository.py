@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -11,6 +11,7 @@ from services.core.age import YOUNG_PEOPLE_AGE_LIMIT
 from services.core.db import UniqueKeyTaken
 from services.registration.adapters.orm import RegistrationRow
 from services.registration.domain.model import Registration, Territory
+from services.core.person_policy import RELATIONS_BY_ORG_TYPE, Relation
 from services.registration.domain.policy import Audience
 from services.registration.domain.repository import ListQuery
 
@@ -53,8 +54,8 @@ class RegistrationRepository:
         except IntegrityError as exc:
             raise UniqueKeyTaken() from exc
 
-    def list(self, query: ListQuery, audience: Audience, territories: tuple[str, ...], today: date) -> list[Registration]:
-        statement = _visible(select(RegistrationRow), audience, territories, today)
+    def list(self, query: ListQuery, audience: Audience, today: date) -> list[Registration]:
+        statement = select(RegistrationRow).where(_known(audience, today))
         if query.departement_code:
             statement = statement.where(RegistrationRow.departement_code == query.departement_code)
         if query.registered_from:
@@ -73,20 +74,25 @@ class RegistrationRepository:
         return [_to_domain(row) for row in self.session.scalars(statement)]
 
 
-def _visible(statement: Select, audience: Audience, territories: tuple[str, ...], today: date) -> Select:
-    """The SQL twin of `Audience.covers`, so a page only ever holds visible people."""
-    if audience.nationwide:
-        return statement
-    statement = statement.where(RegistrationRow.departement_code.in_(territories))
-    if audience.under_26_only:
-        statement = statement.where(RegistrationRow.birth_date > _years_before(today, YOUNG_PEOPLE_AGE_LIMIT))
-    if audience.rqth_only:
-        statement = statement.where(RegistrationRow.rqth.is_(True))
-    if audience.rsa_only:
-        statement = statement.where(RegistrationRow.rsa_recipient.is_(True))
-    if audience.executive_only:
-        statement = statement.where(RegistrationRow.executive.is_(True))
-    return statement
+def _known(audience: Audience, today: date) -> ColumnElement[bool]:
+    """The SQL twin of `Audience.covers` (the platform's rule on the registration's facts), so a page
+    only ever holds people the organisation may know."""
+    org = audience.org
+    in_territory = RegistrationRow.departement_code.in_(org.territories)
+    held = {
+        Relation.OPERATOR: true(),
+        Relation.RSA_DEPARTEMENT: and_(in_territory, RegistrationRow.rsa_recipient.is_(True)),
+        Relation.RSA_CAF: and_(in_territory, RegistrationRow.rsa_recipient.is_(True)),
+        Relation.COUNTER: and_(in_territory, _counter_public(org.org_type, today)),
+    }
+    return or_(false(), *(held[r] for r in RELATIONS_BY_ORG_TYPE.get(org.org_type, ()) if r in held))
+
+
+def _counter_public(org_type: str, today: date) -> ColumnElement[bool]:
+    """The SQL twin of `person_policy.in_counter_public`."""
+    if org_type == "mission_locale":
+        return RegistrationRow.birth_date > _years_before(today, YOUNG_PEOPLE_AGE_LIMIT)
+    return RegistrationRow.executive.is_(True) if org_type == "apec" else false()
 
 
 def _years_before(day: date, years: int) -> date:

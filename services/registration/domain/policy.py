@@ -1,8 +1,12 @@
 """Who may see and change which registration: object-level rules, as data and pure functions.
 
-France Travail registers everyone and sees all. Partners see the people of their territories
-that their mission covers; organisations with no accompaniment role (temp agencies, employers,
-OPCOs, régions) see nobody here. Each type also reads only the sections it needs.
+Who knows a person at all is the platform's one rule (`services.core.person_policy`): registration
+answers 404 to an organisation holding no relation to the person, as every service does. It applies
+the rule on the registration's own facts; orientation's referent and target are not known here yet,
+so an organisation knowing a person only as their referent or target (e.g. a mission locale whose
+person moved or turned 26, Cap emploi) is not shown the registration (left for a projection of
+orientation decisions). On top, each organisation type reads only the sections it needs, and the
+CAF never writes.
 """
 from __future__ import annotations
 
@@ -10,64 +14,50 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from services.core.person_policy import RELATIONS_BY_ORG_TYPE, PersonFacts, may_know
 from services.registration.domain.model import SECTIONS, Registration
 
 
 class Viewer(Protocol):
+    org_id: str
     org_type: str
     territories: tuple[str, ...]
 
 
+# The CAF instructs the RSA: identity, address and situation of RSA recipients, read only.
+SECTIONS_BY_ORG_TYPE: dict[str, tuple[str, ...]] = {"caf": ("identity", "address", "situation")}
+READ_ONLY_ORG_TYPES = frozenset({"caf"})
+
+
+def facts_of(registration: Registration) -> PersonFacts:
+    return PersonFacts(registration.territory.departement_code, registration.birth_date,
+                       registration.rsa_recipient, registration.executive)
+
+
 @dataclass(frozen=True)
 class Audience:
-    """The people an organisation type covers, within its territories."""
+    """The people one organisation may know, as registration can tell them."""
 
-    nationwide: bool = False
-    under_26_only: bool = False
-    rqth_only: bool = False
-    rsa_only: bool = False
-    executive_only: bool = False
-    may_write: bool = True
-    sections: tuple[str, ...] = SECTIONS
+    org: Viewer
 
-    def covers(self, registration: Registration, territories: tuple[str, ...], today: date) -> bool:
-        """Whether this audience, within these territories, includes the person today."""
-        if self.nationwide:
-            return True
-        return (
-            registration.territory.departement_code in territories
-            and (not self.under_26_only or registration.under_26_on(today))
-            and (not self.rqth_only or registration.rqth)
-            and (not self.rsa_only or registration.rsa_recipient)
-            and (not self.executive_only or registration.executive)
-        )
-
-
-AUDIENCES: dict[str, Audience] = {
-    "france_travail": Audience(nationwide=True),
-    "departement": Audience(),
-    "mission_locale": Audience(under_26_only=True),
-    "cap_emploi": Audience(rqth_only=True),
-    "apec": Audience(executive_only=True),
-    # The CAF instructs the RSA: identity, address and situation of RSA recipients, read only.
-    "caf": Audience(rsa_only=True, may_write=False, sections=("identity", "address", "situation")),
-}
+    def covers(self, registration: Registration, today: date) -> bool:
+        return may_know(self.org, facts_of(registration), today)
 
 
 def audience_of(viewer: Viewer) -> Audience | None:
-    return AUDIENCES.get(viewer.org_type)
+    """None for an organisation type that knows nobody."""
+    return Audience(viewer) if RELATIONS_BY_ORG_TYPE.get(viewer.org_type) else None
 
 
 def may_read(viewer: Viewer, registration: Registration, today: date) -> bool:
-    audience = audience_of(viewer)
-    return audience is not None and audience.covers(registration, viewer.territories, today)
+    return may_know(viewer, facts_of(registration), today)
 
 
 def may_write(viewer: Viewer, registration: Registration, today: date) -> bool:
-    audience = audience_of(viewer)
-    return audience is not None and audience.may_write and may_read(viewer, registration, today)
+    return viewer.org_type not in READ_ONLY_ORG_TYPES and may_read(viewer, registration, today)
 
 
 def visible_sections(viewer: Viewer) -> tuple[str, ...]:
-    audience = audience_of(viewer)
-    return audience.sections if audience else ()
+    if not RELATIONS_BY_ORG_TYPE.get(viewer.org_type):
+        return ()
+    return SECTIONS_BY_ORG_TYPE.get(viewer.org_type, SECTIONS)

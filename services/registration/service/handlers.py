@@ -77,7 +77,7 @@ class RegistrationService:
         audience = audience_of(caller)
         if audience is None:
             return []
-        return uow.registrations.list(query, audience, caller.territories, self.today())
+        return uow.registrations.list(query, audience, self.today())
 
     # -- rules -------------------------------------------------------------------------------
     def today(self) -> date:

@@ -46,8 +46,8 @@ class InMemoryRegistrations:
         stored.events = []  # events are emitted, never stored
         self.rows[registration.id] = stored
 
-    def list(self, query: ListQuery, audience: Audience, territories: tuple[str, ...], today: date) -> list[Registration]:
-        matching = sorted((r for r in self.rows.values() if audience.covers(r, territories, today)
+    def list(self, query: ListQuery, audience: Audience, today: date) -> list[Registration]:
+        matching = sorted((r for r in self.rows.values() if audience.covers(r, today)
                            and _matches(query, r)), key=lambda r: (r.created_at, r.id))
         return [copy.deepcopy(r) for r in matching[:query.limit]]
 

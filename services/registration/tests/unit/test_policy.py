@@ -14,6 +14,7 @@ NOW = datetime(2026, 11, 23, tzinfo=timezone.utc)
 class Viewer:
     org_type: str
     territories: tuple[str, ...] = ("44",)
+    org_id: str = "some-org"
 
 
 def registration(*, born="1990-01-01", departement="44", rsa=False, rqth=False, executive=False) -> Registration:
@@ -24,13 +25,14 @@ def registration(*, born="1990-01-01", departement="44", rsa=False, rqth=False, 
 
 @pytest.mark.parametrize("viewer, person, expected", [
     (Viewer("france_travail", ()), registration(departement="75"), True),
-    (Viewer("departement"), registration(), True),
-    (Viewer("departement"), registration(departement="75"), False),
+    (Viewer("departement"), registration(rsa=True), True),
+    (Viewer("departement"), registration(), False),  # no mission towards a resident not on RSA
+    (Viewer("departement"), registration(rsa=True, departement="75"), False),
     (Viewer("mission_locale"), registration(born="2001-03-14"), True),
+    (Viewer("mission_locale"), registration(born="2001-03-14", departement="49"), False),
     (Viewer("mission_locale"), registration(born="2000-11-23"), False),  # 26 today
     (Viewer("mission_locale"), registration(born="2000-11-24"), True),   # 26 tomorrow
-    (Viewer("cap_emploi"), registration(rqth=True), True),
-    (Viewer("cap_emploi"), registration(), False),
+    (Viewer("cap_emploi"), registration(rqth=True), False),  # RQTH is health data: no counter public
     (Viewer("apec"), registration(executive=True), True),
     (Viewer("apec"), registration(), False),
     (Viewer("caf"), registration(rsa=True), True),
