@@ -75,9 +75,30 @@ def test_the_relay_publishes_in_order_and_marks_rows(db):
     relay = OutboxRelay(db, UNUSED_BROKER, producer_factory=lambda: producer)
     assert relay.publish_pending() == 3
     assert [key for _, key, _, _ in producer.sent] == [b"a", b"b", b"a"]
-    assert relay.publish_pending() == 0  # nothing is published twice
+    assert relay.publish_pending() == 0  # delivered, not yet marked: not sent twice
+    assert published_keys(db) == []
+    assert relay.mark_published() == 3
+    assert published_keys(db) == ["a", "b", "a"]
+    assert relay.publish_pending() == 0 and len(producer.sent) == 3
     headers = dict(producer.sent[0][3])
     assert headers["ce_type"] == b"partners.caf.rsa_opened.v1"
+
+
+def test_rows_committed_while_others_await_their_mark_go_out_at_once(db):
+    add_events(db, ["a"])
+    producer = FakeProducer()
+    relay = OutboxRelay(db, UNUSED_BROKER, producer_factory=lambda: producer)
+    assert relay.publish_pending() == 1
+    add_events(db, ["b"])
+    assert relay.publish_pending() == 1  # the sender does not wait for the mark of "a"
+    assert [key for _, key, _, _ in producer.sent] == [b"a", b"b"]
+    assert relay.mark_published() == 2 and relay.mark_published() == 0
+
+
+def published_keys(db: Database) -> list[str]:
+    with db.sessions() as session:
+        return session.scalars(select(OutboxMessage.key).where(OutboxMessage.published_at.is_not(None))
+                               .order_by(OutboxMessage.id)).all()
 
 
 def test_a_failed_send_holds_back_the_rows_behind_it(db):
@@ -85,9 +106,8 @@ def test_a_failed_send_holds_back_the_rows_behind_it(db):
     relay = OutboxRelay(db, UNUSED_BROKER, producer_factory=lambda: FakeProducer(fail_keys={b"b"}))
     with pytest.raises(KafkaError):
         relay.publish_pending()
-    with db.sessions() as session:
-        published = session.scalars(select(OutboxMessage.key).where(OutboxMessage.published_at.is_not(None))).all()
-    assert published == ["a"]  # "c" waits for "b", so no key's events overtake each other
+    relay.mark_published()
+    assert published_keys(db) == ["a"]  # "c" waits for "b", so no key's events overtake each other
     retry = FakeProducer()
     relay._producer = retry
     assert relay.publish_pending() == 2 and [k for _, k, _, _ in retry.sent] == [b"b", b"c"]
