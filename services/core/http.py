@@ -108,7 +108,7 @@ def _takes_integer(field: FieldInfo | None) -> bool:
 
 
 class _Text(Convertor):
-    """A path parameter kept as the text it matched; subclasses say which text by `regex`."""
+    """A path parameter kept as the text it matched; `register_text_convertor` says which text."""
 
     def convert(self, value: str) -> str:
         return value
@@ -117,24 +117,18 @@ class _Text(Convertor):
         return value
 
 
-class _UUIDText(_Text):
-    """`/{offer_id:uuid_text}`: the segment must be a UUID, kept as text. A fixed sibling such as
-    `/imports` then never matches `/{offer_id}`, so a 405's Allow header lists only the methods
-    that path really has."""
-
-    regex = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+def register_text_convertor(name: str, regex: str) -> None:
+    """`/{x:name}` matches only segments of `regex` (without anchors), kept as text."""
+    register_url_convertor(name, type(f"_{name}", (_Text,), {"regex": regex})())
 
 
-class _AnyPath(_Text):
-    """`/{rest:any_path}`: the rest of the path, whatever it holds. Starlette's `path` convertor
-    is `.*`, which stops at a newline: a proxy on it answered 404 for `%0A` in a segment instead
-    of passing the request on to the service that validates it."""
-
-    regex = "[\\s\\S]*"
-
-
-register_url_convertor("uuid_text", _UUIDText())
-register_url_convertor("any_path", _AnyPath())
+# `/{offer_id:uuid_text}`: the segment must be a UUID, kept as text. A fixed sibling such as `/imports`
+# then never matches `/{offer_id}`, so a 405's Allow header lists only the methods that path really has.
+register_text_convertor("uuid_text", "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+# `/{rest:any_path}`: the rest of the path, whatever it holds. Starlette's `path` convertor is `.*`, which
+# stops at a newline: a proxy on it answered 404 for `%0A` in a segment instead of passing the request on
+# to the service that validates it.
+register_text_convertor("any_path", "[\\s\\S]*")
 
 
 def etag(version: int) -> str:

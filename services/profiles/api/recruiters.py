@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from services.core.codes import CommuneCode, DepartementCode, RomeCode
 from services.core.http import (
     Cursor, Date, Limit, decode_cursor, documented, encode_cursor, id_path, idempotency_key_header,
+    register_text_convertor,
 )
 from services.core.idempotency import StoredResponse, idempotent_response, resource_id
 from services.profiles.api import examples
@@ -24,6 +25,8 @@ from services.profiles.domain.pseudonyms import PSEUDONYM_LENGTH, PSEUDONYM_PATT
 from services.profiles.service.unit_of_work import on_session
 
 router = APIRouter(prefix="/v1/profiles", tags=["profiles"])
+# /contributions and /interest-requests are not pseudonyms: their Allow lists only their own methods.
+register_text_convertor("pseudonym", PSEUDONYM_PATTERN.strip("^$"))
 
 INVALID = "The request is not valid; `errors` names each field."
 NOT_VISIBLE = "Unknown, or not visible to your organisation."
@@ -81,7 +84,7 @@ def matches(offer_id: id_path(examples.OFFER_ID), platform: PlatformDep,
         return {"items": search.for_offer(on_session(session, platform.outbox), caller, offer_id, limit)}
 
 
-@router.get("/{pseudonym}", response_model=ProfileOut, summary="Open one profile (counted in your daily quota)",
+@router.get("/{pseudonym:pseudonym}", response_model=ProfileOut, summary="Open one profile (counted in your daily quota)",
             responses=documented(200, examples.PROFILE, {
                 **SEARCH_ERRORS, 404: NOT_VISIBLE,
                 429: "Your organisation's daily quota of detail views is used up; see Retry-After."}))
