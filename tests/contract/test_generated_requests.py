@@ -15,9 +15,9 @@ from tests.support.contracts import committed, merged
 from tests.support.tokens import demo_partners
 
 AGENCY = "ft-agence-nantes"
-# Generated requests per operation: ~1 s an operation on 2 cores. A deeper search before a release:
-# CONTRACT_MAX_EXAMPLES=1000 make test.
-MAX_EXAMPLES = int(os.environ.get("CONTRACT_MAX_EXAMPLES", "60"))
+# Generated requests per operation: 100 over the 64 operations took 4 min 48 s on 2 cores, under
+# others' load (December 2026). A deeper search before a release: CONTRACT_MAX_EXAMPLES=1000 make test.
+MAX_EXAMPLES = int(os.environ.get("CONTRACT_MAX_EXAMPLES", "100"))
 
 
 def client_for(case) -> str:
