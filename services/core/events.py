@@ -42,6 +42,9 @@ class Topic:
     """A Kafka topic, declared as a channel of `schemas/asyncapi.yaml` and owned by its producer."""
 
     address: str  # e.g. "registration.persons.v1"
+    # Only a topic declared so may carry health data (services/core/health_data.py); its ACLs keep
+    # it to the consumers entitled to it.
+    health_data: bool = False
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from services.core.db import Base, Database, UTCDateTime, utcnow
 from services.core.events import Envelope, EventType, SchemaRegistry
+from services.core.health_data import check_no_health_data
 from services.core.broker import make_producer
 from services.core.settings import KafkaAccess
 from services.core.telemetry import current_traceparent
@@ -80,6 +81,7 @@ class Outbox:
             envelope = Envelope(type=pending.event_type.name, source=self.source, subject=pending.subject,
                                 data=pending.data, traceparent=traceparent)
             self.schemas.validate(envelope.to_dict())  # a producer never emits an event its schema rejects
+            check_event_health_data(pending)
             envelopes.append(envelope)
             rows.append({"event_id": envelope.id, "topic": pending.event_type.topic.address, "key": pending.subject,
                          "event_type": pending.event_type.name, "payload": envelope.to_json(),
@@ -90,6 +92,12 @@ class Outbox:
             session.info["outbox_listening"] = True
             event.listen(session, "after_commit", lambda _: self.on_commit(), once=True)
         return envelopes
+
+
+def check_event_health_data(pending: PendingEvent) -> None:
+    """Health data travels only on a topic restricted to the services entitled to it."""
+    if not pending.event_type.topic.health_data:
+        check_no_health_data(pending.event_type.topic.address, pending.data)
 
 
 @dataclass(frozen=True)

@@ -71,8 +71,10 @@ PROBLEM_TYPES: dict[str, ProblemType] = {problem.slug: problem for problem in (
         "Read the object again, and decide from its current state whether to send another command."),
     ProblemType(
         "already-registered", 409, "Already registered",
-        "A registration already exists for this person (same NIR).",
-        "Do not register the person twice: read or update the existing registration instead."),
+        "A registration already exists for this person (same NIR). The problem links to it only when your "
+        "organisation may see the person; the attempt is recorded in the person's access log.",
+        "Do not register the person twice: read or update the existing registration when the problem links to it, "
+        "otherwise ask France Travail to share it with your organisation."),
     ProblemType(
         "invalid-transition", 409, "Not possible in the current status",
         "The command does not apply to the object's current status (for example confirming a person who "
@@ -137,6 +139,12 @@ PROBLEM_TYPES: dict[str, ProblemType] = {problem.slug: problem for problem in (
         "rate-limited", 429, "Too many requests",
         "This client sent more requests than its quota allows in the current window.",
         "Wait the number of seconds in Retry-After before retrying; watch the RateLimit-* headers."),
+    ProblemType(
+        "too-many-nir-conflicts", 429, "Too many NIRs already registered",
+        "This client gave, within the last hour, too many NIRs that were already registered: its NIR lookups are "
+        "paused, so that the check cannot be used to find out who is registered.",
+        "Wait the number of seconds in Retry-After; check the NIRs you send, and ask France Travail when the "
+        "people you receive are registered elsewhere."),
     ProblemType(
         "quota-exceeded", 429, "Daily quota used up",
         "Your organisation has used its allowance for this kind of request today (e.g. profile detail views, "

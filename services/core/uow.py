@@ -15,7 +15,7 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from services.core.events import Envelope, EventType, SchemaRegistry
-from services.core.outbox import Outbox, PendingEvent
+from services.core.outbox import Outbox, PendingEvent, check_event_health_data
 
 
 class EventSink(Protocol):
@@ -54,6 +54,7 @@ class RecordedEvents:
             if self.schemas is not None:
                 self.schemas.validate(Envelope(type=pending.event_type.name, source="test", subject=pending.subject,
                                                data=pending.data).to_dict())
+            check_event_health_data(pending)
             self.emitted.append(pending)
 
     def of_type(self, event_type: EventType) -> list[PendingEvent]:

@@ -1,4 +1,5 @@
-"""Kafka events → the dossier's read model: registrations, orientation decisions, appointments."""
+"""Kafka events → the dossier's read model (registrations, orientation decisions, appointments) and the
+access log (other services' accesses to the person's data)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -13,17 +14,19 @@ from services.dossier.service.unit_of_work import DossierUnitOfWork, unit_of_wor
 from services.orientation.published import (
     APPOINTMENT_BOOKED, APPOINTMENT_NO_SHOW, DECISION_MADE, DECISION_REORIENTED,
 )
-from services.registration.published import PERSON_REGISTERED, PERSON_UPDATED
+from services.dossier.service.access_intake import record_told_access
+from services.registration.published import ACCESS_RECORDED, PERSON_HEALTH
 
 
 def consumer_specs(service: DossierService, outbox: Outbox) -> list[ConsumerSpec]:
     def on(handle: Callable[[DossierUnitOfWork, Envelope], None]) -> Handler:
         return lambda session, event: handle(unit_of_work(session, outbox), event)
 
-    # One subscription for the three topics: the read model is one projection, replayed as one.
+    # One subscription for the four topics: the read model is one projection, replayed as one.
     return [ConsumerSpec(name="dossier.read-model", handlers={
-        PERSON_REGISTERED: on(service.on_registration),
-        PERSON_UPDATED: on(service.on_registration),
+        # The restricted twin of each registration event: the referent's view shows its health data.
+        PERSON_HEALTH: on(service.on_registration),
+        ACCESS_RECORDED: on(record_told_access),
         DECISION_MADE: on(partial(service.on_decision, kind="made")),
         DECISION_REORIENTED: on(partial(service.on_decision, kind="reoriented")),
         APPOINTMENT_BOOKED: on(partial(service.on_appointment, status="booked")),

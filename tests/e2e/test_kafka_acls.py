@@ -11,12 +11,12 @@ from kafka.errors import GroupAuthorizationFailedError, KafkaTimeoutError, Topic
 from services.core.broker import client_config, make_consumer, make_producer
 from services.core.events import Envelope
 from services.orientation.tests.builders import registered_event
-from services.registration.published import PERSON_REGISTERED, PERSONS
+from services.registration.published import PERSON_HEALTH
 from tests.support.kafka import EVENT_SCHEMAS, TestBroker, unique_prefix
 
 pytestmark = pytest.mark.integration
 
-REGISTRATIONS = PERSONS.address
+REGISTRATIONS = PERSON_HEALTH.topic.address  # with their health data: orientation and the dossier only
 REFUSED_WITHIN_MS = 3_000  # a client the broker turns away gives up bootstrapping after this
 
 
@@ -88,7 +88,7 @@ def admin_topics(broker: TestBroker) -> set[str]:
 def publish_registration(broker: TestBroker) -> str:
     """A valid event (the services of other tests consume this topic too), sent as the admin."""
     data = registered_event()
-    envelope = Envelope(type=PERSON_REGISTERED.name, source="registration", subject=data["registration_id"], data=data)
+    envelope = Envelope(type=PERSON_HEALTH.name, source="registration", subject=data["registration_id"], data=data)
     EVENT_SCHEMAS.validate(envelope.to_dict())
     broker.produce(REGISTRATIONS, envelope.subject, envelope.to_json())
     return envelope.subject

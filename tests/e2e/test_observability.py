@@ -8,6 +8,7 @@ import re
 import httpx
 import pytest
 
+from services.registration.published import PERSON_HEALTH
 from services.registration.tests.builders import person
 from tests.support.metrics import label_values, metric_value, samples
 from tests.support.polling import eventually
@@ -50,9 +51,9 @@ def test_orientation_shows_the_registered_events_it_applied_and_its_lag(stack):
         assert api.post("/v1/registrations", json=person()).status_code == 201
 
     def applied_and_caught_up(answer: httpx.Response) -> bool:
-        lags = samples(answer.text, "kafka_consumer_lag", messaging_destination_name="registration.persons.v1")
+        lags = samples(answer.text, "kafka_consumer_lag", messaging_destination_name=PERSON_HEALTH.topic.address)
         return bool(lags) and sum(lags) == 0 and metric_value(
-            answer.text, "consumer_events_applied_total", cloudevents_event_type="registration.person.registered.v1") >= 1
+            answer.text, "consumer_events_applied_total", cloudevents_event_type=PERSON_HEALTH.name) >= 1
 
     eventually(lambda: httpx.get(f"{stack.services['orientation'].url}/metrics"), applied_and_caught_up)
 

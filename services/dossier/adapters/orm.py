@@ -8,6 +8,7 @@ from sqlalchemy import JSON, BigInteger, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.core.db import Base, UTCDateTime
+from services.dossier.domain.journal import DOSSIER
 
 _ID = BigInteger().with_variant(Integer, "sqlite")
 
@@ -45,10 +46,12 @@ class AccessRow(Base):
 
     id: Mapped[int] = mapped_column(_ID, primary_key=True)
     person_id: Mapped[str] = mapped_column(String(36))
-    access: Mapped[str] = mapped_column(String(10))  # read | write
+    access: Mapped[str] = mapped_column(String(10))  # read | write | refused
     sections: Mapped[list] = mapped_column(JSON)
     purpose: Mapped[str | None] = mapped_column(String(30))
     client_id: Mapped[str] = mapped_column(String(200))
     org_id: Mapped[str] = mapped_column(String(200))
     org_type: Mapped[str] = mapped_column(String(30))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+    service: Mapped[str] = mapped_column(String(30), default=DOSSIER)  # the service that accessed the data
+    reason: Mapped[str | None] = mapped_column(String(300))  # why a refused attempt was refused

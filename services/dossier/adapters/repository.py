@@ -12,10 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.core.db import UniqueKeyTaken
+from services.core.access_log import Accessor
 from services.core.identity import Caller
 from services.dossier.adapters.orm import AccessRow, ChangeRow, SectionRow
 from services.dossier.domain.dossier import Dossier
-from services.dossier.domain.journal import Access, Change
+from services.dossier.domain.journal import DOSSIER, Access, Change
 from services.dossier.domain.sections import Section
 
 
@@ -51,10 +52,10 @@ class DossierRepository:
         self.session.add(ChangeRow(person_id=person_id, section=section, action=action, version=version,
                                    changes=changes, at=now, **_who(caller)))
 
-    def record_access(self, person_id: str, caller: Caller, access: str, sections: list[str],
-                      purpose: str | None, now: datetime) -> None:
+    def record_access(self, person_id: str, caller: Accessor, access: str, sections: list[str],
+                      purpose: str | None, now: datetime, service: str = DOSSIER, reason: str | None = None) -> None:
         self.session.add(AccessRow(person_id=person_id, access=access, sections=sections, purpose=purpose, at=now,
-                                   **_who(caller)))
+                                   service=service, reason=reason, **_who(caller)))
 
     def changes(self, person_id: str, sections: list[str], before_id: int | None, limit: int) -> list[Change]:
         query = select(ChangeRow).where(ChangeRow.person_id == person_id, ChangeRow.section.in_(sections))
@@ -67,11 +68,11 @@ class DossierRepository:
         query = select(AccessRow).where(AccessRow.person_id == person_id)
         if before_id is not None:
             query = query.where(AccessRow.id < before_id)
-        return [Access(row.id, row.access, row.sections, row.purpose, row.at, _by(row))
+        return [Access(row.id, row.access, row.sections, row.purpose, row.at, _by(row), row.service, row.reason)
                 for row in self.session.scalars(query.order_by(AccessRow.id.desc()).limit(limit))]
 
 
-def _who(caller: Caller) -> dict[str, str]:
+def _who(caller: Accessor) -> dict[str, str]:
     return {"client_id": caller.client_id, "org_id": caller.org_id, "org_type": caller.org_type}
 
 

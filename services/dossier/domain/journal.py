@@ -18,11 +18,18 @@ class Change:
     by: dict[str, str]
 
 
+DOSSIER = "dossier"
+
+
 @dataclass(frozen=True)
 class Access:
+    """One access to the person's data, by the dossier itself or told by another service."""
+
     id: int
-    access: str  # read | write
+    access: str  # read | write | refused (attempted, and refused)
     sections: list[str]
     purpose: str | None
     at: datetime
     by: dict[str, str]
+    service: str = DOSSIER
+    reason: str | None = None

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from services.core import health_data
 from services.core.errors import Forbidden
 from services.core.person_policy import Organisation, PersonFacts, Relation, relations
 from services.dossier.domain.dossier import Dossier
@@ -112,4 +113,4 @@ class Grants:
 
     @property
     def sees_health(self) -> bool:
-        return self.may_read(HEALTH)
+        return health_data.sees_health(self.relations)

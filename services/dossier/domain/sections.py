@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.core.errors import InvalidTransition
+from services.core.health_data import DIAGNOSTIC_PATHS, DOSSIER_IDENTITY_PATHS
 
 IDENTITY, RSA_STATUS, ORIENTATION, APPOINTMENTS = "identity", "rsa_status", "orientation", "appointments"
 DIAGNOSTIC, CONTRACT, REVIEWS = "diagnostic", "contract", "reviews"
@@ -28,11 +29,9 @@ RSA_STATUS_SOURCES = (IDENTITY, ORIENTATION, CONTRACT)
 DIAGNOSTIC_FIELDS = ("skills", "professional_project", "labour_market", "overall_situation",
                      "digital_and_basic_skills", "rights_and_duties")
 
-# Health data (special-category data under the GDPR) inside sections: shown to the referent only.
-HEALTH_PATHS: dict[str, tuple[tuple[str, ...], ...]] = {
-    IDENTITY: (("barriers", "health"), ("rqth",)),
-    DIAGNOSTIC: (("overall_situation", "health"),),
-}
+# Health data (special-category data under the GDPR) inside sections: shown to the referent only
+# (services/core/health_data.py).
+HEALTH_PATHS: dict[str, tuple[tuple[str, ...], ...]] = {IDENTITY: DOSSIER_IDENTITY_PATHS, DIAGNOSTIC: DIAGNOSTIC_PATHS}
 
 
 class NothingToSign(InvalidTransition):

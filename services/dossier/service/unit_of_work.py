@@ -12,12 +12,13 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from services.core.access_log import Accessor
 from services.core.identity import Caller
 from services.core.outbox import Outbox
 from services.core.uow import OutboxEvents, UnitOfWork
 from services.dossier.adapters.repository import DossierRepository
 from services.dossier.domain.dossier import Dossier
-from services.dossier.domain.journal import Access, Change
+from services.dossier.domain.journal import DOSSIER, Access, Change
 from services.dossier.domain.sections import Section
 
 
@@ -31,8 +32,9 @@ class Dossiers(Protocol):
     def record_change(self, person_id: str, caller: Caller, section: str, action: str, version: int,
                       changes: dict[str, Any], now: datetime) -> None: ...
 
-    def record_access(self, person_id: str, caller: Caller, access: str, sections: list[str],
-                      purpose: str | None, now: datetime) -> None: ...
+    def record_access(self, person_id: str, caller: Accessor, access: str, sections: list[str],
+                      purpose: str | None, now: datetime, service: str = DOSSIER, reason: str | None = None) -> None:
+        """`service`: the one that accessed the data, when another service told the dossier."""
 
     def changes(self, person_id: str, sections: list[str], before_id: int | None, limit: int) -> list[Change]:
         """Newest first, ids below `before_id` when given."""

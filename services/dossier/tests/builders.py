@@ -11,17 +11,18 @@ from services.core.events import Envelope
 from services.orientation import published as orientation
 from services.registration import published as registration_events
 
-REGISTRATIONS, DECISIONS, APPOINTMENTS = (registration_events.PERSONS.address, orientation.DECISIONS.address,
+# The dossier reads registrations with their health data, on the restricted topic: a registration and
+# its corrections travel there as one event type.
+REGISTRATIONS, DECISIONS, APPOINTMENTS = (registration_events.PERSONS_HEALTH.address, orientation.DECISIONS.address,
                                           orientation.APPOINTMENTS.address)
-REGISTRATION_TYPES = {"registered": registration_events.PERSON_REGISTERED, "updated": registration_events.PERSON_UPDATED}
 DECISION_TYPES = {"made": orientation.DECISION_MADE, "reoriented": orientation.DECISION_REORIENTED}
 APPOINTMENT_TYPES = {"booked": orientation.APPOINTMENT_BOOKED, "no_show": orientation.APPOINTMENT_NO_SHOW}
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 
 
-def registration(person_id: str, *, rsa: bool = True, health: bool = True, event_type: str = "registered",
-                 departement: str = "44", at: datetime = NOW - timedelta(days=3)) -> Envelope:
-    return Envelope(type=REGISTRATION_TYPES[event_type].name, source="registration", subject=person_id, time=at, data={
+def registration(person_id: str, *, rsa: bool = True, health: bool = True, departement: str = "44",
+                 at: datetime = NOW - timedelta(days=3)) -> Envelope:
+    return Envelope(type=registration_events.PERSON_HEALTH.name, source="registration", subject=person_id, time=at, data={
         "registration_id": person_id, "status": "registered", "channel": "counter", "registered_at": at.isoformat(),
         "identity": {"last_name": "Martin", "usage_name": None, "first_names": ["Camille"], "birth_date": "2001-03-14",
                      "sex": "F"},

@@ -10,7 +10,7 @@ from services.core.identity import Caller
 from services.core.settings import REPO_ROOT
 from services.core.uow import RecordedEvents
 from services.dossier.domain.dossier import Dossier
-from services.dossier.domain.journal import Access, Change
+from services.dossier.domain.journal import DOSSIER, Access, Change
 from services.dossier.domain.sections import Section
 from services.dossier.service.unit_of_work import DossierUnitOfWork
 
@@ -38,9 +38,9 @@ class InMemoryDossiers:
         self.changes_made.append((person_id, change))
 
     def record_access(self, person_id: str, caller: Caller, access: str, sections: list[str],
-                      purpose: str | None, now: datetime) -> None:
+                      purpose: str | None, now: datetime, service: str = DOSSIER, reason: str | None = None) -> None:
         self.access_log.append((person_id, Access(len(self.access_log) + 1, access, sections, purpose, now,
-                                                  _by(caller))))
+                                                  _by(caller), service, reason)))
 
     def changes(self, person_id: str, sections: list[str], before_id: int | None, limit: int) -> list[Change]:
         return _page([c for person, c in self.changes_made if person == person_id and c.section in sections],

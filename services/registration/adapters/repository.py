@@ -1,7 +1,7 @@
 """Loads and saves registration aggregates; turns the visibility policy into SQL for lists."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.exc import IntegrityError
@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from services.core.age import YOUNG_PEOPLE_AGE_LIMIT
 from services.core.db import UniqueKeyTaken
-from services.registration.adapters.orm import RegistrationRow
+from services.registration.adapters.orm import NirConflictRow, RegistrationRow
 from services.registration.domain.model import Registration, Territory
 from services.core.person_policy import RELATIONS_BY_ORG_TYPE, Relation
 from services.registration.domain.policy import Audience
@@ -72,6 +72,20 @@ class RegistrationRepository:
             ))
         statement = statement.order_by(RegistrationRow.created_at, RegistrationRow.id).limit(query.limit)
         return [_to_domain(row) for row in self.session.scalars(statement)]
+
+
+class NirConflictRepository:
+    """The `NirConflicts` port on the service's database, shared by every replica."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def record(self, client_id: str, at: datetime) -> None:
+        self.session.add(NirConflictRow(client_id=client_id, at=at))
+
+    def since(self, client_id: str, start: datetime) -> list[datetime]:
+        return list(self.session.scalars(select(NirConflictRow.at).where(
+            NirConflictRow.client_id == client_id, NirConflictRow.at >= start)))
 
 
 def _known(audience: Audience, today: date) -> ColumnElement[bool]:

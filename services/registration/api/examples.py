@@ -1,5 +1,6 @@
 """Examples published in the contract. They work as they are against `make run`, in this order:
 register (the Idempotency-Key makes a replay harmless and fixes the id), read, correct, list."""
+from services.core.health_data import REGISTRATION_PATHS, without_health
 from services.registration.api.schemas import RegistrationOut
 
 EXAMPLE_IDEMPOTENCY_KEY = "example-registration-camille-martin"
@@ -79,7 +80,7 @@ def _as_returned(request: dict, **changes) -> dict:
         "registered_at": "2026-11-23T09:30:00Z", "created_at": "2026-11-23T09:30:00Z",
         "updated_at": "2026-11-23T09:30:00Z",
     }
-    return RegistrationOut.model_validate({**body, **changes}).model_dump(mode="json")
+    return RegistrationOut.model_validate(without_health({**body, **changes}, REGISTRATION_PATHS)).model_dump(mode="json")
 
 
 REGISTRATION_OUT = _as_returned(REGISTRATION_CREATE)
@@ -97,7 +98,7 @@ CONFIRMED_OUT = {
     "contact": {"email": "sofiane.benali@example.org", "phone": "+33 6 11 22 33 44", "preferred_channel": "email"},
     "address": {"line": "4 allée des Pins", "postal_code": "44600", "commune_code": "44184",
                 "departement_code": "44", "region_code": "52"},
-    "situation": {"professional_situation": "unemployed", "rsa_recipient": True, "rqth": False,
+    "situation": {"professional_situation": "unemployed", "rsa_recipient": True,
                   "household": {"size": 3, "dependent_children": 2, "single_parent": False},
                   "driving_licence": False, "residence_permit": "not_required", "french_level": "native",
                   "under_26": False},
@@ -105,7 +106,7 @@ CONFIRMED_OUT = {
     "project": {"target_jobs": [], "rome_codes": [], "contract_types": [], "working_time": "any",
                 "mobility_km": 30, "available_from": None},
     "pre_diagnostic": {**CONFIRM_BODY["pre_diagnostic"], "barriers": {
-        "housing": True, "health": False, "mobility": False, "basic_skills": False, "language": False,
+        "housing": True, "mobility": False, "basic_skills": False, "language": False,
         "family": False, "administrative_judicial": False, "finances": True, "digital": False}},
     "possible_duplicate_of": None,
     "registered_at": "2026-11-23T09:35:00Z", "created_at": "2026-11-23T09:31:00Z", "updated_at": "2026-11-23T09:35:00Z",

@@ -1,26 +1,31 @@
 """HTTP routes of the registration service: translate requests to commands, results to responses."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from services.core.app import Platform
 from services.core.codes import DepartementCode
+from services.core.health_data import REGISTRATION_PATHS, without_health
 from services.core.http import (
     Cursor, DateTime, Limit, check_if_match, decode_cursor, documented, encode_cursor, etag, id_path,
     idempotency_key_header, if_match_header,
 )
+from services.core.identity import Caller
 from services.core.idempotency import StoredResponse, idempotent_response, resource_id
 from services.registration.api import examples
 from services.registration.api.deps import PlatformDep, Reader, ServiceDep, Writer
 from services.registration.api.schemas import (
     RegistrationCreate, RegistrationOut, RegistrationPage, RegistrationPatch,
 )
-from services.registration.domain.model import Registration
+from services.registration.domain.model import AlreadyRegistered, Registration
 from services.registration.domain.policy import visible_sections
 from services.registration.domain.repository import ListQuery
+from services.registration.service.handlers import RegistrationService
 from services.registration.service.unit_of_work import on_session
 
 router = APIRouter(prefix="/v1/registrations", tags=["registrations"])
@@ -37,6 +42,20 @@ INVALID = "The request is not valid; `errors` names each field."
 NOT_VISIBLE = "Unknown, or not visible to your organisation."
 STALE = "Stale ETag: read again, reapply."
 IF_MATCH_REQUIRED = "If-Match is required."
+
+T = TypeVar("T")
+
+
+def recording_nir_conflicts(platform: Platform, service: RegistrationService, caller: Caller, action: str,
+                            run: Callable[[], T]) -> T:
+    """Run a command; a NIR conflict it meets is recorded in a transaction of its own, since the
+    refused command's transaction rolls back."""
+    try:
+        return run()
+    except AlreadyRegistered as refused:
+        with platform.db.transaction() as session:
+            service.record_nir_conflict(on_session(session, platform.outbox), caller, refused, action)
+        raise
 
 
 def to_out(registration: Registration, sections: tuple[str, ...], today: date) -> dict[str, Any]:
@@ -57,7 +76,9 @@ def to_out(registration: Registration, sections: tuple[str, ...], today: date) -
     for section in sections:
         if section in s:
             body[section] = {**s[section], **derived.get(section, {})}
-    return RegistrationOut.model_validate(body).model_dump(mode="json")
+    # Health data is for the person's referent only, a relation orientation establishes and this
+    # service does not know: no reader gets it here; the referent reads it in the dossier.
+    return RegistrationOut.model_validate(without_health(body, REGISTRATION_PATHS)).model_dump(mode="json")
 
 
 @router.post(
@@ -81,8 +102,8 @@ def register_person(
         return StoredResponse(201, to_out(registration, visible_sections(caller), service.today()), {
             "Location": f"/v1/registrations/{registration.id}", "ETag": etag(registration.version)})
 
-    return idempotent_response(request, platform.db, caller.client_id, idempotency_key,
-                               payload.model_dump(mode="json"), operation)
+    return recording_nir_conflicts(platform, service, caller, "register", lambda: idempotent_response(
+        request, platform.db, caller.client_id, idempotency_key, payload.model_dump(mode="json"), operation))
 
 
 @router.get("", response_model=RegistrationPage, summary="List the registrations your organisation may see",
@@ -128,10 +149,12 @@ def correct_registration(
         "summary": "A new phone number and a wider search radius", "value": examples.REGISTRATION_PATCH}})],
     if_match: IfMatch = None,
 ) -> JSONResponse:
-    with platform.db.transaction() as session:
-        registration = service.correct(on_session(session, platform.outbox), caller, registration_id,
-                                       changes.model_dump(exclude_unset=True),
-                                       lambda version: check_if_match(if_match, version))
+    def operation() -> Registration:
+        with platform.db.transaction() as session:
+            return service.correct(on_session(session, platform.outbox), caller, registration_id,
+                                   changes.model_dump(exclude_unset=True), lambda version: check_if_match(if_match, version))
+
+    registration = recording_nir_conflicts(platform, service, caller, "correct", operation)
     return JSONResponse(to_out(registration, visible_sections(caller), service.today()),
                         headers={"ETag": etag(registration.version)})
 
@@ -157,5 +180,5 @@ def confirm_registration(
         return StoredResponse(200, to_out(registration, visible_sections(caller), service.today()),
                               {"ETag": etag(registration.version)})
 
-    return idempotent_response(request, platform.db, caller.client_id, idempotency_key,
-                               corrections.model_dump(mode="json"), operation)
+    return recording_nir_conflicts(platform, service, caller, "confirm", lambda: idempotent_response(
+        request, platform.db, caller.client_id, idempotency_key, corrections.model_dump(mode="json"), operation))

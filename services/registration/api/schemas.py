@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from services.core.http import RequestBody
 from services.registration.service.sections import (
-    Address, BirthPlace, Contact, Identity, PreDiagnostic, Project, Situation, Skills,
+    Address, BarriersShown, BirthPlace, Contact, Identity, PreDiagnostic, Project, Situation, SituationShown, Skills,
 )
 
 
@@ -53,8 +53,12 @@ class AddressOut(Address):
     region_code: str
 
 
-class SituationOut(Situation):
+class SituationOut(SituationShown):
     under_26: bool = Field(description="Derived from the birth date, today.")
+
+
+class PreDiagnosticOut(PreDiagnostic):
+    barriers: BarriersShown = BarriersShown()
 
 
 class RegistrationOut(BaseModel):
@@ -67,7 +71,7 @@ class RegistrationOut(BaseModel):
     situation: SituationOut | None = None
     skills: Skills | None = None
     project: Project | None = None
-    pre_diagnostic: PreDiagnostic | None = None
+    pre_diagnostic: PreDiagnosticOut | None = None
     possible_duplicate_of: str | None = Field(
         None, description="Another registration that looks like the same person (no NIR to tell); a counsellor resolves it.")
     registered_at: datetime | None = None

@@ -20,14 +20,23 @@ SECTIONS = ("identity", "contact", "address", "situation", "skills", "project", 
 
 
 class AlreadyRegistered(Conflict):
-    """The NIR given is another registration's; the problem links to it, so the caller can read it."""
+    """The NIR given is another registration's. The problem links to it only for a caller that may
+    see that person: to anyone else it says no more than that the registration cannot proceed, or
+    NIRs could be enumerated to person ids. Still a 409, not a 404 or a 422: the caller must learn
+    that registering again would make a duplicate, and that is all it learns (each such attempt is
+    recorded in the person's access log and limited per client)."""
 
     slug = "already-registered"
 
-    def __init__(self, existing_id: str) -> None:
-        super().__init__("A person with this NIR is already registered.",
-                         existing_registration=f"/v1/registrations/{existing_id}")
+    def __init__(self, existing_id: str, *, visible: bool) -> None:
+        if visible:
+            super().__init__("A person with this NIR is already registered.",
+                             existing_registration=f"/v1/registrations/{existing_id}")
+        else:
+            super().__init__("A person with this NIR is already registered, with an organisation that is not "
+                             "yours; ask France Travail to share the registration with your organisation.")
         self.existing_id = existing_id
+        self.visible = visible
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from services.core.access_log import access_recorded
 from services.core.db import UniqueKeyTaken
 from services.core.errors import Forbidden, NotFound, RuleBroken
+from services.core.health_data import REGISTRATION_PATHS, without_health
 from services.core.identity import Caller
 from services.core.merge_patch import merge_patch
 from services.core.outbox import PendingEvent
@@ -20,9 +22,10 @@ from services.registration.domain import events
 from services.registration.domain.model import AlreadyRegistered, Registration, Territory
 from services.registration.domain.names import PersonKey, is_likely_duplicate
 from services.registration.domain.nir import InvalidNir, mask_nir, nir_fingerprint, parse_nir
+from services.registration.domain.nir_conflicts import ConflictAllowance
 from services.registration.domain.policy import audience_of, may_read, may_write
 from services.registration.domain.repository import ListQuery, Registrations
-from services.registration.published import PERSON_REGISTERED, PERSON_UPDATED
+from services.registration.published import ACCESS_RECORDED, PERSON_HEALTH, PERSON_REGISTERED, PERSON_UPDATED
 from services.registration.service.unit_of_work import RegistrationUnitOfWork
 
 EVENT_TYPES = {events.PersonRegistered: PERSON_REGISTERED, events.PersonUpdated: PERSON_UPDATED}
@@ -35,6 +38,7 @@ class RegistrationService:
     pii_secret: bytes
     validate: Callable[[dict[str, Any]], dict[str, Any]]  # full sections, as the API contract defines them
     clock: Callable[[], datetime]
+    nir_allowance: ConflictAllowance = ConflictAllowance()
 
     # -- commands ----------------------------------------------------------------------------
     def register(self, uow: RegistrationUnitOfWork, caller: Caller, sections: dict[str, Any], channel: str,
@@ -42,12 +46,25 @@ class RegistrationService:
         repo = uow.registrations
         registration = Registration.new(registration_id, self._without_nir(sections), self.territory_of(sections), channel,
                                         self.clock())
-        self._identify(repo, registration, sections)
+        self._identify(uow, caller, registration, sections)
         if not may_write(caller, registration, self.today()):
             raise Forbidden("This person lives outside the territories or public your organisation may register.")
-        self._store(repo, repo.add, registration)
+        self._store(caller, repo, repo.add, registration)
         self._publish(uow, registration)
         return registration
+
+    def record_nir_conflict(self, uow: RegistrationUnitOfWork, caller: Caller, refused: AlreadyRegistered,
+                            action: str) -> None:
+        """An attempt refused because its NIR is another person's: told to that person's access log,
+        and, when the caller may not see them, counted against the client's allowance (a conflict on
+        a person it sees anyway teaches it nothing)."""
+        now = self.clock()
+        if not refused.visible:
+            uow.nir_conflicts.record(caller.client_id, now)
+        uow.events.emit(ACCESS_RECORDED, refused.existing_id, access_recorded(
+            refused.existing_id, caller, service="registration", action=action, access="refused",
+            sections=["identity"], purpose=None, reason="The NIR given is this person's, already registered.",
+            at=now))
 
     def correct(self, uow: RegistrationUnitOfWork, caller: Caller, registration_id: str, changes: dict[str, Any],
                 check_version: Callable[[int], None]) -> Registration:
@@ -62,8 +79,8 @@ class RegistrationService:
         repo = uow.registrations
         registration = Registration.new(registration_id, sections, self.territory_of(sections), "partner_prefill",
                                         self.clock(), pre_registration=True)
-        self._identify(repo, registration, sections)
-        self._store(repo, repo.add, registration)
+        self._identify(uow, None, registration, sections)
+        self._store(None, repo, repo.add, registration)
         return registration
 
     # -- queries -----------------------------------------------------------------------------
@@ -102,16 +119,15 @@ class RegistrationService:
         merged = self.validate(merge_patch(registration.sections, changes))
         nir_given = (changes.get("identity") or {}).get("nir")
         if nir_given:
-            self._identify(repo, registration, merged)
+            self._identify(uow, caller, registration, merged)
         transition(registration, self._without_nir(merged), self.territory_of(merged), self.clock())
         if not may_write(caller, registration, self.today()):
             raise Forbidden("After this change the person would be outside what your organisation may manage.")
-        self._store(repo, repo.save, registration)
+        self._store(caller, repo, repo.save, registration)
         self._publish(uow, registration)
         return registration
 
-    @staticmethod
-    def _store(repo: Registrations, write, registration: Registration) -> None:
+    def _store(self, caller: Caller | None, repo: Registrations, write, registration: Registration) -> None:
         """Write; if a concurrent registration of the same NIR committed first, say so (409)."""
         try:
             write(registration)
@@ -119,12 +135,21 @@ class RegistrationService:
             holder = repo.by_nir_fingerprint(registration.nir_fingerprint) if registration.nir_fingerprint else None
             if holder is None or holder.id == registration.id:
                 raise  # the same id: a concurrent retry with the same Idempotency-Key, replayed upstream
-            raise AlreadyRegistered(holder.id) from None
+            raise self._already_registered(caller, holder) from None
 
-    def _identify(self, repo: Registrations, registration: Registration, sections: dict[str, Any]) -> None:
+    def _already_registered(self, caller: Caller | None, holder: Registration) -> AlreadyRegistered:
+        return AlreadyRegistered(holder.id, visible=caller is not None and may_read(caller, holder, self.today()))
+
+    def _identify(self, uow: RegistrationUnitOfWork, caller: Caller | None, registration: Registration,
+                  sections: dict[str, Any]) -> None:
         """NIR check and matching, or likely-duplicate flag when there is no NIR to tell."""
+        repo = uow.registrations
         raw_nir = sections["identity"].get("nir")
         if raw_nir:
+            if caller is not None:  # a partner's fact (no caller) carries no NIR to probe with
+                now = self.clock()
+                self.nir_allowance.check(uow.nir_conflicts.since(caller.client_id, now - self.nir_allowance.window),
+                                         now)
             try:
                 nir = parse_nir(raw_nir)
             except InvalidNir as exc:
@@ -133,7 +158,7 @@ class RegistrationService:
             fingerprint = nir_fingerprint(nir, self.pii_secret)
             existing = repo.by_nir_fingerprint(fingerprint)
             if existing is not None and existing.id != registration.id:
-                raise AlreadyRegistered(existing.id)
+                raise self._already_registered(caller, existing)
             registration.nir_fingerprint = fingerprint
             registration.nir_masked = mask_nir(nir)
             registration.possible_duplicate_of = None
@@ -148,10 +173,12 @@ class RegistrationService:
 
     def _publish(self, uow: RegistrationUnitOfWork, registration: Registration) -> None:
         """The aggregate's events, emitted in the caller's unit of work (on the database: outbox rows
-        of its transaction)."""
-        uow.events.emit_all([PendingEvent(EVENT_TYPES[type(event)], registration.id,
-                                          event_data(registration, self.today()))
-                             for event in registration.events])
+        of its transaction): each broadcast without health data, with its twin carrying the health
+        data on the restricted topic."""
+        data = event_data(registration, self.today())
+        uow.events.emit_all([pending for event in registration.events for pending in (
+            PendingEvent(EVENT_TYPES[type(event)], registration.id, without_health(data, REGISTRATION_PATHS)),
+            PendingEvent(PERSON_HEALTH, registration.id, data))])
         registration.events.clear()
 
     @staticmethod
@@ -179,7 +206,8 @@ def _person_key(identity: dict[str, Any]) -> PersonKey:
 
 
 def event_data(registration: Registration, today: date) -> dict[str, Any]:
-    """What other services are told: enough to orient and follow the person, never the NIR."""
+    """What other services are told: enough to orient and follow the person, never the NIR; health
+    data included, for the restricted topic only."""
     s = registration.sections
     identity = s["identity"]
     return {

@@ -55,16 +55,22 @@ class Household(RequestBody):
     single_parent: bool = False
 
 
-class Situation(RequestBody):
+class SituationShown(RequestBody):
+    """The situation as a reader of the registration sees it: without health data."""
+
     professional_situation: Literal[
         "unemployed", "employed_seeking_change", "part_time_employed", "self_employed", "student",
         "in_training", "inactive"]
     rsa_recipient: bool = Field(False, description="Receives the RSA (revenu de solidarité active).")
-    rqth: bool = Field(False, description="Recognised disabled worker (RQTH).")
     household: Household = Household()
     driving_licence: bool = False
     residence_permit: Literal["not_required", "valid", "pending", "none"] = "not_required"
     french_level: Literal["native", "fluent", "intermediate", "basic", "none"] = "native"
+
+
+class Situation(SituationShown):
+    rqth: bool = Field(False, description="Recognised disabled worker (RQTH). Health data: write-only here; the "
+                                          "person's referent reads it in the dossier.")
 
 
 class Diploma(RequestBody):
@@ -95,11 +101,10 @@ class Project(RequestBody):
     available_from: Date | None = None
 
 
-class Barriers(RequestBody):
-    """The nine fields of first barrier detection ("freins périphériques")."""
+class BarriersShown(RequestBody):
+    """The barriers as a reader of the registration sees them: without the health barrier."""
 
     housing: bool = False
-    health: bool = False
     mobility: bool = False
     basic_skills: bool = False
     language: bool = False
@@ -107,6 +112,13 @@ class Barriers(RequestBody):
     administrative_judicial: bool = False
     finances: bool = False
     digital: bool = False
+
+
+class Barriers(BarriersShown):
+    """The nine fields of first barrier detection ("freins périphériques")."""
+
+    health: bool = Field(False, description="Health data: write-only here; the person's referent reads it in the "
+                                            "dossier.")
 
 
 class PreDiagnostic(RequestBody):

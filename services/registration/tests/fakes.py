@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import date
+from datetime import date, datetime
 
 from services.core.db import UniqueKeyTaken
 from services.core.events import SchemaRegistry
@@ -52,6 +52,17 @@ class InMemoryRegistrations:
         return [copy.deepcopy(r) for r in matching[:query.limit]]
 
 
+class InMemoryNirConflicts:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, datetime]] = []
+
+    def record(self, client_id: str, at: datetime) -> None:
+        self.rows.append((client_id, at))
+
+    def since(self, client_id: str, start: datetime) -> list[datetime]:
+        return [at for client, at in self.rows if client == client_id and at >= start]
+
+
 def _matches(query: ListQuery, registration: Registration) -> bool:
     registered_at = registration.registered_at
     return (
@@ -65,4 +76,5 @@ def _matches(query: ListQuery, registration: Registration) -> bool:
 
 def fake_unit_of_work() -> RegistrationUnitOfWork:
     """Registrations in memory; events recorded, each checked against its schema under schemas/."""
-    return RegistrationUnitOfWork(events=RecordedEvents(SCHEMAS), registrations=InMemoryRegistrations())
+    return RegistrationUnitOfWork(events=RecordedEvents(SCHEMAS), registrations=InMemoryRegistrations(),
+                                  nir_conflicts=InMemoryNirConflicts())

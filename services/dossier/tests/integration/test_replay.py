@@ -33,7 +33,7 @@ def test_redelivery_and_a_replay_into_a_fresh_database_give_the_same_dossier(rep
                                                                             tokens, broker, database_url):
     person_id, appointment_id = str(uuid.uuid4()), str(uuid.uuid4())
     registered = registration(person_id, at=NOW - timedelta(days=5))
-    updated = registration(person_id, event_type="updated", health=False, at=NOW - timedelta(days=4))
+    updated = registration(person_id, health=False, at=NOW - timedelta(days=4))
     proposed = decision(person_id, status="proposed", at=NOW - timedelta(days=4))
     # The same decision published again under a new event id (a producer retrying after a crash).
     republished = dataclasses.replace(proposed, id=str(uuid.uuid4()))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from datetime import date, timedelta
 
@@ -9,8 +10,10 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
+from services.core.access_log import access_recorded
 from services.core.db import utcnow
-from services.core.events import SchemaRegistry
+from services.core.events import Envelope, SchemaRegistry
+from services.core.identity import Caller
 from services.core.settings import REPO_ROOT
 from services.dossier.api import examples
 from services.dossier.domain.reviews import add_months
@@ -18,6 +21,7 @@ from services.dossier.published import CONTRACT_SIGNED, DIAGNOSTIC_COMPLETED, DO
 from services.dossier.tests.builders import (
     APPOINTMENTS, DECISIONS, REGISTRATIONS, appointment, decision, registration, send, wait_for_sections,
 )
+from services.registration.published import ACCESS_RECORDED
 
 pytestmark = pytest.mark.integration
 
@@ -197,3 +201,24 @@ def test_partners_share_one_dossier_each_seeing_what_the_policy_allows(service, 
                                 {"p": person_id}).scalar() == len(history)
     finally:
         engine.dispose()
+
+
+def test_the_access_log_holds_what_other_services_told_of_the_person(service, tokens, broker, database_url):
+    person_id = oriented_person(broker, database_url)
+    angers = Caller("departement-49", "departement-49", "departement", ("49",), frozenset())
+    told = Envelope(type=ACCESS_RECORDED.name, source="registration", subject=person_id, data=access_recorded(
+        person_id, angers, service="registration", action="register", access="refused", sections=["identity"],
+        purpose=None, reason="The NIR given is this person's, already registered.", at=utcnow()))
+    send(broker, ACCESS_RECORDED.topic.address, told)
+
+    def told_entries():
+        log = service.get(url(person_id, "/access-log"), headers=tokens.headers(ML))
+        assert log.status_code == 200, log.text
+        return [e for e in log.json()["items"] if e["service"] == "registration"]
+
+    deadline = time.monotonic() + 120
+    while not told_entries() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    [entry] = told_entries()
+    assert (entry["access"], entry["by"]["org_id"], entry["sections"]) == ("refused", "departement-49", ["identity"])
+    assert "NIR" in entry["reason"]

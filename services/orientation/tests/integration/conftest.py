@@ -4,15 +4,15 @@ from datetime import datetime, timezone
 import pytest
 from kafka import KafkaConsumer
 
-from services.core.events import Envelope, EventType, SchemaRegistry
+from services.core.events import Envelope, SchemaRegistry
 from services.core.settings import REPO_ROOT
 from services.orientation.published import APPOINTMENTS as APPOINTMENTS_TOPIC, DECISIONS as DECISIONS_TOPIC
 from services.orientation.service.unit_of_work import transactions
-from services.registration.published import PERSON_REGISTERED, PERSONS
+from services.registration.published import PERSON_HEALTH
 from tests.support.apps import service_client
 
 SCHEMAS = SchemaRegistry(REPO_ROOT / "schemas")
-REGISTRATIONS = PERSONS.address
+REGISTRATIONS = PERSON_HEALTH.topic.address  # orientation reads the registrations with their health data
 DECISIONS = DECISIONS_TOPIC.address
 APPOINTMENTS = APPOINTMENTS_TOPIC.address
 
@@ -31,8 +31,9 @@ class Orientation:
         self.app = service.app
         self.units = transactions(self.app.state.platform.db, self.app.state.platform.outbox)  # for periodic jobs
 
-    def register(self, data: dict, event_type: EventType = PERSON_REGISTERED) -> str:
-        envelope = Envelope(type=event_type.name, source="registration", subject=data["registration_id"], data=data)
+    def register(self, data: dict) -> str:
+        """A registration or a correction, as registration tells orientation."""
+        envelope = Envelope(type=PERSON_HEALTH.name, source="registration", subject=data["registration_id"], data=data)
         SCHEMAS.validate(envelope.to_dict())
         self.broker.produce(REGISTRATIONS, envelope.subject, envelope.to_json())
         return data["registration_id"]

@@ -8,7 +8,6 @@ import pytest
 
 from services.orientation.tests.builders import ANSWERS, registered_event
 from services.orientation.tests.integration.conftest import DECISIONS, now
-from services.registration.published import PERSON_UPDATED
 
 pytestmark = pytest.mark.integration
 
@@ -72,7 +71,7 @@ def test_the_departement_may_not_decide_once_the_person_is_no_longer_an_rsa_reci
     social = {**ANSWERS, "availability": "beyond_3_months"}
     person_id = orientation.register(registered_event(rsa=True, pre_diagnostic=social))
     assert orientation.decision(person_id, client="departement-44").json()["status"] == "proposed"
-    orientation.register(registered_event(person_id=person_id, rsa=False, pre_diagnostic=social), PERSON_UPDATED)
+    orientation.register(registered_event(person_id=person_id, rsa=False, pre_diagnostic=social))
     orientation.caught_up()
 
     refused = orientation.post(f"/v1/orientation/decisions/{person_id}/validate", {}, client="departement-44",
