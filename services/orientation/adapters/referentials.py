@@ -10,14 +10,23 @@ from services.orientation.adapters.orm import ReferentialRow
 from services.orientation.domain.referential import ReferentialVersion
 
 
+# session.info key of the latest versions already read in a transaction: the orientation consumer applies a
+# run of events in one, and read the national referential and the département's, documents included, for each.
+LATEST_READ = "orientation_referentials_latest"
+
+
 class ReferentialRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
     def latest(self, territory: str) -> ReferentialVersion | None:
-        row = self.session.scalar(select(ReferentialRow).where(ReferentialRow.territory == territory)
-                                  .order_by(ReferentialRow.version.desc()).limit(1))
-        return _version(row) if row else None
+        """Read once per transaction; `add` forgets what it supersedes."""
+        known = self.session.info.setdefault(LATEST_READ, {})
+        if territory not in known:
+            row = self.session.scalar(select(ReferentialRow).where(ReferentialRow.territory == territory)
+                                      .order_by(ReferentialRow.version.desc()).limit(1))
+            known[territory] = _version(row) if row else None
+        return known[territory]
 
     def versions(self, territory: str, before: int | None, limit: int) -> list[ReferentialVersion]:
         query = select(ReferentialRow).where(ReferentialRow.territory == territory)
@@ -30,6 +39,7 @@ class ReferentialRepository:
 
     def add(self, version: ReferentialVersion) -> None:
         """Raises `UniqueKeyTaken` when a concurrent writer took this version number first."""
+        self.session.info.get(LATEST_READ, {}).pop(version.territory, None)
         try:
             with self.session.begin_nested():
                 self.session.add(ReferentialRow(
