@@ -206,6 +206,7 @@ def documented(ok: int, example: Any, errors: dict[int, str],
 # anything else (not base64, not JSON, wrong length or kind, a huge number, a bad date) is a 422.
 CursorKind = type | tuple[type, ...]
 _MAX_CURSOR_INT = 2 ** 63 - 1
+INVALID_CURSOR = "The cursor is not valid; use next_cursor from the previous page."
 
 
 def encode_cursor(values: list[Any]) -> str:
@@ -213,7 +214,7 @@ def encode_cursor(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, *kinds: CursorKind) -> tuple[Any, ...]:
+def decode_cursor(cursor: str, *kinds: CursorKind, field: str = "query.cursor") -> tuple[Any, ...]:
     """The values of `cursor`, one per kind given (a type, or a tuple of accepted types; `datetime`
     values travel as RFC 3339 text and come back as aware datetimes)."""
     try:
@@ -223,7 +224,7 @@ def decode_cursor(cursor: str, *kinds: CursorKind) -> tuple[Any, ...]:
             raise ValueError("wrong number of values")
         return tuple(_cursor_value(value, kind) for value, kind in zip(values, kinds))
     except (ValueError, TypeError, UnicodeDecodeError, RecursionError) as exc:
-        raise RuleBroken("The cursor is not valid; use next_cursor from the previous page.", field="cursor") from exc
+        raise RuleBroken(INVALID_CURSOR, field=field) from exc
 
 
 def _no_constant(name: str) -> None:

@@ -19,6 +19,7 @@ import tantivy
 from sqlalchemy.orm import Session
 
 from services.core.errors import RuleBroken
+from services.core.http import INVALID_CURSOR
 from services.offers.adapters.orm import OfferRow
 from services.offers.adapters.search_index import MISSING, SCHEMA, SEQ_SPAN, epoch_micros, order_key
 from services.offers.domain.offer import OfferStatus
@@ -220,4 +221,4 @@ def _offset(after: Sequence) -> int:
 
 def _invalid_cursor() -> RuleBroken:
     """A well-formed cursor from another sort, or out of range: tampered with."""
-    return RuleBroken("The cursor is not valid; use next_cursor from the previous page.", field="cursor")
+    return RuleBroken(INVALID_CURSOR, field="query.cursor")

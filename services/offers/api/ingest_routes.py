@@ -115,7 +115,7 @@ async def create_import(request: Request, platform: PlatformDep, imports: Import
                                                         422: "Invalid cursor."}))
 def read_import(import_id: ImportId, platform: PlatformDep, imports: ImportsDep, caller: PublisherCaller,
                 limit: Limit = 100, errors_cursor: Cursor = None) -> dict[str, Any]:
-    [after] = decode_cursor(errors_cursor, int) if errors_cursor else [0]
+    [after] = decode_cursor(errors_cursor, int, field="query.errors_cursor") if errors_cursor else [0]
     with platform.db.transaction() as session:
         job = imports.get(session, caller, import_id)
         errors = imports.errors(session, import_id, after, limit)

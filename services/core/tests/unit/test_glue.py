@@ -80,7 +80,7 @@ def test_a_cursor_round_trips_with_its_kinds():
 def test_hostile_cursors_are_refused_as_invalid_input(cursor):
     with pytest.raises(RuleBroken) as refused:
         decode_cursor(cursor, int)
-    assert refused.value.field == "cursor"
+    assert refused.value.field == "query.cursor"
     with pytest.raises(RuleBroken):
         decode_cursor(cursor, datetime)
 
