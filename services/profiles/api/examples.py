@@ -46,3 +46,15 @@ STATS = {"items": [{"audience": "temp_agencies", "departement_code": "44", "requ
                     "introductions": 6, "hires": 1, "hire_rate": 0.167}]}
 ACCESS_PAGE = {"items": [{"id": 2, "action": "contact_release", "org_id": "interim-ouest", "org_type": "temp_agency",
                           "at": "2026-11-24T10:00:00Z", "reference": REQUEST_ID}], "next_cursor": None}
+MANAGED_PROFILE = {
+    "person_id": PERSON_ID, "version": 3, "published": True, "audiences": ["temp_agencies"],
+    "findable_by_temp_agencies": True, "commune_code": "44109", "departement_code": "44",
+    "facts": {"rome_codes": {"value": ["D1102"], "source": "person", "org_id": "ml-nantes-metropole",
+                             "at": "2026-11-23T09:30:00Z"}},
+    "items": {"skills": [{"value": "Pétrissage", "source": "person", "org_id": "ml-nantes-metropole",
+                          "at": "2026-11-23T09:30:00Z"}]},
+    "proposals": [],
+    "consents": [{"audience": "temp_agencies", "method": "on_site", "org_id": "ml-nantes-metropole",
+                  "given_at": "2026-11-23T09:35:00Z", "revoked_at": None}],
+    "contact": {"email": "camille.martin@example.org", "phone": "+33 6 12 34 56 78"},
+}

@@ -41,7 +41,8 @@ Skill = Annotated[str, Query(min_length=1, max_length=100)]
             responses=documented(200, examples.SEARCH_PAGE, SEARCH_ERRORS))
 def search_profiles(
     platform: PlatformDep, search: SearchDep, caller: Searcher, limit: Limit = 20, cursor: Cursor = None,
-    rome_codes: Annotated[list[RomeCode] | None, Query(max_length=10, description="Any of these ROME codes.")] = None,
+    rome_codes: Annotated[list[RomeCode] | None, Query(max_length=10, description="Any of these ROME codes.",
+                                                       examples=[["D1102"]])] = None,
     skills: Annotated[list[Skill] | None, Query(max_length=10, description="Any of these skills.")] = None,
     commune_code: Annotated[CommuneCode | None, Query(description="INSEE code of the place.")] = None,
     radius_km: Annotated[float | None, Query(gt=0, le=200, description="Around commune_code.")] = None,
@@ -70,7 +71,7 @@ def search_profiles(
 @router.get("/stats", response_model=StatsList, summary="Introductions and hires, by audience and département",
             responses=documented(200, examples.STATS, SEARCH_ERRORS))
 def stats(platform: PlatformDep, introductions: IntroductionsDep, caller: Searcher,
-          departement_code: Annotated[DepartementCode | None, Query()] = None) -> dict[str, Any]:
+          departement_code: Annotated[DepartementCode | None, Query(examples=["44"])] = None) -> dict[str, Any]:
     with platform.db.reading() as session:
         return {"items": introductions.stats(on_session(session, platform.outbox), departement_code)}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Body, Path, Request
 from fastapi.responses import JSONResponse
 
 from services.core.http import (
@@ -49,7 +49,7 @@ def to_referent(introduction: Introduction) -> dict[str, Any]:
 
 
 @router.get("/{person_id}", response_model=ManagedProfileOut, summary="The whole profile, with provenance",
-            responses=documented(200, {"person_id": examples.PERSON_ID}, ERRORS, sends=("ETag",)))
+            responses=documented(200, examples.MANAGED_PROFILE, ERRORS, sends=("ETag",)))
 def read_managed(person_id: PersonId, platform: PlatformDep, profiles: ProfilesDep, caller: Manager) -> JSONResponse:
     with platform.db.reading() as session:
         profile = profiles.managed(on_session(session, platform.outbox), caller, person_id)
@@ -58,7 +58,7 @@ def read_managed(person_id: PersonId, platform: PlatformDep, profiles: ProfilesD
 
 @router.patch("/{person_id}/statement", response_model=ManagedProfileOut,
               summary="Record the person's own statement (each field given replaces the earlier one)",
-              responses=documented(200, {"person_id": examples.PERSON_ID}, {
+              responses=documented(200, examples.MANAGED_PROFILE, {
                   **ERRORS, 412: "Stale ETag: read again, reapply.", 428: "If-Match is required."}, sends=("ETag",)))
 def state(person_id: PersonId, platform: PlatformDep, profiles: ProfilesDep, caller: Manager,
           statement: Annotated[Statement, Body(openapi_examples={"camille": {
@@ -73,7 +73,7 @@ def state(person_id: PersonId, platform: PlatformDep, profiles: ProfilesDep, cal
 
 @router.post("/{person_id}/consents", status_code=201, response_model=ManagedProfileOut,
              summary="Record the person's consent to an audience",
-             responses=documented(201, {"person_id": examples.PERSON_ID}, {
+             responses=documented(201, examples.MANAGED_PROFILE, {
                  **ERRORS, 409: "Already consented to this audience, or Idempotency-Key reused."}, sends=("ETag",)))
 def grant(request: Request, person_id: PersonId, platform: PlatformDep, profiles: ProfilesDep, caller: Manager,
           consent: Annotated[ConsentIn, Body(openapi_examples={"temp": {
@@ -90,9 +90,9 @@ def grant(request: Request, person_id: PersonId, platform: PlatformDep, profiles
 
 @router.delete("/{person_id}/consents/{audience}", response_model=ManagedProfileOut,
                summary="Withdraw the consent to an audience (effective on the next search)",
-               responses=documented(200, {"person_id": examples.PERSON_ID}, {
+               responses=documented(200, examples.MANAGED_PROFILE, {
                    **ERRORS, 409: "No active consent to this audience."}, sends=("ETag",)))
-def revoke(person_id: PersonId, audience: Audience, platform: PlatformDep, profiles: ProfilesDep,
+def revoke(person_id: PersonId, audience: Annotated[Audience, Path(examples=["temp_agencies"])], platform: PlatformDep, profiles: ProfilesDep,
            caller: Manager) -> JSONResponse:
     with platform.db.transaction() as session:
         profile = profiles.revoke(on_session(session, platform.outbox), caller, person_id, audience)
