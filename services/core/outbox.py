@@ -228,12 +228,18 @@ class OutboxRelay:
         if not rows:
             return 0
         producer = self._get_producer()
-        futures = [
-            producer.send(row.topic, key=row.key.encode(), value=row.payload, headers=kafka_headers(row))
-            for row in rows
-        ]
+        futures, failure = [], None
+        for row in rows:
+            try:
+                futures.append(producer.send(row.topic, key=row.key.encode(), value=row.payload,
+                                             headers=kafka_headers(row)))
+            except KafkaError as exc:  # e.g. no metadata yet for a topic while the broker is away
+                # The rows already queued still go out once the broker is back: they are flushed and
+                # accounted for below. Raising before that would send them a second time on the retry.
+                failure = exc
+                break
         producer.flush()
-        acknowledged, failure = [], None
+        acknowledged = []
         for row, future in zip(rows, futures):
             if future.failed():
                 failure = future.exception

@@ -37,11 +37,14 @@ class FakeFuture:
 class FakeProducer:
     """Accepts sends in order; `fail_keys` makes those sends fail as a broker error would."""
 
-    def __init__(self, fail_keys: set[bytes] = frozenset()) -> None:
+    def __init__(self, fail_keys: set[bytes] = frozenset(), refuse_keys: set[bytes] = frozenset()) -> None:
         self.sent: list[tuple[str, bytes, bytes, list]] = []
         self.fail_keys = fail_keys
+        self.refuse_keys = refuse_keys  # send() itself raises, as when a topic's metadata cannot be fetched
 
     def send(self, topic, key=None, value=None, headers=None):
+        if key in self.refuse_keys:
+            raise KafkaTimeoutError("Failed to update metadata after 5.0 secs.")
         if key in self.fail_keys:
             return FakeFuture(KafkaTimeoutError("broker away"))
         self.sent.append((topic, key, value, headers))
@@ -219,3 +222,17 @@ def test_an_invalid_event_in_a_batch_is_parked_and_the_others_applied(db):
     batch_consumer(db, lambda s, e: applied.append(e.id), dlq).process_batch(messages)
     assert applied == [good] and processed(db) == 1
     assert dict(dlq.sent[0][3])["dlq_reason"].startswith(b"invalid event")
+
+
+def test_rows_queued_before_a_refused_send_are_published_once(db):
+    """A send refused mid-batch (no metadata while the broker is away) must not make the relay send
+    the rows already queued again: they go out when the broker is back, and are marked then."""
+    add_events(db, ["a", "b", "c"])
+    producer = FakeProducer(refuse_keys={b"b"})
+    relay = OutboxRelay(db, UNUSED_BROKER, producer_factory=lambda: producer)
+    with pytest.raises(KafkaError):
+        relay.publish_pending()
+    relay.mark_published()
+    producer.refuse_keys = set()
+    assert relay.publish_pending() == 2
+    assert [key for _, key, _, _ in producer.sent] == [b"a", b"b", b"c"]  # "a" once, then the rest in order
