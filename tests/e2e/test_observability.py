@@ -60,6 +60,14 @@ def test_orientation_shows_the_registered_events_it_applied_and_its_lag(stack):
 
 def test_every_log_line_of_every_process_is_json_with_utc_milliseconds(stack):
     for name, process in processes(stack).items():
-        lines = [json.loads(text) for text in process.log_path.read_text().splitlines()]
+        lines = []
+        written = process.log_path.read_text()
+        # The processes are still running: a line being written as the file is read is not complete yet.
+        complete = written[:written.rfind("\n") + 1]
+        for number, text in enumerate(complete.splitlines(), 1):
+            try:
+                lines.append(json.loads(text))
+            except ValueError as exc:
+                raise AssertionError(f"{name} log line {number} is not JSON: {text[:300]!r}") from exc
         assert all(UTC_MILLISECONDS.fullmatch(line["time"]) for line in lines), name
         assert any(line["logger"] == "uvicorn.error" for line in lines), name  # uvicorn's own, as JSON

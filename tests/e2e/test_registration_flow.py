@@ -6,9 +6,10 @@ import json
 import pytest
 
 from services.core.events import SchemaRegistry
+from services.core.manifest import load_manifest
 from services.core.settings import REPO_ROOT
-from services.registration.tests.builders import person
 from services.registration.published import PERSONS
+from services.registration.tests.builders import person
 
 pytestmark = pytest.mark.e2e
 
@@ -48,7 +49,7 @@ def test_the_gateway_serves_tokens_keys_docs_and_health(stack):
     assert spec["components"]["securitySchemes"]["oauth2"]["flows"]["clientCredentials"]["tokenUrl"] == "/oauth/token"
     assert "swagger" in httpx.get(f"{stack.url}/docs").text.lower()
     assert httpx.get(f"{stack.url}/readyz").json()["checks"] == {
-        "registration": "ok", "orientation": "ok", "dossier": "ok", "offers": "ok"}
+        service.name: "ok" for service in load_manifest().services}
     wrong = httpx.post(f"{stack.url}/oauth/token", data={
         "grant_type": "client_credentials", "client_id": "ft-agence-nantes", "client_secret": "nope"})
     assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_client"
