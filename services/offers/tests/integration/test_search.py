@@ -135,7 +135,7 @@ def test_distance_sort_gives_the_distance(offers, catalogue):
     ({"commune_code": "44999", "radius_km": 10}, "commune_code"),
     ({"radius_km": 10}, "radius_km"),
     ({"sort": "distance"}, "sort"),
-    ({"cursor": "bm90LWEtY3Vyc29y"}, "cursor"),
+    ({"cursor": "bm90LWEtY3Vyc29y"}, "query.cursor"),
     ({"contract_type": "STAGE"}, "query.contract_type"),
     ({"commune_code": "1A123"}, "query.commune_code"),  # no département 1A: Corsica is 2A and 2B
 ])
@@ -149,4 +149,4 @@ def test_a_bad_search_is_a_422_naming_the_parameter(offers, params, field):
 def test_a_cursor_of_another_sort_is_refused(offers, catalogue):
     cursor = offers.search(limit=1, sort="date")["next_cursor"]
     answer = offers.get("/v1/offers", q="boulanger", sort="relevance", cursor=cursor)
-    assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "cursor"
+    assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "query.cursor"
