@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 
 from services.core.errors import RuleBroken
 from services.core.http import INVALID_CURSOR
+from services.core.search_index import fold_facets as fold, term_counts
 from services.offers.adapters.orm import OfferRow
-from services.offers.adapters.search_index import MISSING, SCHEMA, SEQ_SPAN, epoch_micros, order_key
+from services.offers.adapters.search_index import SCHEMA, SEQ_SPAN, epoch_micros, order_key
 from services.offers.domain.offer import OfferStatus
 from services.offers.domain.places import communes_within
 from services.offers.domain.text import terms
@@ -133,10 +134,7 @@ class Search:
         return filters
 
     def _facets(self, matching: tantivy.Query) -> dict[tuple[str, str | None], int]:
-        answer = self.searcher.aggregate(matching, {
-            name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_NAMES})
-        return {(name, None if bucket["key"] == MISSING else bucket["key"]): bucket["doc_count"]
-                for name in FACET_NAMES for bucket in answer[name]["buckets"]}
+        return term_counts(self.searcher, matching, FACET_NAMES, FACET_SIZE)
 
     # -- pages: the seqs shown, and what comes next --------------------------------------------
     def _relevance_page(self, matching: tantivy.Query) -> tuple[list[int], tuple | None]:
@@ -191,11 +189,7 @@ def search(session: Session, searcher: tantivy.Searcher, query: SearchQuery) -> 
 
 
 def fold_facets(counts: dict[tuple[str, str | None], int]) -> dict[str, list[tuple[str | None, int]]]:
-    """One list per facet, largest first, then by value."""
-    facets: dict[str, list[tuple[str | None, int]]] = {name: [] for name in FACET_NAMES}
-    for (name, value), n in counts.items():
-        facets[name].append((value, n))
-    return {name: sorted(items, key=lambda item: (-item[1], item[0] or "")) for name, items in facets.items()}
+    return fold(counts, FACET_NAMES)
 
 
 def _term(name: str, value: str) -> tantivy.Query:

@@ -15,6 +15,8 @@ Revises: 0001
 import sqlalchemy as sa
 from alembic import op
 
+from services.core.search_index import queue_trigger_statements
+
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
@@ -23,17 +25,6 @@ depends_on = None
 SEQ = sa.BigInteger().with_variant(sa.Integer, "sqlite")
 SEARCH_ONLY_INDEXES = ("ix_offers_status_published", "ix_offers_departement", "ix_offers_contract", "ix_offers_commune",
                        "ix_offers_geo", "ix_offers_salary", "ix_offers_employer", "ix_offers_owner")
-
-SQLITE_TRIGGER = """CREATE TRIGGER offers_to_search_{event} AFTER {event} ON offers BEGIN
-  INSERT INTO offer_search_queue (seq, changes) VALUES (NEW.seq, 1)
-  ON CONFLICT (seq) DO UPDATE SET changes = changes + 1;
-END"""
-POSTGRESQL_FUNCTION = """CREATE FUNCTION offers_to_search() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  INSERT INTO offer_search_queue (seq, changes) VALUES (NEW.seq, 1)
-  ON CONFLICT (seq) DO UPDATE SET changes = offer_search_queue.changes + 1;
-  RETURN NULL;
-END $$"""
 
 
 def upgrade() -> None:
@@ -45,13 +36,9 @@ def upgrade() -> None:
         op.drop_index(name, table_name="offers")
     op.create_table("offer_search_queue", sa.Column("seq", SEQ, primary_key=True, autoincrement=False),
                     sa.Column("changes", sa.Integer, nullable=False))
-    if op.get_bind().dialect.name == "sqlite":
-        for event in ("INSERT", "UPDATE"):
-            op.execute(SQLITE_TRIGGER.format(event=event))
-    else:
-        op.execute(POSTGRESQL_FUNCTION)
-        op.execute("CREATE TRIGGER offers_to_search AFTER INSERT OR UPDATE ON offers "
-                   "FOR EACH ROW EXECUTE FUNCTION offers_to_search()")
+    for statement in queue_trigger_statements(op.get_bind().dialect.name, "offers", "offer_search_queue", "seq",
+                                              "offers_to_search"):
+        op.execute(statement)
     op.execute("INSERT INTO offer_search_queue (seq, changes) SELECT seq, 1 FROM offers")
 
 
