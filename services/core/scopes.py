@@ -22,6 +22,7 @@ class Scope(StrEnum):
     PROFILES_CONTRIBUTE = "profiles:contribute"
     PROFILES_MANAGE = "profiles:manage"
     SANCTIONS_READ = "sanctions:read"
+    SANCTIONS_REPORT = "sanctions:report"
     SANCTIONS_DECIDE = "sanctions:decide"
     INDICATORS_READ = "indicators:read"
     # Platform operations: passes every scope check (Caller.has_scope).
