@@ -9,6 +9,7 @@ from services.core.db import utcnow
 from services.core.referentials.geo import default_geo
 from services.core.scheduler import PeriodicJob
 from services.core.settings import ServiceSettings
+from services.profiles.adapters.search_index import SearchIndex, search_dir
 from services.profiles.api import partners, recruiters, referents
 from services.profiles.consumers import consumer_specs
 from services.profiles.domain.pseudonyms import Pseudonyms
@@ -22,6 +23,7 @@ DESCRIPTION = """One bank of candidate profiles for the whole network, built fro
 per audience. Employers, temp agencies and counsellors search pseudonymous profiles; contact details
 reach a recruiter once, after the person said they are interested."""
 EXPIRY_JOB = "interest-expiry"
+INDEX_JOB = "profile-search-index"
 
 
 def create_app(settings: ServiceSettings | None = None):
@@ -32,7 +34,8 @@ def create_app(settings: ServiceSettings | None = None):
     profiles = ProfileService(clock=utcnow)
     search = SearchService(
         pseudonyms=Pseudonyms(os.environ.get("PROFILES_PSEUDONYM_SECRET", "local-dev-only-pseudonyms").encode()),
-        geo=default_geo(), clock=utcnow, daily_view_quota=int(os.environ.get("PROFILES_DAILY_VIEW_QUOTA", "200")))
+        geo=default_geo(), clock=utcnow, daily_view_quota=int(os.environ.get("PROFILES_DAILY_VIEW_QUOTA", "200")),
+        index=SearchIndex(search_dir()))
     introductions = IntroductionService(profiles, search, clock=utcnow, answer_within=timedelta(
         days=float(os.environ.get("PROFILES_INTEREST_EXPIRY_DAYS", "7"))))
     app.state.profiles, app.state.profile_search, app.state.introductions = profiles, search, introductions
@@ -43,5 +46,7 @@ def create_app(settings: ServiceSettings | None = None):
             introductions.expire_due(on_session(session, platform.outbox), now)
 
     platform.add_job(PeriodicJob(EXPIRY_JOB, 60, expire_requests))
+    # Profiles built from the streams are indexed between searches too, not only by the next one.
+    platform.add_job(PeriodicJob(INDEX_JOB, 0.5, lambda now: search.index.catch_up(platform.db)))
     return app
 

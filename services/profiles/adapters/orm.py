@@ -1,6 +1,6 @@
-"""Persistence of the profile bank: one row per profile (document plus the columns searches filter
-on), its multi-valued search terms, the offers kept from the offers events, introductions, the
-access log and the daily view counters."""
+"""Persistence of the profile bank: one row per profile (document plus its one-valued columns), the
+queue of profiles the search index has yet to see, the offers kept from the offers events,
+introductions, the access log and the daily view counters."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -31,15 +31,15 @@ class ProfileRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class ProfileTermRow(Base):
-    """One searchable value of a profile: kind `rome`, `skill` (folded), `contract` or `language`."""
+class SearchQueueRow(Base):
+    """Profiles changed since the search index last saw them, filed by database triggers on
+    `profiles` (migration 0002); `changes` counts the writes, so an entry rewritten while being
+    indexed stays."""
 
-    __tablename__ = "profile_terms"
-    __table_args__ = (Index("ix_profile_terms_person", "person_id"),)
+    __tablename__ = "profile_search_queue"
 
-    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
-    value: Mapped[str] = mapped_column(String(200), primary_key=True)
     person_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    changes: Mapped[int] = mapped_column(Integer)
 
 
 class KeptOfferRow(Base):

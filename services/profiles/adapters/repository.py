@@ -1,26 +1,21 @@
-"""Loads and saves profiles and introductions; searches, facets and the counters in SQL."""
+"""Loads and saves profiles and introductions, and the counters, in SQL (searches: adapters/search.py)."""
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, exists, func, insert, or_, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from services.profiles.adapters.orm import (
-    AccessRow, DailyViewsRow, EarlyEventRow, IntroductionRow, KeptOfferRow, ProfileRow, ProfileTermRow,
+    AccessRow, DailyViewsRow, EarlyEventRow, IntroductionRow, KeptOfferRow, ProfileRow,
 )
 from services.profiles.domain.consent import Audience, Consent
 from services.profiles.domain.introduction import Introduction
-from services.profiles.domain.matching import KeptOffer, SearchCriteria
+from services.profiles.domain.matching import KeptOffer
 from services.profiles.domain.profile import Fact, Profile
-from services.profiles.domain.repository import AccessEntry, Facets, Page, StatsRow
-from services.profiles.domain.text import fold
-
-FACET_SIZE = 20
-TERM_KINDS = {"rome": "rome_codes", "skill": "skills", "contract": "contract_types", "language": "languages"}
+from services.profiles.domain.repository import AccessEntry, StatsRow
 
 
 class ProfileRepository:
@@ -30,7 +25,7 @@ class ProfileRepository:
     def get(self, person_id: str, *, for_update: bool = False) -> Profile | None:
         query = select(ProfileRow).where(ProfileRow.person_id == person_id)
         row = self.session.scalar(query.with_for_update() if for_update else query)
-        return _profile(row) if row else None
+        return profile_of(row) if row else None
 
     def save(self, profile: Profile, now: datetime) -> None:
         row = self.session.get(ProfileRow, profile.person_id)
@@ -38,10 +33,12 @@ class ProfileRepository:
             row = ProfileRow(person_id=profile.person_id)
             self.session.add(row)
         _fill(row, profile, now)
-        self.session.execute(delete(ProfileTermRow).where(ProfileTermRow.person_id == profile.person_id))
-        terms = [{"kind": kind, "value": value, "person_id": profile.person_id} for kind, value in _terms(profile)]
-        if terms:
-            self.session.execute(insert(ProfileTermRow), terms)
+
+    def many(self, person_ids: list[str]) -> dict[str, Profile]:
+        if not person_ids:
+            return {}
+        rows = self.session.scalars(select(ProfileRow).where(ProfileRow.person_id.in_(person_ids)))
+        return {row.person_id: profile_of(row) for row in rows}
 
     def keep_early(self, person_id: str, envelope: dict[str, Any]) -> None:
         self.session.add(EarlyEventRow(person_id=person_id, envelope=envelope))
@@ -51,80 +48,6 @@ class ProfileRepository:
                                          .order_by(EarlyEventRow.seq)))
         self.session.execute(delete(EarlyEventRow).where(EarlyEventRow.person_id == person_id))
         return [row.envelope for row in rows]
-
-    def search(self, criteria: SearchCriteria, audience: Audience, after: tuple[int, str] | None,
-               limit: int) -> Page:
-        score = self._terms_matched(criteria)
-        statement = select(ProfileRow, score.label("score")).where(
-            ProfileRow.person_id.in_(_matching(criteria, audience)))
-        if after:
-            statement = statement.where(or_(score < after[0], and_(score == after[0],
-                                                                   ProfileRow.person_id > after[1])))
-        rows = self.session.execute(statement.order_by(score.desc(), ProfileRow.person_id).limit(limit)).all()
-        return Page([(_profile(row), matched) for row, matched in rows])
-
-    def facets(self, criteria: SearchCriteria, audience: Audience) -> Facets:
-        matching = _matching(criteria, audience).subquery()
-        counts: Facets = {}
-        term_counts = self.session.execute(
-            select(ProfileTermRow.kind, ProfileTermRow.value, func.count())
-            .where(ProfileTermRow.person_id.in_(select(matching.c.person_id)))
-            .group_by(ProfileTermRow.kind, ProfileTermRow.value))
-        for kind, value, count in term_counts:
-            counts.setdefault(TERM_KINDS[kind], []).append((value, count))
-        for name in ("departement_code", "working_time", "driving_licence"):
-            column = getattr(ProfileRow, name)
-            rows = self.session.execute(select(column, func.count()).where(
-                ProfileRow.person_id.in_(select(matching.c.person_id))).group_by(column))
-            counts[name] = [(value, count) for value, count in rows]
-        return {name: sorted(values, key=lambda item: (-item[1], str(item[0])))[:FACET_SIZE]
-                for name, values in counts.items()}
-
-    def for_offer(self, rome_code: str, audience: Audience, communes: Iterable[str], limit: int) -> list[Profile]:
-        criteria = SearchCriteria(rome_codes=(rome_code,), communes=tuple(communes))
-        statement = select(ProfileRow).where(ProfileRow.person_id.in_(_matching(criteria, audience))).limit(limit)
-        return [_profile(row) for row in self.session.scalars(statement)]
-
-    @staticmethod
-    def _terms_matched(criteria: SearchCriteria):
-        asked = [and_(ProfileTermRow.kind == "rome", ProfileTermRow.value.in_(criteria.rome_codes)),
-                 and_(ProfileTermRow.kind == "skill", ProfileTermRow.value.in_(criteria.skills))]
-        return (select(func.count()).where(ProfileTermRow.person_id == ProfileRow.person_id, or_(*asked))
-                .correlate(ProfileRow).scalar_subquery())
-
-
-def _matching(criteria: SearchCriteria, audience: Audience) -> Select:
-    """The ids of the profiles this audience may find that meet every filter."""
-    p = ProfileRow
-    statement = select(p.person_id).where(getattr(p, f"findable_{audience.value}").is_(True))
-    if criteria.communes:
-        statement = statement.where(p.commune_code.in_(criteria.communes))
-    if criteria.available_by:
-        statement = statement.where(p.available_from <= criteria.available_by)
-    if criteria.working_time:
-        statement = statement.where(p.working_time.in_([criteria.working_time, "any"]))
-    if criteria.driving_licence:
-        statement = statement.where(p.driving_licence.is_(True))
-    for kind, values in (("rome", criteria.rome_codes), ("skill", criteria.skills),
-                         ("contract", criteria.contract_types)):
-        if values:
-            statement = statement.where(_has_term(kind, values))
-    for language in criteria.languages:
-        statement = statement.where(_has_term("language", [language]))
-    return statement
-
-
-def _has_term(kind: str, values: Iterable[str]):
-    t = ProfileTermRow
-    return exists().where(t.person_id == ProfileRow.person_id, t.kind == kind, t.value.in_(list(values)))
-
-
-def _terms(profile: Profile) -> set[tuple[str, str]]:
-    terms = {("rome", code) for code in profile.value("rome_codes", [])}
-    terms |= {("contract", code) for code in profile.value("contract_types", [])}
-    terms |= {("language", language["code"]) for language in profile.value("languages", [])}
-    terms |= {("skill", fold(label)[:200]) for label in profile.item_values("skills")}
-    return terms
 
 
 def _fill(row: ProfileRow, profile: Profile, now: datetime) -> None:
@@ -147,7 +70,7 @@ def _fill(row: ProfileRow, profile: Profile, now: datetime) -> None:
     row.updated_at = now
 
 
-def _profile(row: ProfileRow) -> Profile:
+def profile_of(row: ProfileRow) -> Profile:
     document = row.document
     consents = [Consent.from_dict(data) for data in document["consents"]]
     return Profile(

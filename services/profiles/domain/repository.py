@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Iterable, Protocol
+from typing import Any, Protocol
 
 from services.profiles.domain.consent import Audience
 from services.profiles.domain.introduction import Introduction
@@ -12,11 +12,8 @@ from services.profiles.domain.matching import KeptOffer, SearchCriteria
 from services.profiles.domain.profile import Profile
 
 Facets = dict[str, list[tuple[Any, int]]]  # facet name -> (value, profiles) most frequent first
-
-
-@dataclass
-class Page:
-    hits: list[tuple[Profile, int]]  # each profile with the number of asked terms it has (its sort key)
+# A page of profiles, each with its score level: the number of scored criteria it meets (its sort key).
+Ranked = list[tuple[Profile, int]]
 
 
 @dataclass(frozen=True)
@@ -53,12 +50,21 @@ class Profiles(Protocol):
     def early_events(self, person_id: str) -> list[dict[str, Any]]:
         """The envelopes kept for this person, in their order, forgotten once read."""
 
+
+class Finder(Protocol):
+    """Searches over the profiles an audience may find, ordered by score level then person id."""
+
     def search(self, criteria: SearchCriteria, audience: Audience, after: tuple[int, str] | None,
-               limit: int) -> Page: ...
+               limit: int) -> Ranked:
+        """Level: how many of the asked ROME codes and skills the profile has."""
 
     def facets(self, criteria: SearchCriteria, audience: Audience) -> Facets: ...
 
-    def for_offer(self, rome_code: str, audience: Audience, communes: Iterable[str], limit: int) -> list[Profile]: ...
+    def for_offer(self, offer: KeptOffer, audience: Audience, distances: dict[str, float | None], today: date,
+                  limit: int) -> Ranked:
+        """Profiles with the offer's ROME code in the communes of `distances` (their km to the
+        offer's), or anywhere when the offer has no place; level: how many of the other checks of
+        `rank_for_offer` they meet."""
 
 
 class Offers(Protocol):

@@ -4,14 +4,22 @@ A result never carries a name, contact, NIR, birth date, address, health barrier
 (`public_view` is the only shape they get), and names the profile by a pseudonym of the caller's
 organisation. Every detail view is counted against the organisation's daily quota and written to
 the person's access log.
+
+Searches and ranking run on the search index (`uow.finder`), which catches up with every write
+committed before the request (`searcher`); the page's profiles are read from the record, and one
+that its audience may no longer find (a consent revoked meanwhile) is left out.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
+import tantivy
+
+from services.core.db import Database
 from services.core.errors import Forbidden, NotFound
 from services.core.identity import Caller
 from services.core.referentials.geo import GeoReferential
@@ -21,13 +29,13 @@ from services.profiles.domain.policy import audience_of
 from services.profiles.domain.profile import LIST_FACTS, Profile
 from services.profiles.domain.pseudonyms import Pseudonyms
 from services.profiles.domain.quota import check_daily_views
-from services.profiles.domain.repository import AccessEntry, Facets
+from services.profiles.adapters.search_index import SearchIndex
+from services.profiles.domain.repository import AccessEntry, Facets, Finder, Ranked
 from services.profiles.service.unit_of_work import ProfilesUnitOfWork
 
 NOT_VISIBLE = "No profile with this pseudonym is visible to your organisation."
 # How far around an offer candidates are looked for; each person's own mobility radius then ranks them.
 OFFER_REACH_KM = 100
-OFFER_CANDIDATES = 1000
 PUBLIC_FACTS = ("rome_codes", "contract_types", "working_time", "mobility_km", "available_from", "driving_licence",
                 "languages")
 
@@ -54,6 +62,18 @@ class SearchService:
     geo: GeoReferential
     clock: Callable[[], datetime]
     daily_view_quota: int
+    index: SearchIndex | None = None
+    _places: Callable[[str, float], tuple[str, ...]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # The communes around a place: a scan of every commune, the same for every search there.
+        self._places = lru_cache(maxsize=4096)(lambda code, km: tuple(self.geo.communes_within(code, km)))
+
+    def searcher(self, db: Database) -> tantivy.Searcher:
+        """The index as of now: every write committed before this call is in it."""
+        assert self.index is not None, "the app gives the search service its index"
+        self.index.catch_up(db)
+        return self.index.searcher()
 
     def audience(self, caller: Caller) -> Audience:
         audience = audience_of(caller)
@@ -64,18 +84,19 @@ class SearchService:
     def near(self, commune_code: str | None, radius_km: float | None) -> tuple[str, ...]:
         if commune_code is None:
             return ()
-        return tuple(self.geo.communes_within(commune_code, radius_km)) if radius_km else (commune_code,)
+        return self._places(commune_code, radius_km) if radius_km else (commune_code,)
 
     def search(self, uow: ProfilesUnitOfWork, caller: Caller, criteria: SearchCriteria,
                after: tuple[int, str] | None, limit: int) -> tuple[list[dict[str, Any]], tuple[int, str] | None]:
         audience = self.audience(caller)
-        hits = uow.profiles.search(criteria, audience, after, limit).hits
-        items = [self.result(caller, profile, explain(criteria, profile).to_dict()) for profile, _ in hits]
+        hits = _finder(uow).search(criteria, audience, after, limit)
+        items = [self.result(caller, profile, explain(criteria, profile).to_dict())
+                 for profile, _ in _still_findable(hits, audience)]
         last = (hits[-1][1], hits[-1][0].person_id) if len(hits) == limit else None
         return items, last
 
     def facets(self, uow: ProfilesUnitOfWork, caller: Caller, criteria: SearchCriteria) -> Facets:
-        return uow.profiles.facets(criteria, self.audience(caller))
+        return _finder(uow).facets(criteria, self.audience(caller))
 
     def detail(self, uow: ProfilesUnitOfWork, caller: Caller, pseudonym: str) -> dict[str, Any]:
         audience, now = self.audience(caller), self.clock()
@@ -97,14 +118,16 @@ class SearchService:
         offer = uow.offers.get(offer_id)
         if offer is None or offer.owner_org_id != caller.org_id or offer.status != "published" or not offer.rome_code:
             raise NotFound("No published offer of your organisation has this id.")
-        communes = self.near(offer.commune_code, OFFER_REACH_KM)
+        distances = self._distances(offer.commune_code) if offer.commune_code else {}
         today = self.today()
-        ranked = []
-        for profile in uow.profiles.for_offer(offer.rome_code, audience, communes, OFFER_CANDIDATES):
-            distance = self.geo.distance_km(profile.commune_code, offer.commune_code) if offer.commune_code else None
-            ranked.append((rank_for_offer(offer, profile, distance, today), profile))
-        ranked.sort(key=lambda pair: (-pair[0].score, pair[1].person_id))
-        return [self.result(caller, profile, match.to_dict()) for match, profile in ranked[:limit]]
+        hits = _finder(uow).for_offer(offer, audience, distances, today, limit)
+        return [self.result(caller, profile, rank_for_offer(offer, profile, distances.get(profile.commune_code),
+                                                            today).to_dict())
+                for profile, _ in _still_findable(hits, audience)]
+
+    def _distances(self, commune_code: str) -> dict[str, float | None]:
+        """Each commune within reach of the offer's, with its distance as `rank_for_offer` measures it."""
+        return {code: self.geo.distance_km(code, commune_code) for code in self.near(commune_code, OFFER_REACH_KM)}
 
     def result(self, caller: Caller, profile: Profile, match: dict[str, Any] | None) -> dict[str, Any]:
         body = {"pseudonym": self.pseudonyms.of(caller.org_id, profile.person_id), **public_view(profile)}
@@ -112,3 +135,13 @@ class SearchService:
 
     def today(self) -> date:
         return self.clock().date()
+
+
+def _finder(uow: ProfilesUnitOfWork) -> Finder:
+    assert uow.finder is not None, "searches run on a unit of work given the index's searcher"
+    return uow.finder
+
+
+def _still_findable(hits: Ranked, audience: Audience) -> Ranked:
+    """The record may be newer than the index (a write between catch-up and reading): it decides."""
+    return [(profile, level) for profile, level in hits if profile.findable_by(audience)]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import tantivy
 from sqlalchemy.orm import Session
 
 from services.core.outbox import Outbox
@@ -10,7 +11,8 @@ from services.core.uow import OutboxEvents, UnitOfWork
 from services.profiles.adapters.repository import (
     AccessLogRepository, IntroductionRepository, OfferRepository, ProfileRepository, ViewCounter,
 )
-from services.profiles.domain.repository import AccessLog, Introductions, Offers, Profiles, Views
+from services.profiles.adapters.search import IndexFinder
+from services.profiles.domain.repository import AccessLog, Finder, Introductions, Offers, Profiles, Views
 
 
 @dataclass
@@ -20,9 +22,13 @@ class ProfilesUnitOfWork(UnitOfWork):
     introductions: Introductions
     access_log: AccessLog
     views: Views
+    finder: Finder | None = None  # searches only
 
 
-def on_session(session: Session, outbox: Outbox) -> ProfilesUnitOfWork:
-    return ProfilesUnitOfWork(events=OutboxEvents(session, outbox), profiles=ProfileRepository(session),
+def on_session(session: Session, outbox: Outbox, searcher: tantivy.Searcher | None = None) -> ProfilesUnitOfWork:
+    """`searcher`: the search index as of this request, for the searches."""
+    profiles = ProfileRepository(session)
+    return ProfilesUnitOfWork(events=OutboxEvents(session, outbox), profiles=profiles,
                               offers=OfferRepository(session), introductions=IntroductionRepository(session),
-                              access_log=AccessLogRepository(session), views=ViewCounter(session))
+                              access_log=AccessLogRepository(session), views=ViewCounter(session),
+                              finder=IndexFinder(searcher, profiles) if searcher is not None else None)
