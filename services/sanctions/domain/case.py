@@ -118,6 +118,14 @@ class Case:
                    possible_consequence=evaluation.consequence.kind, rule=evaluation.rule)
         return case
 
+    def add_lapse(self, lapse: Lapse) -> None:
+        """A further lapse while the procedure runs joins it: one procedure per person at a time."""
+        self._expect("add a lapse", *_OPEN)
+        self.lapse_ids.append(lapse.id)
+        self._step("lapse_recorded", lapse.recorded_at, lapse.recorded_by, obligation=lapse.obligation,
+                   source=lapse.source.value)
+        self.version += 1
+
     @property
     def needs_opinion(self) -> bool:
         return self.evaluation.equipe_pluridisciplinaire

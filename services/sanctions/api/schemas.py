@@ -1,0 +1,158 @@
+"""Request and response bodies of the sanctions API (the published contract's schemas).
+
+Request models forbid unknown fields; enumerations are Literals of strings, converted to the
+domain's types in the routes. A nullable response field defaults to None.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from services.core.codes import EntityId
+from services.core.http import DateTime, RequestBody, visible_text
+
+Regime = Literal["jobseeker", "rsa", "cej"]
+Obligation = Literal["attend_appointment", "initial_diagnostic_appointment", "carry_out_actions", "active_job_search",
+                     "report_changes", "accept_reasonable_offers", "medical_aptitude_visit", "sign_contract",
+                     "false_statement", "undeclared_work"]
+Source = Literal["system", "referent_report", "random_control", "targeted_control"]
+Status = Literal["observation", "awaiting_opinion", "awaiting_decision", "notified", "appealed", "lifted", "annulled",
+                 "closed_without_sanction"]
+Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", max_length=7)]
+Text = visible_text(2000)
+
+
+class LapseIn(RequestBody):
+    person_id: EntityId
+    obligation: Obligation = Field(description="The obligation of the contrat d'engagements réciproques breached.")
+    source: Source
+    evidence: Text = Field(description="The facts: kept with the case, never published in events.")
+    occurred_at: DateTime
+    household_size: int = Field(1, ge=1, le=20, description="The RSA household's size (the 50 % cap applies above one).")
+
+
+class ObservationsIn(RequestBody):
+    text: Annotated[str, StringConstraints(max_length=4000)] = Field(
+        description="The person's observations as received by the authority.")
+    accepted_ground: Literal["legitimate_reason", "droit_a_l_erreur"] | None = Field(
+        None, description="Set when the authority accepts a legitimate reason or the droit à l'erreur: the case "
+                          "closes without sanction.")
+
+
+class OpinionIn(RequestBody):
+    recommendation: Literal["sanction", "no_sanction"]
+    comment: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class DecisionIn(RequestBody):
+    sanction: bool = Field(description="false: no sanction, the case closes.")
+    months: int | None = Field(None, ge=0, le=24, description="Within the scale's months; its maximum by default.")
+    reduction_percent: int | None = Field(None, ge=0, le=100, description="Within the scale's ceiling; the ceiling "
+                                                                          "by default.")
+
+
+class AppealIn(RequestBody):
+    kind: Literal["hierarchical", "regional_mediation", "mandatory_prior_appeal_pcd", "operator_appeal",
+                  "administrative_appeal", "courts"]
+
+
+class ReasonIn(RequestBody):
+    reason: Text
+
+
+class EvaluateIn(RequestBody):
+    regime: Literal["jobseeker", "rsa", "cej", "target"]
+    category: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$", max_length=40)]
+    previous_sanctions: int = Field(0, ge=0, le=100)
+    household_size: int = Field(1, ge=1, le=20)
+    version: Literal["current", "target"] | None = None
+
+
+class ScaleChoicePut(RequestBody):
+    version: Literal["current", "target"]
+    comment: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class ConsequenceOut(BaseModel):
+    kind: str
+    months_min: int | None = None
+    months_max: int | None = None
+    allowance_months_cancelled: int | None = None
+    max_reduction_percent: int | None = None
+    household_cap_percent: int | None = None
+    whole_household: bool
+    list_removal: bool
+    support_continues: bool
+
+
+class EvaluationOut(BaseModel):
+    consequence: ConsequenceOut
+    authority: str
+    observation_days: int
+    equipe_pluridisciplinaire: bool
+    appeals: list[str]
+    rule: str
+    explanation: str
+    version: str
+
+
+class StepOut(BaseModel):
+    kind: str
+    at: datetime
+    by: str
+    detail: dict[str, Any]
+
+
+class DecisionOut(BaseModel):
+    consequence: dict[str, Any]
+    rule: str
+    decided_at: datetime
+    decided_by: str
+
+
+class CaseOut(BaseModel):
+    """The whole case for its authority and the referent; `decision` alone for the CAF."""
+
+    id: str
+    person_id: str
+    regime: Regime
+    territory: str
+    status: Status
+    scale_version: str
+    view: Literal["case", "decision"]
+    decision: DecisionOut | None = None
+    category: str | None = None
+    opened_at: datetime | None = None
+    observation_ends_at: datetime | None = None
+    evaluation: EvaluationOut | None = None
+    observations: dict[str, Any] | None = None
+    opinion: dict[str, Any] | None = None
+    timeline: list[StepOut] | None = None
+
+
+class CasePage(BaseModel):
+    items: list[CaseOut]
+    next_cursor: str | None = None
+
+
+class LapseOut(BaseModel):
+    lapse_id: str
+    case: CaseOut | None = Field(None, description="The case the lapse opened or joined; none while it waits "
+                                                   "(the target scale's first missed initial appointment).")
+
+
+class ScaleChoiceOut(BaseModel):
+    territory: str
+    version: Literal["current", "target"]
+    revision: int
+    changed_at: datetime | None = None
+    changed_by: str | None = None
+    comment: str | None = None
+
+
+class StatsOut(BaseModel):
+    lapses: list[dict[str, Any]]
+    cases: list[dict[str, Any]]
+    sanctions: list[dict[str, Any]]
