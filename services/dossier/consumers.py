@@ -16,17 +16,19 @@ from services.orientation.published import (
 )
 from services.dossier.service.access_intake import record_told_access
 from services.registration.published import ACCESS_RECORDED, PERSON_HEALTH
+from services.sanctions.published import ACCESS_RECORDED as SANCTIONS_ACCESS_RECORDED
 
 
 def consumer_specs(service: DossierService, outbox: Outbox) -> list[ConsumerSpec]:
     def on(handle: Callable[[DossierUnitOfWork, Envelope], None]) -> Handler:
         return lambda session, event: handle(unit_of_work(session, outbox), event)
 
-    # One subscription for the four topics: the read model is one projection, replayed as one.
+    # One subscription for the five topics: the read model is one projection, replayed as one.
     return [ConsumerSpec(name="dossier.read-model", handlers={
         # The restricted twin of each registration event: the referent's view shows its health data.
         PERSON_HEALTH: on(service.on_registration),
         ACCESS_RECORDED: on(record_told_access),
+        SANCTIONS_ACCESS_RECORDED: on(record_told_access),
         DECISION_MADE: on(partial(service.on_decision, kind="made")),
         DECISION_REORIENTED: on(partial(service.on_decision, kind="reoriented")),
         APPOINTMENT_BOOKED: on(partial(service.on_appointment, status="booked")),

@@ -60,14 +60,17 @@ def diff(expected: str, actual: str, name: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    if argv not in (["write"], ["check"]):
-        print("usage: python -m tests.support.contracts write|check", file=sys.stderr)
+    """`write <service>…` / `check <service>…`: those services only (others may have work in progress)."""
+    routes = service_routes()
+    if not argv or argv[0] not in ("write", "check") or set(argv[1:]) - set(routes):
+        print("usage: python -m tests.support.contracts write|check [service…]", file=sys.stderr)
         return 2
+    command, only = argv[:1], set(argv[1:])
     stale = False
-    for route in service_routes().values():
+    for route in (r for name, r in routes.items() if not only or name in only):
         path = contract_path(route.service)
         text = render(build(route))
-        if argv == ["write"]:
+        if command == ["write"]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
             print(f"wrote {path.relative_to(REPO_ROOT)}")

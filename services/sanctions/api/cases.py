@@ -19,7 +19,7 @@ from services.sanctions.domain.queries import CaseFilter
 from services.sanctions.api import examples
 from services.sanctions.api.deps import CasesDep, Decider, PlatformDep, Reader, Reporter
 from services.sanctions.api.schemas import (
-    AppealIn, CaseOut, CasePage, DecisionIn, LapseIn, LapseOut, ObservationsIn, OpinionIn, ReasonIn, Regime, Status,
+    SanctionAppealIn, SanctionCaseOut, SanctionCasePage, SanctionDecisionIn, SanctionLapseIn, SanctionLapseOut, SanctionObservationsIn, SanctionOpinionIn, SanctionReasonIn, Regime, Status,
 )
 from services.sanctions.api.views import case_out
 from services.sanctions.domain.case import Case, Ground, Source
@@ -37,13 +37,13 @@ CHANGE_ERRORS = {**AUTH_ERRORS, **NOT_VISIBLE, 403: "Only the competent authorit
                  422: "The request is not valid; `errors` names each field."}
 
 
-@router.post("/lapses", status_code=201, response_model=LapseOut,
+@router.post("/lapses", status_code=201, response_model=SanctionLapseOut,
              summary="Report a lapse: it opens a case (or joins the person's open one), never a sanction",
              responses=documented(201, examples.LAPSE_OUT, {**AUTH_ERRORS, 403: "Not the person's referent nor the "
                                   "competent authority.", 404: "No such person visible to your organisation.",
                                   409: "Idempotency-Key reused.", 422: "The request is not valid."}))
 def report_lapse(request: Request, platform: PlatformDep, service: CasesDep, caller: Reporter,
-                 body: Annotated[LapseIn, Body(openapi_examples={"report": {
+                 body: Annotated[SanctionLapseIn, Body(openapi_examples={"report": {
                      "summary": "A referent reports actions not carried out", "value": examples.LAPSE_IN}})],
                  idempotency_key: idempotency_key_header("example-lapse-report") = None) -> JSONResponse:
     new = NewLapse(body.person_id, body.obligation, Source(body.source), body.evidence, body.occurred_at,
@@ -57,7 +57,7 @@ def report_lapse(request: Request, platform: PlatformDep, service: CasesDep, cal
                                operation)
 
 
-@router.get("/cases", response_model=CasePage, summary="The cases your organisation may see, newest first",
+@router.get("/cases", response_model=SanctionCasePage, summary="The cases your organisation may see, newest first",
             responses=documented(200, {"items": [examples.CASE], "next_cursor": None},
                                  {**AUTH_ERRORS, 422: "Invalid filter or cursor."}))
 def list_cases(platform: PlatformDep, service: CasesDep, caller: Reader, status: Status | None = None,
@@ -74,7 +74,7 @@ def list_cases(platform: PlatformDep, service: CasesDep, caller: Reader, status:
             "next_cursor": encode_cursor([last.opened_at.isoformat(), last.id]) if last else None}
 
 
-@router.get("/cases/{case_id}", response_model=CaseOut, summary="A case and its timeline (the CAF: its decision)",
+@router.get("/cases/{case_id}", response_model=SanctionCaseOut, summary="A case and its timeline (the CAF: its decision)",
             responses=documented(200, examples.CASE, {**AUTH_ERRORS, **NOT_VISIBLE}, sends=("ETag",)))
 def read_case(case_id: CaseId, platform: PlatformDep, service: CasesDep, caller: Reader,
               response: Response) -> dict[str, Any]:
@@ -94,14 +94,14 @@ def _act(request: Request, platform: PlatformDep, service: CasesDep, caller: Cal
 
 
 def _documented(summary: str):
-    return {"response_model": CaseOut, "summary": summary,
+    return {"response_model": SanctionCaseOut, "summary": summary,
             "responses": documented(200, examples.CASE, CHANGE_ERRORS, sends=("ETag",))}
 
 
 @router.post("/cases/{case_id}/observations", **_documented("Record the person's observations; an accepted "
              "legitimate reason or droit à l'erreur closes the case without sanction"))
 def record_observations(request: Request, case_id: CaseId, platform: PlatformDep, service: CasesDep, caller: Decider,
-                        body: ObservationsIn, if_match: IfMatch = None,
+                        body: SanctionObservationsIn, if_match: IfMatch = None,
                         idempotency_key: idempotency_key_header("example-observations") = None) -> JSONResponse:
     ground = Ground(body.accepted_ground) if body.accepted_ground else None
     return _act(request, platform, service, caller, case_id, body, if_match, idempotency_key,
@@ -110,7 +110,7 @@ def record_observations(request: Request, case_id: CaseId, platform: PlatformDep
 
 @router.post("/cases/{case_id}/opinion", **_documented("Record the équipe pluridisciplinaire's opinion"))
 def give_opinion(request: Request, case_id: CaseId, platform: PlatformDep, service: CasesDep, caller: Decider,
-                 body: OpinionIn, if_match: IfMatch = None,
+                 body: SanctionOpinionIn, if_match: IfMatch = None,
                  idempotency_key: idempotency_key_header("example-opinion") = None) -> JSONResponse:
     return _act(request, platform, service, caller, case_id, body, if_match, idempotency_key,
                 lambda case, now: case.give_opinion(body.recommendation, body.comment, caller.org_id, now))
@@ -119,7 +119,7 @@ def give_opinion(request: Request, case_id: CaseId, platform: PlatformDep, servi
 @router.post("/cases/{case_id}/decision", **_documented("Decide, within the scale: never before the observation "
              "period ended or the observations are in"))
 def decide(request: Request, case_id: CaseId, platform: PlatformDep, service: CasesDep, caller: Decider,
-           body: DecisionIn, if_match: IfMatch = None,
+           body: SanctionDecisionIn, if_match: IfMatch = None,
            idempotency_key: idempotency_key_header("example-decision") = None) -> JSONResponse:
     return _act(request, platform, service, caller, case_id, body, if_match, idempotency_key,
                 lambda case, now: case.decide(body.sanction, body.months, body.reduction_percent, caller.org_id, now))
@@ -127,7 +127,7 @@ def decide(request: Request, case_id: CaseId, platform: PlatformDep, service: Ca
 
 @router.post("/cases/{case_id}/appeal", **_documented("Record an appeal of the regime's kind"))
 def appeal(request: Request, case_id: CaseId, platform: PlatformDep, service: CasesDep, caller: Decider,
-           body: AppealIn, if_match: IfMatch = None,
+           body: SanctionAppealIn, if_match: IfMatch = None,
            idempotency_key: idempotency_key_header("example-appeal") = None) -> JSONResponse:
     return _act(request, platform, service, caller, case_id, body, if_match, idempotency_key,
                 lambda case, now: case.appeal(body.kind, caller.org_id, now))
@@ -135,7 +135,7 @@ def appeal(request: Request, case_id: CaseId, platform: PlatformDep, service: Ca
 
 @router.post("/cases/{case_id}/lift", **_documented("Lift a sanction in force"))
 def lift(request: Request, case_id: CaseId, platform: PlatformDep, service: CasesDep, caller: Decider,
-         body: ReasonIn, if_match: IfMatch = None,
+         body: SanctionReasonIn, if_match: IfMatch = None,
          idempotency_key: idempotency_key_header("example-lift") = None) -> JSONResponse:
     return _act(request, platform, service, caller, case_id, body, if_match, idempotency_key,
                 lambda case, now: case.lift(body.reason, caller.org_id, now))
@@ -143,7 +143,7 @@ def lift(request: Request, case_id: CaseId, platform: PlatformDep, service: Case
 
 @router.post("/cases/{case_id}/annul", **_documented("Annul a decision (an appeal upheld)"))
 def annul(request: Request, case_id: CaseId, platform: PlatformDep, service: CasesDep, caller: Decider,
-          body: ReasonIn, if_match: IfMatch = None,
+          body: SanctionReasonIn, if_match: IfMatch = None,
           idempotency_key: idempotency_key_header("example-annul") = None) -> JSONResponse:
     return _act(request, platform, service, caller, case_id, body, if_match, idempotency_key,
                 lambda case, now: case.annul(body.reason, caller.org_id, now))

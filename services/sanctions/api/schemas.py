@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from services.core.codes import EntityId
+from services.core.codes import EntityId, checked_against
 from services.core.http import DateTime, RequestBody, visible_text
 
 Regime = Literal["jobseeker", "rsa", "cej"]
@@ -24,16 +24,16 @@ Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", max
 Text = visible_text(2000)
 
 
-class LapseIn(RequestBody):
+class SanctionLapseIn(RequestBody):
     person_id: EntityId
     obligation: Obligation = Field(description="The obligation of the contrat d'engagements réciproques breached.")
     source: Source
     evidence: Text = Field(description="The facts: kept with the case, never published in events.")
-    occurred_at: DateTime
+    occurred_at: DateTime = Field(json_schema_extra=checked_against("the service's clock: not in the future"))
     household_size: int = Field(1, ge=1, le=20, description="The RSA household's size (the 50 % cap applies above one).")
 
 
-class ObservationsIn(RequestBody):
+class SanctionObservationsIn(RequestBody):
     text: Annotated[str, StringConstraints(max_length=4000)] = Field(
         description="The person's observations as received by the authority.")
     accepted_ground: Literal["legitimate_reason", "droit_a_l_erreur"] | None = Field(
@@ -41,41 +41,47 @@ class ObservationsIn(RequestBody):
                           "closes without sanction.")
 
 
-class OpinionIn(RequestBody):
+class SanctionOpinionIn(RequestBody):
     recommendation: Literal["sanction", "no_sanction"]
     comment: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 
-class DecisionIn(RequestBody):
+class SanctionDecisionIn(RequestBody):
     sanction: bool = Field(description="false: no sanction, the case closes.")
     months: int | None = Field(None, ge=0, le=24, description="Within the scale's months; its maximum by default.")
     reduction_percent: int | None = Field(None, ge=0, le=100, description="Within the scale's ceiling; the ceiling "
                                                                           "by default.")
 
 
-class AppealIn(RequestBody):
+class SanctionAppealIn(RequestBody):
     kind: Literal["hierarchical", "regional_mediation", "mandatory_prior_appeal_pcd", "operator_appeal",
                   "administrative_appeal", "courts"]
 
 
-class ReasonIn(RequestBody):
+class SanctionReasonIn(RequestBody):
     reason: Text
 
 
-class EvaluateIn(RequestBody):
-    regime: Literal["jobseeker", "rsa", "cej", "target"]
-    category: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$", max_length=40)]
+class SanctionScaleIn(RequestBody):
+    regime: Literal["jobseeker", "rsa", "cej", "target"] = Field(
+        description="A public (jobseeker, rsa, cej) under the version asked, or `target`, the unified regime.")
+    category: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$", max_length=40)] = Field(
+        description="The seed's categories: jobseeker `missed_appointment`, `list_management`, `false_statement`; "
+                    "rsa and cej `obligation`; target `initial_appointments_missed`, `control_finding`, `obligation`.",
+        json_schema_extra=checked_against("the categories of the regime's scale version"))
     previous_sanctions: int = Field(0, ge=0, le=100)
     household_size: int = Field(1, ge=1, le=20)
-    version: Literal["current", "target"] | None = None
+    version: Literal["current", "target"] | None = Field(
+        None, description="`current` by default; `target` for the regime `target` (which has no other).",
+        json_schema_extra=checked_against("the versions holding the regime asked"))
 
 
-class ScaleChoicePut(RequestBody):
+class SanctionScaleChoiceIn(RequestBody):
     version: Literal["current", "target"]
     comment: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 
-class ConsequenceOut(BaseModel):
+class SanctionConsequenceOut(BaseModel):
     kind: str
     months_min: int | None = None
     months_max: int | None = None
@@ -87,8 +93,8 @@ class ConsequenceOut(BaseModel):
     support_continues: bool
 
 
-class EvaluationOut(BaseModel):
-    consequence: ConsequenceOut
+class SanctionScaleOut(BaseModel):
+    consequence: SanctionConsequenceOut
     authority: str
     observation_days: int
     equipe_pluridisciplinaire: bool
@@ -98,21 +104,21 @@ class EvaluationOut(BaseModel):
     version: str
 
 
-class StepOut(BaseModel):
+class SanctionStepOut(BaseModel):
     kind: str
     at: datetime
     by: str
     detail: dict[str, Any]
 
 
-class DecisionOut(BaseModel):
+class SanctionDecisionOut(BaseModel):
     consequence: dict[str, Any]
     rule: str
     decided_at: datetime
     decided_by: str
 
 
-class CaseOut(BaseModel):
+class SanctionCaseOut(BaseModel):
     """The whole case for its authority and the referent; `decision` alone for the CAF."""
 
     id: str
@@ -122,28 +128,28 @@ class CaseOut(BaseModel):
     status: Status
     scale_version: str
     view: Literal["case", "decision"]
-    decision: DecisionOut | None = None
+    decision: SanctionDecisionOut | None = None
     category: str | None = None
     opened_at: datetime | None = None
     observation_ends_at: datetime | None = None
-    evaluation: EvaluationOut | None = None
+    evaluation: SanctionScaleOut | None = None
     observations: dict[str, Any] | None = None
     opinion: dict[str, Any] | None = None
-    timeline: list[StepOut] | None = None
+    timeline: list[SanctionStepOut] | None = None
 
 
-class CasePage(BaseModel):
-    items: list[CaseOut]
+class SanctionCasePage(BaseModel):
+    items: list[SanctionCaseOut]
     next_cursor: str | None = None
 
 
-class LapseOut(BaseModel):
+class SanctionLapseOut(BaseModel):
     lapse_id: str
-    case: CaseOut | None = Field(None, description="The case the lapse opened or joined; none while it waits "
+    case: SanctionCaseOut | None = Field(None, description="The case the lapse opened or joined; none while it waits "
                                                    "(the target scale's first missed initial appointment).")
 
 
-class ScaleChoiceOut(BaseModel):
+class SanctionScaleChoiceOut(BaseModel):
     territory: str
     version: Literal["current", "target"]
     revision: int
@@ -152,7 +158,7 @@ class ScaleChoiceOut(BaseModel):
     comment: str | None = None
 
 
-class StatsOut(BaseModel):
+class SanctionStatsOut(BaseModel):
     lapses: list[dict[str, Any]]
     cases: list[dict[str, Any]]
     sanctions: list[dict[str, Any]]

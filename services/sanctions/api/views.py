@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from services.sanctions.api.schemas import CaseOut
+from services.sanctions.api.schemas import SanctionCaseOut
 from services.sanctions.domain.case import Case
 
 
@@ -16,4 +16,4 @@ def case_out(case: Case, view: str) -> dict[str, Any]:
         out.update(category=case.category, opened_at=case.opened_at, observation_ends_at=case.observation_ends_at,
                    evaluation=asdict(case.evaluation), observations=case.observations, opinion=case.opinion,
                    timeline=[asdict(step) for step in case.timeline])
-    return CaseOut.model_validate(out).model_dump(mode="json")
+    return SanctionCaseOut.model_validate(out).model_dump(mode="json")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.core.errors import Forbidden, NotFound
+from services.core.errors import Forbidden, NotFound, RuleBroken
 from services.core.identity import Caller
 from services.core.person_policy import PersonFacts
 from services.sanctions.domain.queries import CaseFilter, Visibility
@@ -52,6 +52,8 @@ class CaseService:
             if granted:
                 raise Forbidden("Only the person's referent or the competent authority reports a lapse.")
             raise NotFound("No person with this id is visible to your organisation.", field="person_id")
+        if new.occurred_at > now:
+            raise RuleBroken("A lapse cannot have occurred in the future.", field="occurred_at")
         lapse = Lapse(str(uuid.uuid4()), new.person_id, new.obligation, new.source, new.evidence, new.occurred_at,
                       now, caller.org_id)
         return lapse, self._intake(uow, lapse, facts, public, new.household_size)

@@ -112,6 +112,9 @@ def test_reported_lapse_under_the_current_scale_goes_to_the_equipe_once_the_peri
             "evidence": "Aucune action engagée.", "occurred_at": "2026-03-01T10:00:00Z", "household_size": 3}
     refused = service.post("/v1/sanctions/lapses", json=body, headers=tokens.headers(DEP, {"sanctions:read"}))
     assert refused.status_code == 403  # the scope
+    future = service.post("/v1/sanctions/lapses", json={**body, "occurred_at": "2099-01-01T00:00:00Z"},
+                          headers=tokens.headers(FT))
+    assert future.status_code == 422 and future.json()["errors"][0]["field"] == "occurred_at"
     reported = service.post("/v1/sanctions/lapses", json=body, headers=tokens.headers(FT))
     assert reported.status_code == 201, reported.text
     case = reported.json()["case"]
