@@ -26,9 +26,11 @@ from services.core.referentials.geo import default_geo  # noqa: E402
 from services.offers.domain.model import InvalidOffer  # noqa: E402
 from services.offers.domain.normalise import normalise  # noqa: E402
 from tests.bench import offers_baseline as baseline  # noqa: E402
-from tests.bench.figures import bench_broker, percentile  # noqa: E402
+from tests.bench import figures  # noqa: E402
+from tests.bench.figures import (  # noqa: E402
+    baseline_url, bench_broker, load_baseline, print_ratios, resident_memory_mb,
+)
 from tests.bench.offers_dataset import BOARDS, evaluate, generate_feed, labelled_duplicates  # noqa: E402
-from tests.support.databases import postgres_admin_url  # noqa: E402
 from tests.support.stack import Stack  # noqa: E402
 from services.offers.published import OFFERS as OFFER_STREAM  # noqa: E402
 
@@ -133,28 +135,7 @@ def wait_until_idle(broker, stack: Stack) -> None:
 
 
 def latencies(run_one, label: str) -> dict[str, list[float]]:
-    samples: dict[str, list[float]] = {}
-    for query in queries():
-        run_one(query)  # warm-up: caches, query plans
-        timings = []
-        for _ in range(RUNS):
-            started = time.perf_counter()
-            run_one(query)
-            timings.append((time.perf_counter() - started) * 1000)
-        samples[query.name] = timings
-    report(label, samples)
-    return samples
-
-
-def report(label: str, samples: dict[str, list[float]]) -> None:
-    print(f"  {label}: search with facets, {RUNS} runs of each query, ms")
-    print(f"    {'query':34} {'p50':>8} {'p95':>8} {'p99':>8}")
-    for name, timings in samples.items():
-        print(f"    {name:34} {percentile(timings, 50):8.1f} {percentile(timings, 95):8.1f} "
-              f"{percentile(timings, 99):8.1f}")
-    every = [t for timings in samples.values() for t in timings]
-    print(f"    {'all queries':34} {percentile(every, 50):8.1f} {percentile(every, 95):8.1f} "
-          f"{percentile(every, 99):8.1f}")
+    return figures.latencies(queries(), run_one, f"{label}: search with facets", RUNS)
 
 
 def service_search(stack: Stack):
@@ -166,12 +147,6 @@ def service_search(stack: Stack):
         answer.raise_for_status()
         assert answer.json()["facets"] is not None
     return run_one
-
-
-def resident_memory_mb(pid: int) -> dict[str, float]:
-    """VmRSS, and its parts: the process's own memory, and file pages (the memory-mapped database)."""
-    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
-    return {name: int(fields[name].split()[0]) / 1024 for name in ("VmRSS", "RssAnon", "RssFile")}
 
 
 def children_peak_memory_mb(pid: int) -> list[float]:
@@ -197,22 +172,13 @@ def baseline_rows() -> Iterator[tuple]:
 
 
 def compare_with_baseline(service: dict[str, list[float]]) -> None:
-    url = postgres_admin_url()
-    if not url:
-        print("  baseline: skipped (no TEST_DATABASE_URL)")
+    if not (url := baseline_url()):
         return
-    url = url.replace("postgresql+psycopg://", "postgresql://")
-    started = time.perf_counter()
-    count = baseline.load(url, baseline_rows())
-    print(f"  baseline: {count} offers loaded and indexed in PostgreSQL in {time.perf_counter() - started:.0f} s")
+    load_baseline("offers", lambda: baseline.load(url, baseline_rows()))
     with psycopg.connect(url) as conn:
         plain = latencies(lambda query: baseline.search(conn, query), "plain PostgreSQL full text (baseline)")
         conn.execute("DROP TABLE baseline_offers")
-    every = lambda samples: [t for timings in samples.values() for t in timings]  # noqa: E731
-    for p in (50, 95, 99):
-        ratio = percentile(every(plain), p) / percentile(every(service), p)
-        print(f"  p{p}: the service answers x{ratio:.1f} faster than the baseline" if ratio >= 1
-              else f"  p{p}: the baseline answers x{1 / ratio:.1f} faster than the service")
+    print_ratios(service, plain)
 
 
 def deduplication_quality() -> None:

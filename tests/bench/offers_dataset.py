@@ -318,7 +318,7 @@ def _establishment(rng: random.Random, siren: str) -> str:
 _CITY = re.compile(r"\s+[0-9]+(er|e) Arrondissement$")
 
 
-def _communes() -> tuple[tuple[tuple[str, str], ...], tuple[int, ...]]:
+def weighted_communes() -> tuple[tuple[tuple[str, str], ...], tuple[int, ...]]:
     """Communes with weights: big cities and their arrondissements draw more offers."""
     big = {"75", "69", "13", "31", "06", "44", "33", "59", "67", "34", "35"}
     communes, weights = [], []
@@ -335,7 +335,7 @@ class _World:
 
     def __init__(self, seed: int, employers_per_sector: int = 400) -> None:
         rng = random.Random(f"world-{seed}")
-        self.communes, self.commune_weights = _communes()
+        self.communes, self.commune_weights = weighted_communes()
         self.trade_weights = tuple(accumulate(t.weight for t in TRADES))
         self.contract_weights = tuple(accumulate(w for _, w in CONTRACTS))
         self.employers: dict[str, list[Employer]] = {}

@@ -32,7 +32,7 @@ class ProfileRepository:
         if row is None:
             row = ProfileRow(person_id=profile.person_id)
             self.session.add(row)
-        _fill(row, profile, now)
+        fill(row, profile, now)
 
     def many(self, person_ids: list[str]) -> dict[str, Profile]:
         if not person_ids:
@@ -50,7 +50,7 @@ class ProfileRepository:
         return [row.envelope for row in rows]
 
 
-def _fill(row: ProfileRow, profile: Profile, now: datetime) -> None:
+def fill(row: ProfileRow, profile: Profile, now: datetime) -> None:
     row.version = profile.version
     row.commune_code, row.departement_code, row.region_code = (profile.commune_code, profile.departement_code,
                                                                profile.region_code)
