@@ -45,11 +45,13 @@ class CaseService:
 
     def report(self, uow: SanctionsUnitOfWork, caller: Caller, new: NewLapse) -> tuple[Lapse, Case | None]:
         facts = uow.facts.get(new.person_id)
+        if facts is None:  # unknown, as invisible: the same 404
+            raise NotFound("No person with this id is visible to your organisation.", field="person_id")
         now = self.clock()
-        public = public_of(facts, now.date()) if facts else "jobseeker"
-        granted = roles(caller, public, facts.departement_code, facts) if facts else frozenset()
-        if not (caller.is_admin and facts) and not may(granted, Action.REPORT):
-            if granted:
+        public = public_of(facts, now.date())
+        granted = roles(caller, public, facts.departement_code, facts)
+        if not (caller.is_admin or may(granted, Action.REPORT)):
+            if granted:  # a payer knows the person, but reports nothing
                 raise Forbidden("Only the person's referent or the competent authority reports a lapse.")
             raise NotFound("No person with this id is visible to your organisation.", field="person_id")
         if new.occurred_at > now:

@@ -5,7 +5,7 @@ import pytest
 
 from services.core.errors import InvalidTransition, RuleBroken
 from services.sanctions.domain.case import Ground, Status
-from services.sanctions.tests.builders import NOW, later, open_case
+from services.sanctions.tests.builders import NOW, lapse, later, open_case
 
 DEP = "departement-44"
 
@@ -199,3 +199,12 @@ def test_every_change_bumps_the_version():
     case.decide(True, None, None, "x", later(2))
     versions.append(case.version)
     assert versions == [1, 2, 3]
+
+
+def test_a_further_lapse_joins_the_open_procedure_and_not_a_decided_one():
+    case = open_case("rsa")
+    case.add_lapse(lapse("carry_out_actions"))
+    assert [s.kind for s in case.timeline].count("lapse_recorded") == 2 and len(case.lapse_ids) == 2
+    decided = _notified()
+    with pytest.raises(InvalidTransition):
+        decided.add_lapse(lapse())
