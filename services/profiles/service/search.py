@@ -12,9 +12,8 @@ that its audience may no longer find (a consent revoked meanwhile) is left out.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any
 
 import tantivy
@@ -23,13 +22,13 @@ from services.core.db import Database
 from services.core.errors import Forbidden, NotFound
 from services.core.identity import Caller
 from services.core.referentials.geo import GeoReferential
+from services.profiles.adapters.search_index import SearchIndex
 from services.profiles.domain.consent import Audience
 from services.profiles.domain.matching import SearchCriteria, explain, rank_for_offer
 from services.profiles.domain.policy import audience_of
 from services.profiles.domain.profile import LIST_FACTS, Profile
 from services.profiles.domain.pseudonyms import Pseudonyms
 from services.profiles.domain.quota import check_daily_views
-from services.profiles.adapters.search_index import SearchIndex
 from services.profiles.domain.repository import AccessEntry, Facets, Finder, Ranked
 from services.profiles.service.unit_of_work import ProfilesUnitOfWork
 
@@ -63,11 +62,6 @@ class SearchService:
     clock: Callable[[], datetime]
     daily_view_quota: int
     index: SearchIndex | None = None
-    _places: Callable[[str, float], tuple[str, ...]] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        # The communes around a place: a scan of every commune, the same for every search there.
-        self._places = lru_cache(maxsize=4096)(lambda code, km: tuple(self.geo.communes_within(code, km)))
 
     def searcher(self, db: Database) -> tantivy.Searcher:
         """The index as of now: every write committed before this call is in it."""
@@ -84,7 +78,7 @@ class SearchService:
     def near(self, commune_code: str | None, radius_km: float | None) -> tuple[str, ...]:
         if commune_code is None:
             return ()
-        return self._places(commune_code, radius_km) if radius_km else (commune_code,)
+        return tuple(self.geo.communes_within(commune_code, radius_km)) if radius_km else (commune_code,)
 
     def search(self, uow: ProfilesUnitOfWork, caller: Caller, criteria: SearchCriteria,
                after: tuple[int, str] | None, limit: int) -> tuple[list[dict[str, Any]], tuple[int, str] | None]:
