@@ -93,6 +93,11 @@ def _act(request: Request, platform: PlatformDep, service: CasesDep, caller: Cal
     return idempotent_response(request, platform.db, caller.client_id, key, body.model_dump(mode="json"), operation)
 
 
+def _example(command: str) -> Any:
+    summary, value = examples.COMMANDS[command]
+    return Body(openapi_examples={command: {"summary": summary, "value": value}})
+
+
 def _documented(summary: str):
     return {"response_model": SanctionCaseOut, "summary": summary,
             "responses": documented(200, examples.CASE, CHANGE_ERRORS, sends=("ETag",))}
@@ -101,7 +106,7 @@ def _documented(summary: str):
 @router.post("/cases/{case_id}/observations", **_documented("Record the person's observations; an accepted "
              "legitimate reason or droit à l'erreur closes the case without sanction"))
 def record_observations(request: Request, case_id: CaseId, platform: PlatformDep, service: CasesDep, caller: Decider,
-                        body: SanctionObservationsIn, if_match: IfMatch = None,
+                        body: Annotated[SanctionObservationsIn, _example("observations")], if_match: IfMatch = None,
                         idempotency_key: idempotency_key_header("example-observations") = None) -> JSONResponse:
     ground = Ground(body.accepted_ground) if body.accepted_ground else None
     return _act(request, platform, service, caller, case_id, body, if_match, idempotency_key,
@@ -110,7 +115,7 @@ def record_observations(request: Request, case_id: CaseId, platform: PlatformDep
 
 @router.post("/cases/{case_id}/opinion", **_documented("Record the équipe pluridisciplinaire's opinion"))
 def give_opinion(request: Request, case_id: CaseId, platform: PlatformDep, service: CasesDep, caller: Decider,
-                 body: SanctionOpinionIn, if_match: IfMatch = None,
+                 body: Annotated[SanctionOpinionIn, _example("opinion")], if_match: IfMatch = None,
                  idempotency_key: idempotency_key_header("example-opinion") = None) -> JSONResponse:
     return _act(request, platform, service, caller, case_id, body, if_match, idempotency_key,
                 lambda case, now: case.give_opinion(body.recommendation, body.comment, caller.org_id, now))
@@ -119,7 +124,7 @@ def give_opinion(request: Request, case_id: CaseId, platform: PlatformDep, servi
 @router.post("/cases/{case_id}/decision", **_documented("Decide, within the scale: never before the observation "
              "period ended or the observations are in"))
 def decide(request: Request, case_id: CaseId, platform: PlatformDep, service: CasesDep, caller: Decider,
-           body: SanctionDecisionIn, if_match: IfMatch = None,
+           body: Annotated[SanctionDecisionIn, _example("decision")], if_match: IfMatch = None,
            idempotency_key: idempotency_key_header("example-decision") = None) -> JSONResponse:
     return _act(request, platform, service, caller, case_id, body, if_match, idempotency_key,
                 lambda case, now: case.decide(body.sanction, body.months, body.reduction_percent, caller.org_id, now))
@@ -127,7 +132,7 @@ def decide(request: Request, case_id: CaseId, platform: PlatformDep, service: Ca
 
 @router.post("/cases/{case_id}/appeal", **_documented("Record an appeal of the regime's kind"))
 def appeal(request: Request, case_id: CaseId, platform: PlatformDep, service: CasesDep, caller: Decider,
-           body: SanctionAppealIn, if_match: IfMatch = None,
+           body: Annotated[SanctionAppealIn, _example("appeal")], if_match: IfMatch = None,
            idempotency_key: idempotency_key_header("example-appeal") = None) -> JSONResponse:
     return _act(request, platform, service, caller, case_id, body, if_match, idempotency_key,
                 lambda case, now: case.appeal(body.kind, caller.org_id, now))
@@ -135,7 +140,7 @@ def appeal(request: Request, case_id: CaseId, platform: PlatformDep, service: Ca
 
 @router.post("/cases/{case_id}/lift", **_documented("Lift a sanction in force"))
 def lift(request: Request, case_id: CaseId, platform: PlatformDep, service: CasesDep, caller: Decider,
-         body: SanctionReasonIn, if_match: IfMatch = None,
+         body: Annotated[SanctionReasonIn, _example("lift")], if_match: IfMatch = None,
          idempotency_key: idempotency_key_header("example-lift") = None) -> JSONResponse:
     return _act(request, platform, service, caller, case_id, body, if_match, idempotency_key,
                 lambda case, now: case.lift(body.reason, caller.org_id, now))
@@ -143,7 +148,7 @@ def lift(request: Request, case_id: CaseId, platform: PlatformDep, service: Case
 
 @router.post("/cases/{case_id}/annul", **_documented("Annul a decision (an appeal upheld)"))
 def annul(request: Request, case_id: CaseId, platform: PlatformDep, service: CasesDep, caller: Decider,
-          body: SanctionReasonIn, if_match: IfMatch = None,
+          body: Annotated[SanctionReasonIn, _example("annul")], if_match: IfMatch = None,
           idempotency_key: idempotency_key_header("example-annul") = None) -> JSONResponse:
     return _act(request, platform, service, caller, case_id, body, if_match, idempotency_key,
                 lambda case, now: case.annul(body.reason, caller.org_id, now))

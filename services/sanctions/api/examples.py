@@ -38,3 +38,13 @@ STATS = {"lapses": [{"territory": "44", "month": "2026-03", "obligation": "initi
                      "source": "system", "count": 12}],
          "cases": [{"territory": "44", "month": "2026-03", "outcome": "remobilisation", "count": 4}],
          "sanctions": [{"territory": "44", "month": "2026-03", "rule": "target.initial_appointments_missed", "count": 4}]}
+COMMANDS = {
+    "observations": ("The person explains; no legitimate reason accepted",
+                     {"text": "Je n'ai pas reçu la convocation.", "accepted_ground": None}),
+    "opinion": ("The équipe pluridisciplinaire recommends a sanction",
+                {"recommendation": "sanction", "comment": "Aucune démarche depuis trois mois."}),
+    "decision": ("A sanction within the scale's limits", {"sanction": True, "months": 2, "reduction_percent": 50}),
+    "appeal": ("The mandatory prior appeal to the PCD", {"kind": "mandatory_prior_appeal_pcd"}),
+    "lift": ("The person re-engaged", {"reason": "Premier entretien tenu et contrat signé."}),
+    "annul": ("An appeal upheld", {"reason": "Recours administratif préalable admis."}),
+}
