@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.core.codes import RomeCode
 from services.core.http import Date, DateTime, RequestBody, visible_text
+from services.core.referentials.obligations import OBLIGATION_CODES
 
 Label = visible_text(200)
 Note = visible_text(2000)
@@ -103,12 +104,23 @@ class NextAppointment(RequestBody):
     place: Label | None = None
 
 
+class TypedObligation(RequestBody):
+    """An obligation agreed with the referent, typed by the obligations referential (issue 12)."""
+
+    code: Literal[OBLIGATION_CODES] = Field(description="The obligations referential's code "
+                                                        "(services/core/referentials/data/obligations.yaml).")
+    due_dates: list[Date] = Field([], max_length=24, description="When it falls due, where it has due dates.")
+
+
 class Contract(RequestBody):
     """The contrat d'engagements réciproques (Propositions #11, #65)."""
 
     objectives: list[Label] | None = Field(None, max_length=20)
     actions: list[Action] | None = Field(None, max_length=50, description="Actions of the person and of the referent.")
     obligations: list[Label] | None = Field(None, max_length=20, description="Obligations individualised for the person.")
+    typed_obligations: list[TypedObligation] | None = Field(
+        None, max_length=20, description="The obligations agreed with the referent, typed; the common base and the "
+                                         "pathway's apply without being listed. `obligations` stays as free text.")
     next_appointment: NextAppointment | None = None
     weekly_activity_hours: int | None = Field(None, ge=0, le=35, description="15 to 20 for intensive support.")
 

@@ -13,6 +13,7 @@ from typing import Any
 from services.core.age import under_26
 from services.core.errors import RuleBroken
 from services.dossier.domain import events
+from services.dossier.domain.obligations import signed_obligations
 from services.dossier.domain.reviews import next_review_due
 from services.dossier.domain.sections import (
     CONTRACT, DIAGNOSTIC, DIAGNOSTIC_FIELDS, IDENTITY, ORIENTATION, REVIEWS, RSA_STATUS, RSA_STATUS_SOURCES, Section,
@@ -78,12 +79,15 @@ class Dossier:
         contract.meta["signature"] = {"signed_at": now.isoformat(), "channel": channel, "version": contract.version,
                                       "recorded_by": by}
         orientation = self.current_orientation
+        young = self.under_26_on(now.date())
+        public = "rsa" if self.section(IDENTITY).content.get("rsa_recipient") else ("cej" if young else "jobseeker")
         self.events.append(events.ContractSigned(
             self.person_id, contract.version, now.isoformat(), channel, by, orientation.get("referent"),
-            orientation.get("pathway"), self.under_26_on(now.date()), len(contract.content.get("objectives", [])),
+            orientation.get("pathway"), young, len(contract.content.get("objectives", [])),
             [{"owner": a["owner"], "due_date": a["due_date"], "status": a["status"]}
              for a in contract.content.get("actions", [])],
-            _iso(next_review_due(now, self.review_times))))
+            _iso(next_review_due(now, self.review_times)),
+            signed_obligations(contract.content, orientation.get("pathway"), public)))
         return contract
 
     def record_review(self, review_id: str, review: dict[str, Any], by: dict[str, str],

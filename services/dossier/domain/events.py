@@ -32,6 +32,7 @@ class ContractSigned:
     objectives_count: int
     actions: list[dict[str, Any]]
     next_review_due: str | None
+    obligations: dict[str, Any]  # typed, from the obligations referential (domain/obligations.py)
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,10 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from services.core.codes import EntityId
 from services.core.http import DateTime, RequestBody, visible_text
+from services.core.referentials.obligations import OBLIGATION_CODES
 
 Regime = Literal["jobseeker", "rsa", "cej"]
-Obligation = Literal["attend_appointment", "initial_diagnostic_appointment", "carry_out_actions", "active_job_search",
-                     "report_changes", "accept_reasonable_offers", "medical_aptitude_visit", "sign_contract",
-                     "false_statement", "undeclared_work"]
+Obligation = Literal[OBLIGATION_CODES]  # the contract's obligations referential, shared with the dossier
 Source = Literal["system", "referent_report", "random_control", "targeted_control"]
 Status = Literal["observation", "awaiting_opinion", "awaiting_decision", "notified", "appealed", "lifted", "annulled",
                  "closed_without_sanction"]
