@@ -83,6 +83,7 @@ class Regime:
     categories: dict[str, str]
     control_category: str | None
     rules: tuple[Rule, ...]
+    observation_note: str = ""  # where the seed disagrees with itself, which figure applies and why
 
     def category_of(self, obligation: str, from_control: bool) -> str:
         if from_control and self.control_category:
@@ -153,7 +154,7 @@ def _regime(name: str, body: dict[str, Any]) -> Regime:
         equipe_pluridisciplinaire_for=tuple(body.get("equipe_pluridisciplinaire_for") or ()),
         appeals=tuple(body["appeals"]), observation_days=int(body["observation_days"]),
         categories=dict(body["categories"]), control_category=body.get("control_category"),
-        rules=tuple(_rule(rule) for rule in body["rules"]))
+        rules=tuple(_rule(rule) for rule in body["rules"]), observation_note=body.get("observation_note", ""))
 
 
 def _rule(body: dict[str, Any]) -> Rule:

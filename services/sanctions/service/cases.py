@@ -97,23 +97,25 @@ class CaseService:
     def read(self, uow: SanctionsUnitOfWork, caller: Caller, case_id: str) -> tuple[Case, str]:
         """The case and what of it the caller sees (`case` or `decision`); the read is logged."""
         case = uow.cases.get(case_id)
-        granted = self._roles(uow, caller, case) if case else frozenset()
-        view = "case" if (case and caller.is_admin) else (sees(granted, case.status.value) if case else None)
+        if case is None:
+            raise NotFound(NOT_VISIBLE)
+        return case, self._view(uow, caller, case)
+
+    def _view(self, uow: SanctionsUnitOfWork, caller: Caller, case: Case) -> str:
+        granted = self._roles(uow, caller, case)
+        view = "case" if caller.is_admin else sees(granted, case.status.value)
         if view is None:
             raise NotFound(NOT_VISIBLE)
         purpose = next((PURPOSES[r] for r in (Role.AUTHORITY, Role.REFERENT, Role.PAYER) if r in granted), "control")
         record_read(uow, caller, case, view, purpose, self.clock())
-        return case, view
+        return view
 
     def listed(self, uow: SanctionsUnitOfWork, caller: Caller, where: CaseFilter, after, limit: int) -> list[tuple[Case, str]]:
         visibility = Visibility(
             caller.is_admin,
             {p: caller.territories for p, types in AUTHORITY_ORG_TYPES.items() if caller.org_type in types},
             caller.org_id, {p: caller.territories for p, types in PAYER_ORG_TYPES.items() if caller.org_type in types})
-        found = []
-        for case in uow.cases.listed(visibility, where, after, limit):
-            found.append(self.read(uow, caller, case.id))
-        return found
+        return [(case, self._view(uow, caller, case)) for case in uow.cases.listed(visibility, where, after, limit)]
 
     def act(self, uow: SanctionsUnitOfWork, caller: Caller, case_id: str, check_version: Callable[[int], None],
             command: Callable[[Case, datetime], None]) -> Case:

@@ -59,8 +59,11 @@ def test_rsa_sanctions_affect_the_whole_household():
 
 
 def test_jobseeker_observation_period_says_which_of_the_seeds_two_figures_applies():
-    note = SCALES["current"].regimes["jobseeker"]
-    assert note.observation_days == 10
+    jobseeker = SCALES["current"].regimes["jobseeker"]
+    assert jobseeker.observation_days == 10
+    note = jobseeker.observation_note
+    assert "délai de contradictoire d'un mois" in note and "10 jours" in note  # both quoted
+    assert "L3171" in note and "L3214" in note and "10 days apply" in note
 
 
 @pytest.mark.parametrize("regime,category,previous,rule,kind,ep,authority", [
