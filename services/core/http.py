@@ -4,18 +4,21 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from fastapi import Header, Path, Query
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator
+from pydantic import (
+    BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, TypeAdapter, create_model, model_validator,
+)
 from pydantic.fields import FieldInfo
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.core.codes import ID_LENGTH, ID_PATTERN
+from services.core.codes import ID_LENGTH, ID_PATTERN, checked_against
 from services.core.errors import PreconditionFailed, PreconditionRequired, RuleBroken
 from services.core.idempotency import KEY_PATTERN
 from services.core.problems import Problem, problem_response
@@ -30,7 +33,8 @@ MAX_PAGE_SIZE = 100
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"Page size, at most {MAX_PAGE_SIZE}.")]
 # Cursors are URL-safe base64 (encode_cursor); padding is tolerated.
 Cursor = Annotated[str | None, Query(max_length=500, pattern=r"^[A-Za-z0-9_=-]+$",
-                                     description="Opaque cursor from `next_cursor`.")]
+                                     description="Opaque cursor from `next_cursor`.",
+                                     json_schema_extra=checked_against("the list that returned it as next_cursor"))]
 
 
 _LAX_DATETIME = TypeAdapter(datetime)
@@ -103,8 +107,55 @@ def _takes_integer(field: FieldInfo | None) -> bool:
     """Whether the field is an integer (optional or not), and a float would not do."""
     if field is None:
         return False
-    kinds = set(get_args(field.annotation)) if get_origin(field.annotation) in (Union, UnionType) else {field.annotation}
-    return int in kinds and float not in kinds
+    kinds = get_args(field.annotation) if get_origin(field.annotation) in (Union, UnionType) else (field.annotation,)
+    bare = {get_args(kind)[0] if get_origin(kind) is Annotated else kind for kind in kinds}
+    return int in bare and float not in bare
+
+
+def merge_patch_of(model: type[BaseModel], name: str | None = None, doc: str | None = None,
+                   exclude: frozenset[str] = frozenset()) -> type[RequestBody]:
+    """The body of a JSON merge patch (RFC 7396) of `model`, so that the contract lists what a patch
+    may hold: every field optional, the optional ones nullable (`null` removes them), nested objects
+    patched member by member, unknown fields refused. Field types and bounds are kept; rules across fields are not, as
+    the service validates the merged document whole."""
+    fields: dict[str, Any] = {}
+    for field, info in model.model_fields.items():
+        if field in exclude:
+            continue
+        # The value's own schema (bounds, `x-checked-against`) stays on the value, beside null.
+        extra = [Field(json_schema_extra=info.json_schema_extra)] if info.json_schema_extra else []
+        kind = _constrained(_patch_of(info.annotation), [*info.metadata, *extra])
+        # An optional member may be removed (null); a required one only replaced, so the contract
+        # does not offer null for it (sent anyway, the merged document is refused naming it).
+        fields[field] = (kind | None, Field(None, description=info.description, examples=info.examples,
+                                            json_schema_extra=_member_schema(nullable=not info.is_required())))
+    return create_model(name or f"{model.__name__}Patch", __base__=RequestBody, __doc__=doc or model.__doc__, **fields)
+
+
+def _member_schema(nullable: bool) -> Callable[[dict[str, Any]], None]:
+    """A patch member is absent unless given: no `default` (null would read as one); and null is
+    published only where it removes an optional member."""
+    def adjust(schema: dict[str, Any]) -> None:
+        schema.pop("default", None)
+        branches = schema.get("anyOf", [])
+        if not nullable and {"type": "null"} in branches:
+            kept = [branch for branch in branches if branch != {"type": "null"}]
+            del schema["anyOf"]
+            schema.update(kept[0] if len(kept) == 1 else {"anyOf": kept})
+    return adjust
+
+
+def _constrained(annotation: Any, metadata: list[Any]) -> Any:
+    return Annotated[(annotation, *metadata)] if metadata else annotation
+
+
+def _patch_of(annotation: Any) -> Any:
+    if get_origin(annotation) in (Union, UnionType):
+        kinds = tuple(_patch_of(kind) for kind in get_args(annotation) if kind is not type(None))
+        return Union[kinds]  # noqa: UP007 (a runtime tuple of types)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return merge_patch_of(annotation)
+    return annotation
 
 
 class _Text(Convertor):
@@ -157,7 +208,9 @@ def idempotency_key_header(example: str):
 
 
 # One or more entity tags (`"3"`, `W/"3"`, `"2", "3"`) or `*` (RFC 9110 §13.1.1).
-IF_MATCH_PATTERN = r'^(\*|(W/)?"[\x21\x23-\x7e]*"(\s*,\s*(W/)?"[\x21\x23-\x7e]*")*)$'
+# Between ETags, HTTP's optional whitespace: spaces and tabs only (RFC 9110 §5.6.3); not `\s`, which
+# Python's regex engine (a client's generator) and pydantic's (the server) read differently.
+IF_MATCH_PATTERN = r'^(\*|(W/)?"[\x21\x23-\x7e]*"([ \t]*,[ \t]*(W/)?"[\x21\x23-\x7e]*")*)$'
 
 
 def if_match_header(what: str, example: str = '"1"'):

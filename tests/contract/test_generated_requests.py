@@ -11,6 +11,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from gateway.routing import ROUTES
+from tests.contract.beyond_schema import refusals_are_announced
 from tests.support.contracts import committed, merged
 from tests.support.tokens import demo_partners
 
@@ -41,16 +42,20 @@ def _ndjson(ctx, value) -> dict:
 # Loaded eagerly: schemathesis' lazy `from_fixture` loader reads pytest's private `_nodeid`, gone in pytest 9.
 published_api = schemathesis.openapi.from_dict(merged({route.service: committed(route.service) for route in ROUTES}))
 published_api.config.generation.update(max_examples=MAX_EXAMPLES)
-# Every check, but one: a schema-valid request is not always acceptable. No schema knows which INSEE
-# codes exist or what an opaque cursor holds, so such requests are rightly refused (422); see issue 9.
-published_api.config.checks.update(included_check_names=["all"], excluded_check_names=["positive_data_acceptance"])
-# RFC 6585: 428 is the answer to an update sent without its precondition header (If-Match).
+published_api.config.checks.update(included_check_names=["all"])
 CHECKS = published_api.config.checks
+# RFC 6585: 428 is the answer to an update sent without its precondition header (If-Match).
 CHECKS.missing_required_header.expected_statuses = [*CHECKS.missing_required_header.expected_statuses, "428"]
+# A schema-valid request may still meet the resource's state: a well-formed If-Match naming another
+# version is a 412 (RFC 9110 §13.1.1), as a conflict is a 409. And it may meet a value no schema can
+# judge (an INSEE code that does not exist): a 422, allowed here only on the fields the contract marks
+# `x-checked-against`, which `refusals_are_announced` verifies.
+CHECKS.positive_data_acceptance.expected_statuses = [*CHECKS.positive_data_acceptance.expected_statuses, "412", "422"]
 
 
 @pytest.mark.e2e
 @published_api.parametrize()
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 def test_the_api_keeps_to_its_contract_under_generated_requests(case, stack):
-    case.call_and_validate(base_url=stack.url, headers={"Authorization": f"Bearer {stack.token(client_for(case))}"})
+    case.call_and_validate(base_url=stack.url, headers={"Authorization": f"Bearer {stack.token(client_for(case))}"},
+                           additional_checks=[refusals_are_announced])

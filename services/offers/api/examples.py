@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from services.core.codes import checked_against
+
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "referentials" / "examples"
 OFFER_ID = "5b0f3a9e-8c1d-5e2f-9a4b-3c7d1e2f4a6b"
 IMPORT_ID = "8d2e4f6a-1b3c-5d7e-9f0a-2b4c6d8e0f1a"
@@ -121,13 +123,15 @@ INGEST_BODY = {"required": True, "content": {
     "application/json": {"schema": {"anyOf": [
         {"$ref": "#/components/schemas/NativeOffer"},
         {"type": "object", "title": "FeedOffer", "description": "With format=job-posting or format=ft-v2: "
-                                                                "the document as the feed publishes it."}]},
+                                                                "the document as the feed publishes it.",
+         **checked_against("the feed's own format (schema.org JobPosting, or Offres d'emploi v2), field by field")}]},
         "examples": {
             "native": {"summary": "The platform's native shape", "value": NATIVE},
             "ft_v2": {"summary": "An Offres d'emploi v2 offer (with ?format=ft-v2)", "value": FT_V2},
         }},
     "application/ld+json": {"schema": {"type": "object", "title": "JobPosting",
-                                       "description": "A schema.org JobPosting in JSON-LD."},
+                                       "description": "A schema.org JobPosting in JSON-LD.",
+                                       **checked_against("schema.org's JobPosting, field by field")},
                             "examples": {"job_posting": {"summary": "A schema.org JobPosting", "value": JOB_POSTING}}},
 }}
 
@@ -146,9 +150,11 @@ IMPORT_NDJSON = "\n".join(json.dumps(line, ensure_ascii=False) for line in (
 IMPORT_CSV = ("source_offer_id,title,description,employer_siret,employer_name,commune_code,contract_type,"
               "salary_min,salary_max,salary_period\nBN-2026-0044,Boulanger (H/F),Fabrication du pain au fournil.,"
               f"{SIRET},Boulangerie Nantaise,44109,CDI,1900,2200,month\n")
+# Each record is checked later, line by line; the file as a whole only has to be readable.
+READABLE_FILE = "its syntax: NDJSON (a JSON object per line) or CSV with a header line"
 IMPORT_BODY = {"required": True, "content": {
-    "application/x-ndjson": {"schema": {"type": "string"}, "example": IMPORT_NDJSON},
-    "text/csv": {"schema": {"type": "string"}, "example": IMPORT_CSV},
+    "application/x-ndjson": {"schema": {"type": "string", **checked_against(READABLE_FILE)}, "example": IMPORT_NDJSON},
+    "text/csv": {"schema": {"type": "string", **checked_against(READABLE_FILE)}, "example": IMPORT_CSV},
 }}
 IMPORT = {"id": IMPORT_ID, "status": "completed", "media_type": "ndjson", "format": "native", "lines_total": 3,
           "lines_done": 3, "created": 1, "updated": 0, "merged": 1, "quarantined": 0, "unchanged": 0, "rejected": 1,

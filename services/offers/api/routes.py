@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from services.core.codes import CommuneCode, DepartementCode, RomeCode, Siret
+from services.core.codes import DepartementCode, ExistingCommuneCode, ExistingRomeCode, Siret, checked_against
 from services.core.errors import RuleBroken
 from services.core.http import (
     AUTH_ERRORS, Cursor, DateTime, Limit, check_if_match, decode_cursor, documented, encode_cursor, etag,
@@ -47,12 +47,13 @@ def search_offers(
     platform: PlatformDep, catalog: CatalogDep, caller: Reader,
     q: Annotated[str | None, Query(max_length=200, description="Words, accents and plurals folded.",
                                    examples=["boulanger"])] = None,
-    rome_code: Annotated[RomeCode | None, Query(examples=["D1102"])] = None,
+    rome_code: Annotated[ExistingRomeCode | None, Query(examples=["D1102"])] = None,
     contract_type: ContractType | None = None,
     departement_code: Annotated[DepartementCode | None, Query(examples=["44"])] = None,
-    commune_code: Annotated[CommuneCode | None, Query(examples=["44109"],
+    commune_code: Annotated[ExistingCommuneCode | None, Query(examples=["44109"],
                                               description="INSEE code; with radius_km, the centre of the search.")] = None,
-    radius_km: Annotated[float | None, Query(gt=0, le=200, description="Needs commune_code.")] = None,
+    radius_km: Annotated[float | None, Query(gt=0, le=200, description="Needs commune_code.",
+                                             json_schema_extra=checked_against("the query: needs commune_code"))] = None,
     min_salary: Annotated[int | None, Query(ge=0, le=1_000_000, description="Yearly gross euros, at least (top "
                                                                              "of the offer's range).")] = None,
     published_since: Annotated[DateTime | None, Query(description="RFC 3339.")] = None,
@@ -60,7 +61,9 @@ def search_offers(
     accessible_to_disabled: bool | None = None,
     status: Annotated[Status, Query(
         description="Other than published: quarantined offers are only yours.")] = OfferStatus.PUBLISHED.value,
-    sort: Literal["relevance", "date", "distance"] = "relevance",
+    sort: Annotated[Literal["relevance", "date", "distance"],
+                    Query(json_schema_extra=checked_against("the query: distance needs commune_code and radius_km"))
+                    ] = "relevance",
     facets: Annotated[bool, Query(description="Count contract types, départements and ROME codes.")] = True,
     limit: Limit = 20, cursor: Cursor = None,
 ) -> dict[str, Any]:
@@ -81,9 +84,9 @@ def search_offers(
 
 def _near(commune_code: str | None, radius_km: float | None, sort: str) -> Near | None:
     if radius_km is not None and commune_code is None:
-        raise RuleBroken("A radius needs commune_code, the centre of the search.", field="radius_km")
+        raise RuleBroken("A radius needs commune_code, the centre of the search.", field="query.radius_km")
     if sort == "distance" and radius_km is None:
-        raise RuleBroken("Sorting by distance needs commune_code and radius_km.", field="sort")
+        raise RuleBroken("Sorting by distance needs commune_code and radius_km.", field="query.sort")
     if radius_km is None:
         return None
     place = place_of(commune_code)
@@ -94,13 +97,13 @@ def _near(commune_code: str | None, radius_km: float | None, sort: str) -> Near 
 
 def _check_codes(rome_code: str | None, commune_code: str | None) -> None:
     if rome_code is not None and rome_code not in RomeReference.default():
-        raise RuleBroken(f"Unknown ROME code {rome_code}.", field="rome_code")
+        raise RuleBroken(f"Unknown ROME code {rome_code}.", field="query.rome_code")
     if commune_code is not None and place_of(commune_code) is None:
         raise _unknown_commune(commune_code)
 
 
 def _unknown_commune(commune_code: str) -> RuleBroken:
-    return RuleBroken(f"Unknown INSEE commune code {commune_code}.", field="commune_code")
+    return RuleBroken(f"Unknown INSEE commune code {commune_code}.", field="query.commune_code")
 
 
 def _restriction(caller: Caller, status: str, employer: str | None) -> tuple[str | None, str | None]:

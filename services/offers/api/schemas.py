@@ -13,7 +13,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from services.core.codes import CommuneCode, DepartementCode, EntityId, RomeCode
+from services.core.codes import (
+    CommuneCode, DepartementCode, EntityId, ExistingCommuneCode, ExistingRomeCode, RomeCode, checked_against,
+)
 from services.core.http import RequestBody
 from services.offers.domain.offer import OfferStatus
 
@@ -150,11 +152,12 @@ class FillIn(RequestBody):
 
 class SavedCriteria(RequestBody):
     text: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
-    rome_codes: list[RomeCode] = Field(default_factory=list, max_length=20)
+    rome_codes: list[ExistingRomeCode] = Field(default_factory=list, max_length=20)
     contract_types: list[Literal["CDI", "CDD", "MIS", "SAI", "ALT", "LIB"]] = Field(default_factory=list, max_length=6)
     departement_codes: list[DepartementCode] = Field(default_factory=list, max_length=20)
-    commune_code: CommuneCode | None = None
-    radius_km: float | None = Field(None, gt=0, le=200)
+    commune_code: ExistingCommuneCode | None = None
+    radius_km: float | None = Field(None, gt=0, le=200,
+                                    json_schema_extra=checked_against("the criteria: a radius needs a commune_code"))
     min_salary_yearly: int | None = Field(None, ge=0, le=1_000_000)
     accessible_to_disabled: bool | None = None
 

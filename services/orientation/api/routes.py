@@ -19,7 +19,7 @@ from services.orientation.adapters.repository import decision_json
 from services.orientation.api import examples
 from services.orientation.api.deps import Decider, PlatformDep, Reader, ServiceDep
 from services.orientation.api.schemas import (
-    InterviewIn, OrientationOut, PreferenceIn, ReferentialOut, ReferentialPage, ReferentialPut, ReorientationIn,
+    AMENDMENT_FIELDS, InterviewIn, OrientationOut, PreferenceIn, ReferentialOut, ReferentialPage, ReferentialPut, ReorientationIn,
     Territory, ValidateIn, WhatIfIn, WhatIfOut,
 )
 from services.orientation.domain.model import Choice, Orientation
@@ -94,8 +94,10 @@ def validate_orientation(request: Request, person_id: PersonId, platform: Platfo
              idempotency_key: ValidateKey = None) -> JSONResponse:
     fields = (body.pathway, body.referent_org_type, body.intensity)
     if any(fields) and not (all(fields) and body.reason):
+        given = body.model_dump(include=set(AMENDMENT_FIELDS), exclude_none=True)
         raise RuleBroken("An amendment gives pathway, referent_org_type, intensity and a reason.",
-                         errors=[{"field": "reason", "message": "amendment incomplete"}])
+                         errors=[{"field": name, "message": "missing from the amendment"}
+                                 for name in AMENDMENT_FIELDS if name not in given])
     amendment = Choice(body.pathway, body.referent_org_type, body.intensity) if all(fields) else None
     return _act(request, platform, caller, idempotency_key, body, lambda uow: service.validate(
         uow, caller, person_id, amendment, body.reason, body.comment, lambda version: check_if_match(if_match, version)))

@@ -12,8 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from services.core.codes import DEPARTEMENT_PATTERN, EntityId
-from services.core.http import DateTime, RequestBody
+from services.core.codes import CHECKED_AGAINST, DEPARTEMENT_PATTERN, EntityId, checked_against
+from services.core.http import DateTime, RequestBody, visible_text
 
 Pathway = Literal["professional", "socio_professional", "social"]
 OrgType = Literal["france_travail", "mission_locale", "cap_emploi", "apec", "departement"]
@@ -26,19 +26,31 @@ Territory = Annotated[str, StringConstraints(pattern=TERRITORY_PATTERN, max_leng
 Notes = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 
 
+# An amendment's four fields go together; JSON Schema's `dependentRequired` would say it, but
+# client generators ignore it, so the contract says it in words.
+AMENDMENT_FIELDS = ("pathway", "referent_org_type", "intensity", "reason")
+AMENDMENT = checked_against("the other fields of an amendment: pathway, referent_org_type, intensity and reason together")
+# Which referents a pathway opens to a person is the referential's rule, not the schema's.
+OPEN_REFERENTS = "the referential in force: the referent types a pathway opens to the person"
+AMENDED_REFERENT = checked_against(f"{AMENDMENT[CHECKED_AGAINST]}; and {OPEN_REFERENTS}")
+Referent = Annotated[OrgType, Field(json_schema_extra=checked_against(OPEN_REFERENTS))]
+# A referential is a versioned document of rules whose shape its own validation explains field by field.
+REFERENTIAL_RULES = checked_against("the orientation referential's rules (GET /v1/orientation/referentials/national)")
+
+
 class ValidateIn(RequestBody):
     """Empty to validate the proposal as it is; or the three fields and a reason to amend it."""
 
-    pathway: Pathway | None = None
-    referent_org_type: OrgType | None = None
-    intensity: Intensity | None = None
-    reason: Reason | None = Field(None, description="Required when amending.")
+    pathway: Pathway | None = Field(None, json_schema_extra=AMENDMENT)
+    referent_org_type: OrgType | None = Field(None, json_schema_extra=AMENDED_REFERENT)
+    intensity: Intensity | None = Field(None, json_schema_extra=AMENDMENT)
+    reason: Reason | None = Field(None, description="Required when amending.", json_schema_extra=AMENDMENT)
     comment: Notes | None = Field(None, description="Kept with the decision; never published in events.")
 
 
 class InterviewIn(RequestBody):
     pathway: Pathway
-    referent_org_type: OrgType
+    referent_org_type: Referent
     intensity: Intensity
     notes: Notes | None = Field(None, description="The counsellor's notes; kept here, never published in events.")
 
@@ -50,7 +62,7 @@ class PreferenceIn(RequestBody):
 class ReorientationIn(RequestBody):
     reason: Reason
     pathway: Pathway
-    referent_org_type: OrgType
+    referent_org_type: Referent
     intensity: Intensity
     comment: Notes | None = Field(None, description="Kept with the decision; never published in events.")
 
@@ -92,7 +104,8 @@ class OrientationOut(BaseModel):
 
 
 class ReferentialPut(RequestBody):
-    referential: dict[str, Any] = Field(description="The whole document (national) or the override (département).")
+    referential: dict[str, Any] = Field(description="The whole document (national) or the override (département).",
+                                        json_schema_extra=REFERENTIAL_RULES)
     comment: Notes | None = None
 
 
@@ -112,7 +125,8 @@ class ReferentialPage(BaseModel):
 
 class WhatIfIn(RequestBody):
     territory: Territory
-    referential: dict[str, Any] = Field(description="A candidate document, as it would be PUT for this territory.")
+    referential: dict[str, Any] = Field(description="A candidate document, as it would be PUT for this territory.",
+                                        json_schema_extra=REFERENTIAL_RULES)
 
 
 class Counts(BaseModel):
@@ -132,10 +146,10 @@ class WhatIfOut(Counts):
 
 
 class SlotIn(RequestBody):
-    starts_at: DateTime
+    starts_at: DateTime = Field(json_schema_extra=checked_against("the clock: a slot starts in the future"))
     duration_minutes: int = Field(ge=5, le=480)
     channel: Literal["on_site", "phone", "video"]
-    location: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)] | None = None
+    location: visible_text(300) | None = None  # type: ignore[valid-type]
 
 
 class SlotOut(BaseModel):

@@ -7,12 +7,12 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from services.core.codes import EntityId, RomeCode
-from services.core.http import Date, RequestBody
+from services.core.http import Date, RequestBody, visible_text
 from services.profiles.domain.consent import COLLECTION_METHODS, Audience
 from services.profiles.domain.pseudonyms import PSEUDONYM_LENGTH, PSEUDONYM_PATTERN
 from services.profiles.domain.introduction import DECLINE_REASONS, NOT_HIRED_REASONS, OUTCOMES
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = visible_text(200)
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$", max_length=2)]
 ContractType = Literal["CDI", "CDD", "MIS", "SAI", "ALT", "IND"]
 WorkingTime = Literal["full_time", "part_time", "any"]
@@ -101,7 +101,7 @@ class ContributionResult(BaseModel):
 class InterestRequestIn(RequestBody):
     pseudonym: Annotated[str, StringConstraints(pattern=PSEUDONYM_PATTERN, max_length=PSEUDONYM_LENGTH)]
     offer_id: EntityId | None = None
-    message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)] | None = None
+    message: visible_text(2000) | None = None  # type: ignore[valid-type]
 
 
 class AnswerIn(RequestBody):

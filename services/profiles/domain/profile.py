@@ -121,7 +121,8 @@ class Profile:
         for name in LIST_FACTS:
             if name in statement:
                 kept = [item for item in self.items.get(name, []) if item.provenance.source == CONTRIBUTION]
-                self.items[name] = [Fact(value, provenance) for value in statement[name]] + kept
+                # null clears the person's list, as an empty one does (the contract allows both)
+                self.items[name] = [Fact(value, provenance) for value in statement[name] or ()] + kept
         if "contact" in statement:
             self.contact = statement["contact"]
         self.proposals = [p for p in self.proposals if p["field"] not in statement]

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from services.core.http import RequestBody
+from services.core.http import RequestBody, merge_patch_of
 from services.registration.service.sections import (
     Address, BarriersShown, BirthPlace, Contact, Identity, PreDiagnostic, Project, Situation, SituationShown, Skills,
 )
@@ -25,16 +25,9 @@ class RegistrationCreate(RequestBody):
     pre_diagnostic: PreDiagnostic
 
 
-class RegistrationPatch(RequestBody):
-    """JSON merge patch of the sections: give only what changes; `null` clears an optional field."""
-
-    identity: dict | None = None
-    contact: dict | None = None
-    address: dict | None = None
-    situation: dict | None = None
-    skills: dict | None = None
-    project: dict | None = None
-    pre_diagnostic: dict | None = None
+RegistrationPatch = merge_patch_of(
+    RegistrationCreate, "RegistrationPatch", exclude=frozenset({"channel"}),
+    doc="JSON merge patch of the sections: give only what changes; `null` clears an optional field.")
 
 
 class IdentityOut(BaseModel):

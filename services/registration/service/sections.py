@@ -11,11 +11,11 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from services.core.codes import CommuneCode, RomeCode
-from services.core.http import Date, RequestBody
+from services.core.codes import CommuneCode, ExistingCommuneCode, RomeCode, checked_against
+from services.core.http import Date, RequestBody, visible_text
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Name = visible_text(100)
+Text = visible_text(500)
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$", max_length=2)]
 
 
@@ -33,8 +33,9 @@ class Identity(RequestBody):
     birth_date: Date
     birth_place: BirthPlace
     nationality: CountryCode = Field(description="ISO 3166-1 alpha-2 nationality.")
-    nir: Annotated[str, StringConstraints(max_length=21)] | None = Field(
-        None, description="Social security number (15 characters, spaces allowed). Write-only: never returned.")
+    nir: Annotated[str, StringConstraints(max_length=21, pattern=r"^[ \t]*([0-9ABab][ \t]*){15}$")] | None = Field(
+        None, description="Social security number (15 characters, spaces allowed). Write-only: never returned.",
+        json_schema_extra=checked_against("the NIR's structure (sex, birth year and month, place) and control key"))
 
 
 class Contact(RequestBody):
@@ -46,7 +47,7 @@ class Contact(RequestBody):
 class Address(RequestBody):
     line: Text | None = None
     postal_code: Annotated[str, StringConstraints(pattern=r"^\d{5}$", max_length=5)]
-    commune_code: CommuneCode = Field(description="INSEE code (COG) of the commune of residence.")
+    commune_code: ExistingCommuneCode = Field(description="INSEE code (COG) of the commune of residence.")
 
 
 class Household(RequestBody):

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from services.core.codes import EntityId
+from services.core.codes import EntityId, checked_against
 from services.core.http import DateTime, RequestBody, visible_text
 from services.core.referentials.obligations import OBLIGATION_CODES
 
@@ -23,17 +23,12 @@ Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", max
 Text = visible_text(2000)
 
 
-def checked(reference: str) -> dict[str, str]:
-    """A field a schema cannot judge fully (a 422 may name it): the contract says what it is checked against."""
-    return {"x-checked-against": reference}
-
-
 class SanctionLapseIn(RequestBody):
     person_id: EntityId
     obligation: Obligation = Field(description="The obligation of the contrat d'engagements réciproques breached.")
     source: Source
     evidence: Text = Field(description="The facts: kept with the case, never published in events.")
-    occurred_at: DateTime = Field(json_schema_extra=checked("the service's clock: not in the future"))
+    occurred_at: DateTime = Field(json_schema_extra=checked_against("the service's clock: not in the future"))
     household_size: int = Field(1, ge=1, le=20, description="The RSA household's size (the 50 % cap applies above one).")
 
 
@@ -72,12 +67,12 @@ class SanctionScaleIn(RequestBody):
     category: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$", max_length=40)] = Field(
         description="The seed's categories: jobseeker `missed_appointment`, `list_management`, `false_statement`; "
                     "rsa and cej `obligation`; target `initial_appointments_missed`, `control_finding`, `obligation`.",
-        json_schema_extra=checked("the categories of the regime's scale version"))
+        json_schema_extra=checked_against("the categories of the regime's scale version"))
     previous_sanctions: int = Field(0, ge=0, le=100)
     household_size: int = Field(1, ge=1, le=20)
     version: Literal["current", "target"] | None = Field(
         None, description="`current` by default; `target` for the regime `target` (which has no other).",
-        json_schema_extra=checked("the versions holding the regime asked"))
+        json_schema_extra=checked_against("the versions holding the regime asked"))
 
 
 class SanctionScaleChoiceIn(RequestBody):

@@ -70,6 +70,15 @@ def test_a_new_statement_keeps_contributed_items_and_clears_answered_proposals()
     assert built.proposals == []
 
 
+def test_a_statement_clears_a_list_given_as_null_and_keeps_contributed_items():
+    built = profile()
+    built.contribute("skills", "CACES R489", Provenance(CONTRIBUTION, "afpa", AT, "batch-1"))
+    built.state({"skills": ["Pétrissage"], "diplomas": [{"title": "CAP Boulanger"}]}, Provenance(PERSON, ML, AT))
+    built.state({"skills": None, "diplomas": None}, Provenance(PERSON, ML, AT))
+    assert built.item_values("skills") == ["CACES R489"]
+    assert built.item_values("diplomas") == []
+
+
 def test_consent_publishes_per_audience_and_its_revocation_withdraws():
     built = profile()
     built.grant(consent(Audience.EMPLOYERS))
