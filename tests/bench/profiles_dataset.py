@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
+from services.core.events import Envelope
 from services.core.referentials.geo import default_geo
 from services.profiles.domain.consent import Audience, Consent
 from services.profiles.domain.profile import PERSON, REGISTRATION, Profile, Provenance
@@ -64,19 +65,25 @@ def generate_profiles(n: int, seed: int, now: datetime) -> Iterator[Profile]:
 
 
 def _profile(world: ProfileWorld, rng: random.Random, now: datetime) -> Profile:
-    person_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-    code, _ = rng.choices(world.communes, cum_weights=world.commune_weights)[0]
-    commune = world.geo.commune(code)
-    event = registration(person_id, commune=code, at=now - timedelta(days=rng.randint(1, 400)),
-                         licence=rng.random() < 0.7)
-    event.data["territory"].update(departement_code=commune.departement_code, region_code=commune.region_code)
-    profile = Profile.registered(person_id, event.data, Provenance(REGISTRATION, None, event.time, event.id))
+    event = registered(world, rng, now - timedelta(days=rng.randint(1, 400)))
+    profile = Profile.registered(event.subject, event.data, Provenance(REGISTRATION, None, event.time, event.id))
     profile.state(_statement(world, rng, now.date()), Provenance(PERSON, ML, now))
     for audience, share in CONSENT_SHARES.items():
         if rng.random() < share:
             profile.grant(Consent(audience, rng.choice(("on_site", "phone", "online")), ML, now))
     profile.events.clear()
     return profile
+
+
+def registered(world: ProfileWorld, rng: random.Random, at: datetime) -> Envelope:
+    """A registration event as registration publishes it, in a commune drawn from the world (its
+    département and region from the referential: "97611" is in 976, not 97)."""
+    code, _ = rng.choices(world.communes, cum_weights=world.commune_weights)[0]
+    commune = world.geo.commune(code)
+    event = registration(str(uuid.UUID(int=rng.getrandbits(128), version=4)), commune=code, at=at,
+                         licence=rng.random() < 0.7)
+    event.data["territory"].update(departement_code=commune.departement_code, region_code=commune.region_code)
+    return event
 
 
 def _statement(world: ProfileWorld, rng: random.Random, today: date) -> dict:
