@@ -66,7 +66,8 @@ bench: venv
 	@export TEST_KAFKA_PORT=$(BENCH_KAFKA_PORT) TEST_DATABASE_URL="$$($(PG) url)"; \
 	  $(PY) tests/bench/bench_baseline.py && \
 	  $(PY) tests/bench/bench_registration.py && $(PY) tests/bench/bench_journey.py && \
-	  $(PY) tests/bench/bench_offers.py && $(PY) tests/bench/bench_profiles.py; \
+	  $(PY) tests/bench/bench_offers.py && $(PY) tests/bench/bench_profiles.py && \
+	  $(PY) tests/bench/bench_sanctions.py; \
 	  status=$$?; $(BENCH_KAFKA_ENV) $(KAFKA) stop >/dev/null; $(PG) stop >/dev/null; exit $$status
 
 ## contracts: regenerate contracts-openapi/ from the services (review the diff before committing)
