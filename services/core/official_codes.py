@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
-# Metropolitan départements 01–95 with Corsica as 2A/2B (there is no "20"), overseas 971–976.
-DEPARTEMENT_PATTERN = r"^(0[1-9]|1[0-9]|2[1-9]|[3-8][0-9]|9[0-5]|2[AB]|97[1-6])$"
+# Metropolitan départements 01–95 with Corsica as 2A/2B (there is no "20"), overseas 971–974 and
+# 976 (Mayotte); 975, Saint-Pierre-et-Miquelon, has been a collectivité, not a département, since 1985.
+DEPARTEMENT_PATTERN = r"^(0[1-9]|1[0-9]|2[1-9]|[3-8][0-9]|9[0-5]|2[AB]|97[1-46])$"
 # A commune code is its département's two characters then three digits (971xx… overseas).
 COMMUNE_PATTERN = r"^([0-9]{2}|2[AB])[0-9]{3}$"
 # A ROME 4.0 code, as it also appears inside free text (a job board's category label).
