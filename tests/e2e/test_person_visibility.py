@@ -10,6 +10,7 @@ import pytest
 
 from services.registration.tests.builders import person
 from tests.support.polling import eventually
+from tests.support.tokens import demo_partners
 
 pytestmark = pytest.mark.e2e
 
@@ -83,3 +84,41 @@ def test_a_purpose_the_relation_does_not_justify_is_refused(stack, people):
     assert [e["field"] for e in refused.json()["errors"]] == ["purpose"]
     assert stack.client(DEP).get(f"/v1/dossiers/{camille}?purpose=control").status_code == 200
     assert stack.client(ML).get(f"/v1/dossiers/{camille}?purpose=control").status_code == 403
+
+
+# Services whose rule is narrower than knowing the person (the profile bank: the referent or the
+# operator manages; sanctions: referent, authority, CAF): who sees what is theirs, but whoever may not
+# see a person gets exactly the 404 an unknown id gets, so that no id can be probed. (A list filtered
+# by person, as sanctions cases, answers an empty page for both; its rows are the service's own tests.)
+LAPSE = {"obligation": "carry_out_actions", "source": "referent_report", "evidence": "Aucune action engagée.",
+         "occurred_at": "2026-11-02T10:00:00Z", "household_size": 1}
+OWN_RULES = {
+    "profile": ("profiles:manage", lambda c, p: c.get(f"/v1/profiles/persons/{p}")),
+    "profile access log": ("profiles:manage", lambda c, p: c.get(f"/v1/profiles/persons/{p}/access-log")),
+    "lapse": ("sanctions:report", lambda c, p: c.post("/v1/sanctions/lapses", json={"person_id": p, **LAPSE})),
+}
+
+
+def comparable(answer) -> tuple:
+    """What a caller can tell from an answer (a problem's instance or request id aside)."""
+    body = answer.json()
+    if isinstance(body, dict):
+        body = {key: value for key, value in body.items() if key not in ("instance", "request_id")}
+    return answer.status_code, answer.headers["content-type"], body
+
+
+@pytest.mark.parametrize("endpoint", OWN_RULES)
+def test_services_with_their_own_rule_answer_the_invisible_as_the_unknown(stack, people, endpoint):
+    scope, call = OWN_RULES[endpoint]
+    entitled = [client for client, partner in demo_partners().items() if scope in partner.scopes]
+    # Someone sees Camille once the service has heard of her: the comparison below is not vacuous.
+    eventually(lambda: [call(stack.client(client), people["camille"]) for client in entitled],
+               lambda answers: any(answer.status_code != 404 for answer in answers))
+    for client in entitled:
+        api = stack.client(client)
+        unknown = call(api, people["unknown"])
+        assert unknown.status_code == 404, (client, endpoint, unknown.text)
+        for name in ("camille", "dominique", "lou"):
+            answer = call(api, people[name])
+            if answer.status_code == unknown.status_code:
+                assert comparable(answer) == comparable(unknown), (client, name, endpoint)
