@@ -1,0 +1,123 @@
+"""Generated journeys with known answers, through the contributions, the ledger and secrecy."""
+from __future__ import annotations
+
+import random
+
+from services.indicators.domain.facts import COUNT, DENOMINATOR, NUMERATOR, Place, age_band, contributions
+from services.indicators.domain.observations import ALL, REST, Ledger, table
+from services.indicators.domain.secrecy import TOTAL, SecrecyRule
+from services.indicators.domain.territories import NATIONAL, Level, shipped_territories
+
+RULE = SecrecyRule()
+
+
+def registered(commune: str, at: str = "2026-11-03T09:00:00+00:00", sex: str = "F") -> dict:
+    return {"status": "registered", "registered_at": at, "territory": {"commune_code": commune},
+            "identity": {"birth_date": "2001-05-01", "sex": sex}, "situation": {"rsa_recipient": False}}
+
+
+def ledger_of(events) -> Ledger:
+    ledger = Ledger(shipped_territories())
+    for event_type, data in events:
+        ledger.add(contributions(event_type, data, lambda person: None))
+    return ledger
+
+
+def test_registrations_count_at_every_level_and_the_small_remainder_is_withheld_with_its_partner():
+    ledger = ledger_of([("registration.person.registered.v2", registered("44184"))] * 12
+                       + [("registration.person.registered.v2", registered("44109"))] * 3)
+    month = "2026-11"
+    assert ledger.value("registrations", COUNT, Level.BASSIN, "52-SAINT-NAZAIRE", month) == 12
+    assert ledger.value("registrations", COUNT, Level.DEPARTEMENT, "44", month) == 15
+    assert ledger.value("registrations", COUNT, Level.NATIONAL, NATIONAL, month) == 15
+    assert ledger.value("registrations", COUNT, Level.DEPARTEMENT, "44", month, "age_band", "under_26") == 15
+
+    bassins = table(ledger, "registrations", COUNT, (Level.DEPARTEMENT, "44"), month, ALL, RULE)
+    assert bassins.get(TOTAL) == 15
+    # 3 outside the bassin is withheld; so is the bassin's 12, else 15 - 12 gives it back.
+    assert bassins.get(REST) is None and bassins.get("52-SAINT-NAZAIRE") is None
+
+
+def test_shares_and_means_come_from_their_terms_per_month_of_publication():
+    offers = []
+    for index in range(20):
+        offer = {"contract_type": "CDI", "place": {"commune_code": "53130", "departement_code": "53"},
+                 "published_at": "2026-10-05T08:00:00+00:00"}
+        offers.append(("offers.offer.published.v1", offer))
+        if index < 15:
+            offers.append(("offers.offer.filled.v1", {**offer, "filled_at": "2026-11-02T08:00:00+00:00",
+                                                      "time_to_fill_days": 28}))
+    ledger = ledger_of(offers)
+    assert ledger.value("offer_fill_rate", NUMERATOR, Level.BASSIN, "52-LAVAL-OUEST", "2026-10") == 15
+    assert ledger.value("offer_fill_rate", DENOMINATOR, Level.REGION, "52", "2026-10", "contract_type", "CDI") == 20
+    assert ledger.value("offer_time_to_fill", "sum", Level.DEPARTEMENT, "53", "2026-11") == 15 * 28
+
+
+def test_generated_appointments_give_their_known_share_within_target():
+    chance = random.Random(7)
+    within = [chance.random() < 0.6 for _ in range(200)]
+    events = [("orientation.appointment.booked.v1", {
+        "departement_code": "49", "booked_at": "2026-11-10T10:00:00+00:00", "channel": "in_person",
+        "delay_days": 10 if ok else 20, "within_target": ok}) for ok in within]
+    ledger = ledger_of(events)
+    assert ledger.value("first_appointment_within_target", NUMERATOR, Level.DEPARTEMENT, "49", "2026-11") == sum(within)
+    assert ledger.value("first_appointment_within_target", DENOMINATOR, Level.REGION, "52", "2026-11") == 200
+    assert ledger.value("first_appointment_delay", "sum", Level.NATIONAL, NATIONAL, "2026-11") == \
+        sum(10 if ok else 20 for ok in within)
+    assert ledger.value("first_appointment_delay", COUNT, Level.BASSIN, "52-LAVAL-OUEST", "2026-11") == 0
+
+
+def test_dossier_facts_wait_for_the_person_place_and_unknown_events_add_nothing():
+    signed = {"person_id": "p1", "signed_at": "2026-11-20T10:00:00+00:00", "pathway": "professional"}
+    assert contributions("dossier.contract.signed.v1", signed, lambda person: None) == []
+    found = contributions("dossier.contract.signed.v1", signed, lambda person: Place("53130"))
+    assert [(item.indicator, item.month, item.categories) for item in found] == \
+        [("contracts_signed", "2026-11", (("pathway", "professional"),))]
+    assert contributions("offers.match.found.v1", {}, lambda person: None) == []
+    assert contributions("registration.person.registered.v2", {**registered("44109"), "status": "pre_registered"},
+                         lambda person: None) == []
+
+
+def test_the_age_band_is_taken_on_the_day_of_the_fact():
+    assert age_band("2000-12-01", "2026-11-30T23:00:00+00:00") == "under_26"
+    assert age_band("2000-12-01", "2026-12-01T00:00:00+00:00") == "26_to_49"
+    assert age_band("1976-01-01", "2026-01-01T00:00:00+00:00") == "50_and_over"
+
+
+def test_a_fact_without_a_known_place_counts_nationally_only():
+    ledger = Ledger(shipped_territories())
+    assert ledger.located(Place()) == {Level.NATIONAL: NATIONAL}
+    assert ledger.located(Place(departement_code="53"))[Level.REGION] == "52"
+
+
+def test_the_ledger_does_not_depend_on_the_order_of_the_events():
+    # Topics reach the consumers in no order between them: a replay may interleave them differently.
+    events = [("registration.person.registered.v2", registered(commune, sex=sex))
+              for commune in ("44184", "44109", "53130") for sex in ("F", "M")] * 5
+    events += [("sanctions.decision.made.v1", {"territory": "72", "decided_at": "2026-11-04T10:00:00+00:00",
+                                               "regime": "rsa"})] * 4
+    shuffled = list(events)
+    random.Random(3).shuffle(shuffled)
+    assert ledger_of(events).cells == ledger_of(shuffled).cells
+
+
+def test_each_contribution_names_a_defined_indicator_and_its_declared_breakdowns():
+    from services.indicators.domain.definitions import shipped_catalogue
+
+    catalogue = shipped_catalogue()
+    samples = [
+        ("registration.person.registered.v2", registered("44184")),
+        ("orientation.decision.made.v1", {"status": "decided", "referent": {"org_type": "departement"},
+                                          "pathway": "social", "intensity": "intensive", "departement_code": "44",
+                                          "decided_at": "2026-11-04T10:00:00+00:00"}),
+        ("orientation.appointment.no_show.v1", {"departement_code": "44", "recorded_at": "2026-11-04T10:00:00+00:00",
+                                                "rsa_recipient": True}),
+        ("dossier.review.recorded.v1", {"person_id": "p", "held_at": "2026-11-04T10:00:00+00:00", "outcome": "on_track"}),
+        ("profiles.introduction.made.v1", {"departement_code": "44", "contact_released_at": None,
+                                           "requested_at": "2026-11-04T10:00:00+00:00"}),
+    ]
+    for event_type, data in samples:
+        for item in contributions(event_type, data, lambda person: Place("44184")):
+            definition = catalogue.get(item.indicator)
+            assert event_type in definition.sources
+            assert {breakdown for breakdown, _ in item.categories} == set(definition.breakdowns)
