@@ -5,6 +5,7 @@ the outbox rows and idempotency records written in it commit with the state chan
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -20,6 +21,17 @@ class Base(DeclarativeBase):
 
 class UniqueKeyTaken(Exception):
     """A write hit a unique key that a concurrent transaction committed first."""
+
+
+def serialize_on(session: Session, key: str) -> None:
+    """Make the transactions that decide something about `key` (a person, say) run one after the
+    other from here to their commit, so that none decides on a state another is about to change.
+    SQLite's writers already do (each begins IMMEDIATE); PostgreSQL takes a transaction-level
+    advisory lock on the key's 64-bit hash, released at commit or rollback."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": digest})
 
 
 class UTCDateTime(TypeDecorator):

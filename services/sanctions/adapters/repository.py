@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from services.core.db import serialize_on
 from services.core.person_facts import PersonFactsRow
 from services.sanctions.adapters.documents import case_document, case_from
 from services.sanctions.adapters.orm import CaseRow, LapseRow, ScaleChoiceRow
@@ -42,6 +43,9 @@ class CaseRepository:
                 "rule": case.evaluation.rule, "consequence_kind": kind, "document": case_document(case)}
 
     def open_of(self, person_id: str) -> Case | None:
+        """The person's open case. A lapse joins it or opens one: concurrent lapses about one person
+        (a reported one and a no-show) are taken one after the other, so they never open two."""
+        serialize_on(self.session, f"sanctions.intake/{person_id}")
         row = self.session.scalars(select(CaseRow).where(CaseRow.person_id == person_id, CaseRow.status.in_(OPEN))
                                    .limit(1)).first()
         return case_from(row) if row else None
