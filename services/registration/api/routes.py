@@ -41,6 +41,10 @@ FORBIDDEN = "The token lacks the scope, or your organisation may not act on this
 INVALID = "The request is not valid; `errors` names each field."
 NOT_VISIBLE = "Unknown, or not visible to your organisation."
 STALE = "Stale ETag: read again, reapply."
+# A NIR given that is already registered (to someone the caller may not see) counts against the
+# client: past its allowance, NIR lookups pause, so that NIRs cannot be enumerated (issue 9).
+NIR_LOOKUPS_PAUSED = ("Too many requests for this client, or too many NIRs already registered given by it "
+                      "(`too-many-nir-conflicts`): retry after the delay given.")
 IF_MATCH_REQUIRED = "If-Match is required."
 
 T = TypeVar("T")
@@ -85,7 +89,8 @@ def to_out(registration: Registration, sections: tuple[str, ...], today: date) -
     "", status_code=201, response_model=RegistrationOut, summary="Register a person (inscription unique)",
     responses=documented(201, examples.REGISTRATION_OUT, {
         401: UNAUTHORISED, 403: FORBIDDEN, 422: INVALID,
-        409: "Same NIR as an existing registration, or Idempotency-Key reused with another body."}, sends=("Location", "ETag")),
+        409: "Same NIR as an existing registration, or Idempotency-Key reused with another body.",
+        429: NIR_LOOKUPS_PAUSED}, sends=("Location", "ETag")),
 )
 def register_person(
     request: Request, platform: PlatformDep, service: ServiceDep, caller: Writer,
@@ -141,7 +146,8 @@ def read_registration(registration_id: RegistrationId, platform: PlatformDep, se
     "/{registration_id}", response_model=RegistrationOut, summary="Correct a registration (JSON merge patch)",
     responses=documented(200, examples.REGISTRATION_OUT, {
         401: UNAUTHORISED, 403: FORBIDDEN, 422: INVALID, 404: NOT_VISIBLE,
-        409: "The NIR given belongs to another registration.", 412: STALE, 428: IF_MATCH_REQUIRED}, sends=("ETag",)),
+        409: "The NIR given belongs to another registration.", 412: STALE, 428: IF_MATCH_REQUIRED,
+        429: NIR_LOOKUPS_PAUSED}, sends=("ETag",)),
 )
 def correct_registration(
     registration_id: RegistrationId, platform: PlatformDep, service: ServiceDep, caller: Writer,
@@ -164,7 +170,8 @@ def correct_registration(
     summary="Confirm a pre-registration prefilled from a partner's data, with corrections",
     responses=documented(200, examples.CONFIRMED_OUT, {
         401: UNAUTHORISED, 403: FORBIDDEN, 422: INVALID, 404: NOT_VISIBLE,
-        409: "Not a pre-registration, or Idempotency-Key reused.", 412: STALE, 428: IF_MATCH_REQUIRED}, sends=("ETag",)),
+        409: "Not a pre-registration, or Idempotency-Key reused.", 412: STALE, 428: IF_MATCH_REQUIRED,
+        429: NIR_LOOKUPS_PAUSED}, sends=("ETag",)),
 )
 def confirm_registration(
     request: Request, registration_id: PreRegistrationId, platform: PlatformDep, service: ServiceDep, caller: Writer,
