@@ -11,33 +11,47 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from services.indicators.domain.facts import Contribution, Place
-from services.indicators.domain.secrecy import ProtectedTable, SecrecyRule, protect
+from services.indicators.domain.definitions import IndicatorDefinition, Unit
+from services.indicators.domain.facts import COUNT, DENOMINATOR, NUMERATOR, SUM, Contribution, Place
+from services.indicators.domain.secrecy import TOTAL, ProtectedTable, SecrecyRule, protect, share
 from services.indicators.domain.territories import NATIONAL, Level, Territories
 
 ALL = "all"  # the breakdown and category of a figure not broken down
 REST = "rest"  # the parent's remainder outside the listed children
 
 
+CellKey = tuple[str, str, str, str, str, str, str]  # indicator, measure, level, territory, month, breakdown, category
+
+
+def located(territories: Territories, place: Place) -> dict[Level, str]:
+    found = {}
+    if place.commune_code:
+        found = territories.of_commune(place.commune_code)
+    if not found and place.departement_code:
+        found = territories.of_departement(place.departement_code)
+    return found or {Level.NATIONAL: NATIONAL}  # a fact with no usable place counts nationally
+
+
+def expand(territories: Territories, contributions: Iterable[Contribution]) -> Counter[CellKey]:
+    """The cells the contributions add to: every level the place counts in, in total and by breakdown."""
+    cells: Counter[CellKey] = Counter()
+    for item in contributions:
+        for level, code in located(territories, item.place).items():
+            for breakdown, category in ((ALL, ALL), *item.categories):
+                cells[(item.indicator, item.measure, level.value, code, item.month, breakdown, category)] += item.amount
+    return cells
+
+
 class Ledger:
-    def __init__(self, territories: Territories) -> None:
+    def __init__(self, territories: Territories, cells: Counter[CellKey] | None = None) -> None:
         self.territories = territories
-        self.cells: Counter[tuple[str, str, str, str, str, str, str]] = Counter()
+        self.cells: Counter[CellKey] = cells if cells is not None else Counter()
 
     def add(self, contributions: Iterable[Contribution]) -> None:
-        for item in contributions:
-            for level, code in self.located(item.place).items():
-                for breakdown, category in ((ALL, ALL), *item.categories):
-                    self.cells[(item.indicator, item.measure, level.value, code, item.month, breakdown,
-                                category)] += item.amount
+        self.cells.update(expand(self.territories, contributions))
 
     def located(self, place: Place) -> dict[Level, str]:
-        found = {}
-        if place.commune_code:
-            found = self.territories.of_commune(place.commune_code)
-        if not found and place.departement_code:
-            found = self.territories.of_departement(place.departement_code)
-        return found or {Level.NATIONAL: NATIONAL}  # a fact with no usable place counts nationally
+        return located(self.territories, place)
 
     def value(self, indicator: str, measure: str, level: Level, code: str, month: str,
               breakdown: str = ALL, category: str = ALL) -> int:
@@ -65,3 +79,48 @@ def table(ledger: Ledger, indicator: str, measure: str, parent: tuple[Level, str
     if not any(cells[(REST, column)] for column in columns):
         cells = {cell: value for cell, value in cells.items() if cell[0] != REST}
     return protect(cells, rule)
+
+
+MEASURES = {Unit.PEOPLE: (COUNT,), Unit.OFFERS: (COUNT,), Unit.SHARE: (NUMERATOR, DENOMINATOR), Unit.DAYS: (COUNT, SUM)}
+OPEN = SecrecyRule(threshold=1)  # nothing withheld: an internal reader's own territories
+
+
+def figures(ledger: Ledger, definition: IndicatorDefinition, level: Level, code: str, month: str, breakdown: str,
+            rule: SecrecyRule) -> list[dict]:
+    """The territory's figures for the month, one per category (ALL without a breakdown), each term
+    taken from the territory's row of its parent's protected table (the nation: that table's totals)."""
+    territory = ledger.territories.find(level, code)
+    if territory is None:
+        return []
+    parent, row = (territory.parent, code) if territory.parent else ((level, code), TOTAL)
+    terms = {measure: table(ledger, definition.code, measure, parent, month, breakdown, rule)
+             for measure in MEASURES[definition.unit]}
+    columns = [ALL] if breakdown == ALL else sorted(
+        {column for protected in terms.values() for (_, column) in protected.values if column != TOTAL})
+    found = []
+    for column in columns:
+        key = TOTAL if breakdown == ALL else column
+        values = {measure: protected.get(row, key) for measure, protected in terms.items()}
+        found.append({"month": month, "category": column, **_value(definition.unit, values)})
+    return found
+
+
+def _value(unit: Unit, values: dict[str, int | None]) -> dict:
+    if unit is Unit.SHARE:
+        return {"numerator": values[NUMERATOR], "denominator": values[DENOMINATOR],
+                "value": share(values[NUMERATOR], values[DENOMINATOR])}
+    if unit is Unit.DAYS:
+        # The mean of days is published with the count it is over, and withheld with it.
+        count, total = values[COUNT], values[SUM]
+        return {"count": count, "value": None if not count or total is None else round(total / count, 1)}
+    return {"value": values[COUNT]}
+
+
+def months_between(start: str, end: str) -> list[str]:
+    """Every YYYY-MM from `start` to `end` included; empty when `end` comes first."""
+    year, month = int(start[:4]), int(start[5:])
+    found = []
+    while f"{year:04d}-{month:02d}" <= end and len(found) <= 1200:
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found

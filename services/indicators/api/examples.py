@@ -1,0 +1,13 @@
+"""Examples of the published contract: Loire-Atlantique's registrations in November 2026."""
+from __future__ import annotations
+
+DEFINITION = {"code": "registrations", "version": 1, "family": "description", "label": "Inscriptions",
+              "description": "Personnes inscrites dans le mois, par sexe, tranche d'âge et bénéfice du RSA.",
+              "formula": "count(people registered)", "unit": "people", "sources": ["registration.person.registered.v2"],
+              "breakdowns": ["sex", "age_band", "rsa_recipient"], "status": "available", "awaiting": None}
+CATALOGUE = {"version": 1, "items": [DEFINITION]}
+OBSERVATIONS = {"indicator": "registrations", "territory_level": "departement", "territory": "44", "breakdown": "sex",
+                "secrecy": "Cells counting 1 to 10 people are not published (primary suppression); …",
+                "unsuppressed": False,
+                "items": [{"month": "2026-11", "category": "F", "value": 412},
+                          {"month": "2026-11", "category": "M", "value": None}]}

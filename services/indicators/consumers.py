@@ -1,0 +1,26 @@
+"""Kafka events -> indicator cells: one subscription over every fact an indicator reads, so that a
+single consumer sums them (no two transactions adding to the same cell)."""
+from __future__ import annotations
+
+from services.core.app import ConsumerSpec
+from services.core.consumer import Handler
+from services.core.outbox import Outbox
+from services.dossier.published import CONTRACT_SIGNED, REVIEW_RECORDED
+from services.indicators.service.facts import IndicatorFacts
+from services.indicators.service.unit_of_work import on_session
+from services.offers.published import OFFER_FILLED, OFFER_PUBLISHED
+from services.orientation.published import APPOINTMENT_BOOKED, APPOINTMENT_NO_SHOW, DECISION_MADE
+from services.profiles.published import INTRODUCTION_MADE
+from services.registration.published import PERSON_REGISTERED
+from services.sanctions.published import DECISION_MADE as SANCTION_MADE
+
+FACTS = (PERSON_REGISTERED, OFFER_PUBLISHED, OFFER_FILLED, APPOINTMENT_BOOKED, APPOINTMENT_NO_SHOW, DECISION_MADE,
+         CONTRACT_SIGNED, REVIEW_RECORDED, SANCTION_MADE, INTRODUCTION_MADE)
+
+
+def consumer_specs(facts: IndicatorFacts, outbox: Outbox) -> list[ConsumerSpec]:
+    def apply(session, event) -> None:
+        facts.apply(on_session(session, outbox), event.id, event.type, event.data)
+
+    handler: Handler = apply
+    return [ConsumerSpec(name="indicators.facts", handlers={event_type: handler for event_type in FACTS})]
