@@ -20,12 +20,14 @@ from services.orientation.service.unit_of_work import on_session
 
 router = APIRouter(prefix="/v1/orientation", tags=["appointments"])
 
-SlotKey = idempotency_key_header("example-slot-nantes-est")
-AppointmentKey = idempotency_key_header("example-appointment-camille")
-NoShowKey = idempotency_key_header("example-no-show-camille")
+SlotKey = idempotency_key_header(examples.SLOT_KEY)
+AppointmentKey = idempotency_key_header(examples.APPOINTMENT_KEY)
+NoShowKey = idempotency_key_header(examples.NO_SHOW_KEY)
 
 SlotId = id_path(examples.SLOT_ID)
 AppointmentId = id_path(examples.APPOINTMENT_ID)
+# The no-show example is Sofiane's appointment at the département, which has started.
+MissedAppointmentId = id_path(examples.MISSED_APPOINTMENT_ID)
 INVALID = {422: "The request is not valid; `errors` names each field."}
 
 
@@ -47,7 +49,7 @@ def appointment_out(appointment: Appointment) -> dict[str, Any]:
              responses=documented(201, examples.SLOT_OUT, {**AUTH_ERRORS, **INVALID, 409: "Idempotency-Key reused."}, sends=("Location",)))
 def publish_slot(request: Request, platform: PlatformDep, service: AppointmentsDep, caller: Decider,
                  body: Annotated[SlotIn, Body(openapi_examples={"on_site": {
-                     "summary": "A 45-minute slot at the Nantes Est agency", "value": examples.SLOT_IN}})],
+                     "summary": "A 45-minute slot at the mission locale", "value": examples.SLOT_IN}})],
                  idempotency_key: SlotKey = None) -> JSONResponse:
     def operation(session) -> StoredResponse:
         slot = service.publish_slot(on_session(session, platform.outbox), caller,
@@ -62,7 +64,7 @@ def publish_slot(request: Request, platform: PlatformDep, service: AppointmentsD
 @router.get("/slots", response_model=SlotPage, summary="Slots, by start time",
             responses=documented(200, examples.SLOT_PAGE, {**AUTH_ERRORS, **INVALID}))
 def list_slots(platform: PlatformDep, caller: Reader, limit: Limit = 20, cursor: Cursor = None,
-               org_id: Annotated[str | None, Query(max_length=100, examples=["ft-agence-44-nantes-est"])] = None,
+               org_id: Annotated[str | None, Query(max_length=100, examples=[examples.SLOT_OUT["org_id"]])] = None,
                available: Annotated[bool | None, Query(description="true: free slots only; false: booked only.")] = None,
                from_: Annotated[DateTime | None, Query(alias="from", description="Starting at or after (RFC 3339).")] = None,
                ) -> dict[str, Any]:
@@ -87,7 +89,7 @@ def read_slot(slot_id: SlotId, platform: PlatformDep, service: AppointmentsDep, 
                  409: "Slot already booked, person not oriented yet, or Idempotency-Key reused."}, sends=("Location",)))
 def book_appointment(request: Request, platform: PlatformDep, service: AppointmentsDep, caller: Decider,
          body: Annotated[AppointmentIn, Body(openapi_examples={"camille": {
-             "summary": "Camille's first appointment at Nantes Est", "value": examples.APPOINTMENT_IN}})],
+             "summary": "Camille's first appointment at the mission locale", "value": examples.APPOINTMENT_IN}})],
          idempotency_key: AppointmentKey = None) -> JSONResponse:
     def operation(session) -> StoredResponse:
         appointment = service.book(on_session(session, platform.outbox), caller,
@@ -111,7 +113,7 @@ def read_appointment(appointment_id: AppointmentId, platform: PlatformDep, servi
              summary="Record that the person did not come",
              responses=documented(200, examples.NO_SHOW_OUT, {
                  **AUTH_ERRORS, 404: NO_APPOINTMENT, 409: "Not started yet, or already recorded."}))
-def record_no_show(request: Request, appointment_id: AppointmentId, platform: PlatformDep,
+def record_no_show(request: Request, appointment_id: MissedAppointmentId, platform: PlatformDep,
                    service: AppointmentsDep, caller: Decider,
                    idempotency_key: NoShowKey = None) -> JSONResponse:
     return idempotent_response(request, platform.db, caller.client_id, idempotency_key, None, lambda session: StoredResponse(

@@ -29,14 +29,19 @@ from services.orientation.service.unit_of_work import on_session
 
 router = APIRouter(prefix="/v1/orientation", tags=["orientation"])
 
-ValidateKey = idempotency_key_header("example-validate-camille")
-InterviewKey = idempotency_key_header("example-interview-camille")
-PreferenceKey = idempotency_key_header("example-preference-camille")
-ReorientationKey = idempotency_key_header("example-reorientation-camille")
-IfMatch = if_match_header("orientation")
+ValidateKey = idempotency_key_header(examples.VALIDATE_KEY)
+InterviewKey = idempotency_key_header(examples.INTERVIEW_KEY)
+PreferenceKey = idempotency_key_header(examples.PREFERENCE_KEY)
+ReorientationKey = idempotency_key_header(examples.REORIENTATION_KEY)
+# Each command's example ETag is the version its example meets in the documented journey.
+ProposalIfMatch = if_match_header("orientation", '"1"')
+PreferredIfMatch = if_match_header("orientation", '"2"')
+DecidedIfMatch = if_match_header("orientation", '"2"')
 ReferentialIfMatch = if_match_header("referential")
 
 PersonId = id_path(examples.PERSON_ID, "The person's registration id.")
+# The interview and the re-orientation examples are Sofiane's, whose orientation the département decides.
+InterviewedPersonId = id_path(examples.SOFIANE_ID, "The person's registration id.")
 TerritoryPath = Annotated[Territory, Path(description="`national` or a département code.", examples=["44"])]
 NOT_VISIBLE = {404: "Unknown, or not visible to your organisation."}
 CHANGE_ERRORS = {**AUTH_ERRORS, **NOT_VISIBLE, 409: "Not possible in the orientation's current status, or "
@@ -90,7 +95,7 @@ def validate_orientation(request: Request, person_id: PersonId, platform: Platfo
              body: Annotated[ValidateIn, Body(openapi_examples={
                  "as_proposed": {"summary": "Validate the proposal as it is", "value": examples.VALIDATE_AS_PROPOSED},
                  "amended": {"summary": "Decide otherwise, with a reason", "value": examples.VALIDATE_AMENDED}})],
-             if_match: IfMatch = None,
+             if_match: PreferredIfMatch = None,
              idempotency_key: ValidateKey = None) -> JSONResponse:
     fields = (body.pathway, body.referent_org_type, body.intensity)
     if any(fields) and not (all(fields) and body.reason):
@@ -105,11 +110,11 @@ def validate_orientation(request: Request, person_id: PersonId, platform: Platfo
 
 @router.post("/decisions/{person_id}/interview", response_model=OrientationOut,
              summary="Record the outcome of a giratoire orientation interview",
-             responses=documented(200, examples.ORIENTATION, CHANGE_ERRORS, sends=("ETag",)))
-def record_interview(request: Request, person_id: PersonId, platform: PlatformDep, service: ServiceDep,
+             responses=documented(200, examples.INTERVIEWED_ORIENTATION, CHANGE_ERRORS, sends=("ETag",)))
+def record_interview(request: Request, person_id: InterviewedPersonId, platform: PlatformDep, service: ServiceDep,
                      caller: Decider, body: Annotated[InterviewIn, Body(openapi_examples={"outcome": {
                          "summary": "Professional pathway with France Travail", "value": examples.INTERVIEW}})],
-                     if_match: IfMatch = None,
+                     if_match: ProposalIfMatch = None,
                      idempotency_key: InterviewKey = None) -> JSONResponse:
     choice = Choice(body.pathway, body.referent_org_type, body.intensity)
     return _act(request, platform, caller, idempotency_key, body, lambda uow: service.record_interview(
@@ -122,7 +127,7 @@ def record_interview(request: Request, person_id: PersonId, platform: PlatformDe
 def state_preference(request: Request, person_id: PersonId, platform: PlatformDep, service: ServiceDep,
                      caller: Decider, body: Annotated[PreferenceIn, Body(openapi_examples={"mission_locale": {
                          "summary": "A young person prefers the mission locale", "value": examples.PREFERENCE}})],
-                     if_match: IfMatch = None,
+                     if_match: ProposalIfMatch = None,
                      idempotency_key: PreferenceKey = None) -> JSONResponse:
     return _act(request, platform, caller, idempotency_key, body, lambda uow: service.state_preference(
         uow, caller, person_id, body.org_type, lambda version: check_if_match(if_match, version)))
@@ -131,10 +136,10 @@ def state_preference(request: Request, person_id: PersonId, platform: PlatformDe
 @router.post("/decisions/{person_id}/reorientations", status_code=201, response_model=OrientationOut,
              summary="Re-orient a person (e.g. at the first appointment)",
              responses=documented(201, examples.REORIENTED_ORIENTATION, CHANGE_ERRORS, sends=("Location", "ETag")))
-def reorient_person(request: Request, person_id: PersonId, platform: PlatformDep, service: ServiceDep, caller: Decider,
+def reorient_person(request: Request, person_id: InterviewedPersonId, platform: PlatformDep, service: ServiceDep, caller: Decider,
              body: Annotated[ReorientationIn, Body(openapi_examples={"social": {
                  "summary": "Towards the département's social support", "value": examples.REORIENTATION}})],
-             if_match: IfMatch = None,
+             if_match: DecidedIfMatch = None,
              idempotency_key: ReorientationKey = None) -> JSONResponse:
     choice = Choice(body.pathway, body.referent_org_type, body.intensity)
     return _act(request, platform, caller, idempotency_key, body, lambda uow: service.reorient(
