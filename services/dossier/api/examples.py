@@ -1,9 +1,13 @@
 """Examples published in the contract: Camille Martin (the registration API's example person),
-oriented to the mission locale of Nantes, which writes her diagnostic and contract."""
+oriented to the mission locale of Nantes, which writes her diagnostic and contract. They work in this
+order against a fresh `make run` once the orientation API's examples have run: diagnostic and contract
+written (sections at version 0), the contract signed (version 1), a review recorded, then the reads."""
+from services.core.idempotency import resource_id
 
-PERSON_ID = "7aaaa4d7-9506-5369-9a71-ba618968b44f"
-REVIEW_ID = "0b8f7a1e-2c7d-5a55-9a3b-6d0c2f4e8a11"
-REVIEW_IDEMPOTENCY_KEY = "example-review-camille-2027-05"
+ML_CLIENT = "mission-locale-nantes"
+PERSON_ID = resource_id("ft-agence-nantes", "example-registration-camille-martin")
+REVIEW_IDEMPOTENCY_KEY = "example-review-camille-2026-11"
+REVIEW_ID = resource_id(ML_CLIENT, REVIEW_IDEMPOTENCY_KEY)
 SIGNATURE_IDEMPOTENCY_KEY = "example-signature-camille"
 ML = {"org_id": "ml-nantes-metropole", "org_type": "mission_locale"}
 
@@ -32,31 +36,45 @@ CONTRACT_PATCH = {
 SIGNATURE = {"signed_at": "2026-11-23T10:40:00+00:00", "channel": "on_site", "version": 2, "recorded_by": ML}
 CONTRACT = {**CONTRACT_PATCH, "signature": SIGNATURE, "jeunes_mention": True}
 
-REVIEW_CREATE = {"held_at": "2027-05-18T14:00:00Z", "channel": "on_site", "outcome": "on_track",
-                 "summary": "Approval filed; training starts in June."}
-REVIEW = {"review_id": REVIEW_ID, **REVIEW_CREATE, "held_at": "2027-05-18T14:00:00+00:00", "recorded_by": ML,
-          "recorded_at": "2027-05-18T15:02:00+00:00"}
+# A review is recorded once held: the example's took place before any run of it.
+REVIEW_CREATE = {"held_at": "2026-11-30T14:00:00Z", "channel": "on_site", "outcome": "on_track",
+                 "summary": "Approval application started; training found for January."}
+REVIEW = {"review_id": REVIEW_ID, **REVIEW_CREATE, "held_at": "2026-11-30T14:00:00+00:00", "recorded_by": ML,
+          "recorded_at": "2026-11-30T15:02:00+00:00"}
 
 DECISION = {"kind": "made", "decision_id": "d3b07384-d9a0-5c1b-8f7e-1a2b3c4d5e6f", "status": "decided",
-            "decided_by": "rules", "pathway": "socio_professional",
+            "decided_by": "departement", "pathway": "professional",
             "referent": {"org_type": "mission_locale", "org_id": "ml-nantes-metropole"}, "intensity": "intensive",
             "departement_code": "44", "rsa_recipient": True, "referential": {"territory": "44", "version": 1, "national_version": 1},
-            "rule": "Young RSA recipient: mission locale", "rule_ids": ["young-rsa"],
+            "rule": "Validated by the département (departement-44) as proposed. Pathway professional: no major "
+                    "barrier and no basic skills, language or digital barrier. …", "rule_ids": ["departement-decision"],
             "decided_at": "2026-11-20T09:00:00Z", "registered_at": "2026-11-20T08:55:00Z", "decision_due_at": None,
-            "recorded_by": None, "previous_decision_id": None}
+            "recorded_by": "departement-44", "previous_decision_id": "9f4c1a7e-3b2d-5c6e-8a1f-0d2e4b6c8a13"}
+
+# Camille's first decision: the proposal, with the département's deadline, before its validation.
+PROPOSAL = {**DECISION, "decision_id": DECISION["previous_decision_id"], "status": "proposed", "decided_by": None,
+            "rule": "Proposal to the département: Pathway professional: no major barrier and no basic skills, "
+                    "language or digital barrier. …", "rule_ids": ["professional", "preference", "intensive-rsa"],
+            "decided_at": "2026-11-20T08:56:00Z", "decision_due_at": "2026-12-20T08:55:00Z", "recorded_by": None,
+            "previous_decision_id": None}
 
 SECTIONS = {
     "identity": {"last_name": "Martin", "usage_name": None, "first_names": ["Camille", "Anne"],
                  "birth_date": "2001-03-14", "commune_code": "44109", "departement_code": "44", "rsa_recipient": True,
-                 "rqth": False, "barriers": {"mobility": True, "health": False}, "registration_status": "registered",
+                 "rqth": False, "barriers": {"mobility": True, "family": True, "health": False, "housing": False,
+                                             "basic_skills": False, "language": False, "finances": False,
+                                             "administrative_judicial": False, "digital": False},
+                 "executive_experience": False, "registration_status": "registered",
                  "registered_at": "2026-11-20T08:55:00+00:00", "under_26": True},
     "rsa_status": {"rsa_recipient": True, "departement_code": "44", "orientation_status": "decided",
-                   "pathway": "socio_professional", "contract_signed_at": SIGNATURE["signed_at"]},
-    "orientation": {"current": DECISION, "history": [DECISION]},
-    "appointments": {"items": [{"appointment_id": "5f0c6e0a-8d8e-5b7a-9c1d-2e3f4a5b6c7d", "slot_id": "9c8b7a6d-5e4f-5a3b-8c2d-1e0f9a8b7c6d",
-                                "org_id": "ml-nantes-metropole", "starts_at": "2026-11-23T09:30:00Z",
-                                "duration_minutes": 45, "channel": "on_site", "location": "Mission locale, Nantes",
-                                "delay_days": 3, "within_target": True, "status": "booked"}]},
+                   "pathway": "professional", "contract_signed_at": SIGNATURE["signed_at"]},
+    "orientation": {"current": DECISION, "history": [PROPOSAL, DECISION]},
+    "appointments": {"items": [{"appointment_id": resource_id(ML_CLIENT, "example-appointment-camille"),
+                                "slot_id": resource_id(ML_CLIENT, "example-slot-mission-locale-nantes"),
+                                "org_id": "ml-nantes-metropole", "starts_at": "2031-03-03T09:30:00Z",
+                                "duration_minutes": 45, "channel": "on_site",
+                                "location": "Mission locale Nantes Métropole, 4 rue Bisson, 44100 Nantes",
+                                "delay_days": 1560, "within_target": False, "status": "booked"}]},
     "diagnostic": DIAGNOSTIC,
     "contract": CONTRACT,
     "reviews": {"items": [REVIEW], "next_review_due": "2027-11-18", "review_overdue": False},
@@ -66,10 +84,14 @@ CAF_DOSSIER = {"person_id": PERSON_ID, "rsa_status": SECTIONS["rsa_status"], "et
 
 BY = {"client_id": "mission-locale-nantes", **ML}
 HISTORY_PAGE = {"items": [
-    {"id": 2, "section": "contract", "action": "signed", "version": 2, "at": SIGNATURE["signed_at"],
+    {"id": 4, "section": "reviews", "action": "recorded", "version": 1, "at": REVIEW["recorded_at"],
+     "changes": REVIEW, "by": BY},
+    {"id": 3, "section": "contract", "action": "signed", "version": 2, "at": SIGNATURE["signed_at"],
      "changes": {"channel": "on_site"}, "by": BY},
-    {"id": 1, "section": "contract", "action": "patched", "version": 1, "at": "2026-11-23T10:30:00+00:00",
+    {"id": 2, "section": "contract", "action": "patched", "version": 1, "at": "2026-11-23T10:30:00+00:00",
      "changes": CONTRACT_PATCH, "by": BY},
+    {"id": 1, "section": "diagnostic", "action": "patched", "version": 1, "at": DIAGNOSTIC["completed_at"],
+     "changes": DIAGNOSTIC_PATCH, "by": BY},
 ], "next_cursor": None}
 ACCESS_LOG_PAGE = {"items": [
     {"id": 7, "access": "read", "sections": ["rsa_status"], "purpose": "rsa_entitlement",
@@ -77,4 +99,4 @@ ACCESS_LOG_PAGE = {"items": [
      "service": "dossier", "reason": None},
     {"id": 6, "access": "write", "sections": ["contract"], "purpose": None, "at": SIGNATURE["signed_at"], "by": BY,
      "service": "dossier", "reason": None},
-], "next_cursor": "Wzdd"}
+], "next_cursor": None}

@@ -29,6 +29,8 @@ ReviewId = id_path(examples.REVIEW_ID, "Review id, from the Location of its crea
 PurposeQuery = Annotated[Purpose, Query(description="Why you read this dossier; kept in the person's access log.",
                                         examples=["accompaniment"])]
 IfMatch = if_match_header("section", '"0"')
+# The signature's example signs the contract its example wrote (version 1).
+SignatureIfMatch = if_match_header("contract", '"1"')
 
 READ_ERRORS = {**AUTH_ERRORS, 404: "No dossier for this person that your organisation may know about.",
                422: "Invalid request; `purpose` is required, `errors` names each field."}
@@ -146,7 +148,7 @@ def sign_contract(
     request: Request, person_id: PersonId, platform: PlatformDep, service: ServiceDep, caller: Writer,
     signature: Annotated[Signature, Body(openapi_examples={"on_site": {
         "summary": "Signed at the agency", "value": {"channel": "on_site"}}})],
-    if_match: IfMatch = None, idempotency_key: idempotency_key_header(examples.SIGNATURE_IDEMPOTENCY_KEY) = None,
+    if_match: SignatureIfMatch = None, idempotency_key: idempotency_key_header(examples.SIGNATURE_IDEMPOTENCY_KEY) = None,
 ) -> JSONResponse:
     def operation(session: Session) -> StoredResponse:
         body, version = service.sign(unit_of_work(session, platform.outbox), caller, person_id, signature.channel,
@@ -163,7 +165,7 @@ def sign_contract(
 def record_review(
     request: Request, person_id: PersonId, platform: PlatformDep, service: ServiceDep, caller: Writer,
     review: Annotated[ReviewCreate, Body(openapi_examples={"six_months": {
-        "summary": "The six-month review", "value": examples.REVIEW_CREATE}})],
+        "summary": "A point d'étape with the referent", "value": examples.REVIEW_CREATE}})],
     idempotency_key: idempotency_key_header(examples.REVIEW_IDEMPOTENCY_KEY) = None,
 ) -> JSONResponse:
     body = review.model_dump(mode="json")
