@@ -1,4 +1,7 @@
-"""Examples published in the contract: a Nantes bakery hires a baker, once for all boards.
+"""Examples published in the contract: a Nantes bakery hires a baker, once for all boards. They work
+in this order against a fresh `make run`: the bakery publishes the baker's offer and imports a file,
+Emploi Ouest's copy of the same job joins it, the agency saves a search for Camille, the bakery fills
+the baker's post and withdraws its sales assistant's offer (published under its own key).
 
 Feed examples (JobPosting JSON-LD, Offres d'emploi v2) are the domain's shipped ones when present
 under referentials/examples/, so the contract shows what the mappers are tested on.
@@ -9,12 +12,22 @@ import json
 from pathlib import Path
 
 from services.core.codes import checked_against
+from services.core.idempotency import resource_id
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "referentials" / "examples"
-OFFER_ID = "5b0f3a9e-8c1d-5e2f-9a4b-3c7d1e2f4a6b"
-IMPORT_ID = "8d2e4f6a-1b3c-5d7e-9f0a-2b4c6d8e0f1a"
-SUBSCRIPTION_ID = "2f4a6c8e-0b1d-5f3a-8c5e-7a9b1d3f5e7c"
-PERSON_ID = "7aaaa4d7-9506-5369-9a71-ba618968b44f"
+BAKERY, AGENCY = "boulangerie-nantaise", "ft-agence-nantes"
+PUBLISH_KEY = "example-publish-boulanger"
+IMPORT_KEY = "example-import-boulangerie"
+SUBSCRIBE_KEY = "example-subscription-camille"
+FILL_KEY = "example-fill-boulanger"
+WITHDRAW_KEY = "example-withdraw-vendeur"
+# The sales assistant's offer, withdrawn in the example (the baker's is filled).
+WITHDRAWN_PUBLISH_KEY = "example-publish-vendeur"
+OFFER_ID = resource_id(BAKERY, PUBLISH_KEY)
+WITHDRAWN_OFFER_ID = resource_id(BAKERY, WITHDRAWN_PUBLISH_KEY)
+IMPORT_ID = resource_id(BAKERY, IMPORT_KEY)
+SUBSCRIPTION_ID = resource_id(AGENCY, SUBSCRIBE_KEY)
+PERSON_ID = resource_id(AGENCY, "example-registration-camille-martin")  # Camille's registration
 SIRET = "44781234800012"
 
 
@@ -42,10 +55,14 @@ NATIVE = {
     "salary": {"min": 1900, "max": 2200, "period": "month", "months_per_year": 12},
     "accessible_to_disabled": True,
     "positions": 1,
-    "starts_on": "2026-12-07",
-    "ends_on": "2027-01-31",
+    "starts_on": "2027-01-04",
     "url": "https://boulangerie-nantaise.example/emplois/BN-2026-0042",
 }
+VENDEUR = {**NATIVE, "source_offer_id": "BN-2026-0043", "title": "Vendeur / Vendeuse en boulangerie (H/F)",
+           "description": "La Boulangerie Nantaise recherche un vendeur pour l'accueil des clients, la vente et la "
+                          "mise en rayon du pain et des viennoiseries. Du mardi au samedi. Débutant accepté.",
+           "rome_code": "D1106", "salary": {"min": 1850, "max": 1950, "period": "month", "months_per_year": 12},
+           "url": "https://boulangerie-nantaise.example/emplois/BN-2026-0043"}
 JOB_POSTING = _shipped("*posting*.json", {
     "@context": "https://schema.org/", "@type": "JobPosting", "identifier": {"@type": "PropertyValue",
                                                                              "value": "EO-778812"},
@@ -75,12 +92,12 @@ SUMMARY = {
     "rome": {"code": "D1102", "label": "Boulangerie - viennoiserie", "confidence": 1.0, "method": "given"},
     "contract_type": "CDI", "contract_duration_months": None, "working_time": "full_time", "weekly_hours": 35.0,
     "salary": {"min_yearly_eur": 22800, "max_yearly_eur": 26400, "label": None}, "accessible_to_disabled": True,
-    "positions": 1, "published_at": "2026-11-23T09:00:00Z", "ends_on": "2027-01-31", "distance_km": None,
+    "positions": 1, "published_at": "2026-11-23T09:00:00Z", "ends_on": None, "distance_km": None,
 }
 WARNING = {"rule_id": "missing-salary-detail", "severity": "warning", "field": "description",
            "excerpt": "Débutant accepté", "explanation": "Exemple de constat non bloquant : l'offre est publiée avec.",
            "legal_basis": "Code du travail, art. L5331-2"}
-OFFER = {**SUMMARY, "version": 1, "description": NATIVE["description"], "starts_on": "2026-12-07",
+OFFER = {**SUMMARY, "version": 1, "description": NATIVE["description"], "starts_on": NATIVE["starts_on"],
          "url": NATIVE["url"], "owner_org_id": "employer-44781234800012", "sources": 2, "findings": [],
          "received_at": "2026-11-23T09:00:00Z", "updated_at": "2026-11-23T09:00:00Z", "closed_at": None}
 INGESTED = {**OFFER, "sources": 1, "outcome": "created"}
@@ -88,7 +105,10 @@ MERGED = {**OFFER, "outcome": "merged"}
 FILLED = {**OFFER, "status": "filled", "version": 2, "closed_at": "2026-12-02T16:00:00Z",
           "updated_at": "2026-12-02T16:00:00Z"}
 WITHDRAW = {"reason": "Poste pourvu en interne."}
-WITHDRAWN = {**FILLED, "status": "withdrawn"}
+WITHDRAWN = {**FILLED, "id": WITHDRAWN_OFFER_ID, "status": "withdrawn", "title": VENDEUR["title"],
+             "description": VENDEUR["description"], "url": VENDEUR["url"], "sources": 1,
+             "rome": {"code": "D1106", "label": "Vente en alimentation", "confidence": 1.0, "method": "given"},
+             "salary": {"min_yearly_eur": 22200, "max_yearly_eur": 23400, "label": None}}
 DISTRIBUTION = {"offer_id": OFFER_ID, "status": "published", "sources": [
     {"source": "employer-44781234800012", "source_offer_id": "BN-2026-0042",
      "publisher_org_id": "employer-44781234800012", "url": NATIVE["url"], "primary": True, "similarity": None,
@@ -144,9 +164,16 @@ IMPORT_DESCRIPTION = """Bulk deposit: thousands of offers in one file, processed
 `positions`, `starts_on`, `ends_on`, `posted_on`, `url`, `source_offer_id` optional). Up to 256 MiB.
 Answers 202 with the job; follow `Location` for progress and line errors. A bad record is reported
 with its line and never stops the file; a file that cannot be read at all is refused at once (422)."""
+PATISSIER = {**NATIVE, "source_offer_id": "BN-2026-0044", "title": "Pâtissier / Pâtissière (H/F)",
+             "description": "La Boulangerie Nantaise recherche un pâtissier pour la fabrication des entremets, tartes "
+                            "et gâteaux de voyage au laboratoire. Du mardi au samedi. CAP Pâtissier souhaité.",
+             "rome_code": "D1104", "url": "https://boulangerie-nantaise.example/emplois/BN-2026-0044"}
+# The file: the baker's offer again (unchanged), the pastry cook's (created), and one with a mistyped
+# commune code, which is reported with its line and does not stop the file.
 IMPORT_NDJSON = "\n".join(json.dumps(line, ensure_ascii=False) for line in (
-    NATIVE, {**NATIVE, "source_offer_id": "BN-2026-0043", "title": "Vendeur / Vendeuse en boulangerie (H/F)",
-             "rome_code": "D1106"})) + "\n"
+    NATIVE, PATISSIER, {**PATISSIER, "source_offer_id": "BN-2026-0045", "place": {"commune_code": "44999"}})) + "\n"
+# Emploi Ouest's copy of the baker's offer: the same job, which joins it as a second source.
+BOARD_COPY = {**NATIVE, "source_offer_id": "EO-778812", "url": "https://emploi-ouest.example/offres/EO-778812"}
 IMPORT_CSV = ("source_offer_id,title,description,employer_siret,employer_name,commune_code,contract_type,"
               "salary_min,salary_max,salary_period\nBN-2026-0044,Boulanger (H/F),Fabrication du pain au fournil.,"
               f"{SIRET},Boulangerie Nantaise,44109,CDI,1900,2200,month\n")
@@ -157,12 +184,12 @@ IMPORT_BODY = {"required": True, "content": {
     "text/csv": {"schema": {"type": "string", **checked_against(READABLE_FILE)}, "example": IMPORT_CSV},
 }}
 IMPORT = {"id": IMPORT_ID, "status": "completed", "media_type": "ndjson", "format": "native", "lines_total": 3,
-          "lines_done": 3, "created": 1, "updated": 0, "merged": 1, "quarantined": 0, "unchanged": 0, "rejected": 1,
+          "lines_done": 3, "created": 1, "updated": 0, "merged": 0, "quarantined": 0, "unchanged": 1, "rejected": 1,
           "created_at": "2026-11-23T09:00:00Z", "started_at": "2026-11-23T09:00:01Z",
           "finished_at": "2026-11-23T09:00:02Z", "errors": [{"line": 3, "errors": [
-              {"field": "place.commune_code", "message": "unknown INSEE commune code 99999"}]}],
+              {"field": "place.commune_code", "message": "unknown INSEE commune code 44999"}]}],
           "next_errors_cursor": None}
-IMPORT_QUEUED = {**IMPORT, "status": "queued", "lines_done": 0, "created": 0, "merged": 0, "rejected": 0,
+IMPORT_QUEUED = {**IMPORT, "status": "queued", "lines_done": 0, "created": 0, "unchanged": 0, "rejected": 0,
                  "started_at": None, "finished_at": None, "errors": []}
 
 CRITERIA = {"rome_codes": ["D1102", "D1106"], "contract_types": ["CDI", "CDD"], "commune_code": "44109",

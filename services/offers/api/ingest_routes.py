@@ -26,8 +26,8 @@ from services.offers.service.policy import Publisher
 
 router = APIRouter(prefix="/v1/offers", tags=["offers"])
 
-PublishKey = idempotency_key_header("example-publish-boulanger")
-ImportKey = idempotency_key_header("example-import-boulangerie")
+PublishKey = idempotency_key_header(examples.PUBLISH_KEY)
+ImportKey = idempotency_key_header(examples.IMPORT_KEY)
 Format = Literal["native", "job-posting", "ft-v2"]
 JSON_MEDIA_TYPES = ("application/json", "application/ld+json")
 PUBLISH_ERRORS = {**AUTH_ERRORS, 403: "Scope missing, or an offer of another employer's SIRET or another source.",

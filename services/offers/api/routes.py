@@ -26,10 +26,12 @@ from services.offers.domain.rome import RomeReference
 
 router = APIRouter(prefix="/v1/offers", tags=["offers"])
 
-FillKey = idempotency_key_header("example-fill-boulanger")
-WithdrawKey = idempotency_key_header("example-withdraw-boulanger")
+FillKey = idempotency_key_header(examples.FILL_KEY)
+WithdrawKey = idempotency_key_header(examples.WITHDRAW_KEY)
 IfMatch = if_match_header("offer")
 OfferId = id_path(examples.OFFER_ID, "The canonical offer's id.")
+# Withdrawing and filling are alternatives: the withdrawal's example is another of the bakery's offers.
+WithdrawnOfferId = id_path(examples.WITHDRAWN_OFFER_ID, "The canonical offer's id.")
 # A search cursor: ("o", offset, 0) for relevance and distance pages, ("d", published_at or null, seq) for dates.
 SEARCH_CURSOR = (str, (int, datetime, type(None)), int)
 NOT_VISIBLE = {404: "Unknown, or quarantined and not yours."}
@@ -163,7 +165,7 @@ def fill_offer(request: Request, offer_id: OfferId, platform: PlatformDep, lifec
 
 @router.post("/{offer_id:uuid_text}/withdraw", response_model=OfferOut, summary="Withdraw the offer (published or quarantined)",
              responses=documented(200, examples.WITHDRAWN, CHANGE_ERRORS, sends=("ETag",)))
-def withdraw_offer(request: Request, offer_id: OfferId, platform: PlatformDep, lifecycle: LifecycleDep,
+def withdraw_offer(request: Request, offer_id: WithdrawnOfferId, platform: PlatformDep, lifecycle: LifecycleDep,
              caller: PublisherCaller, body: Annotated[WithdrawIn | None, Body(openapi_examples={"cancelled": {
                  "summary": "The position was cancelled", "value": examples.WITHDRAW}})] = None,
              if_match: IfMatch = None, idempotency_key: WithdrawKey = None) -> JSONResponse:

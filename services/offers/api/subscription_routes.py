@@ -19,7 +19,7 @@ from services.offers.service.subscriptions import NOT_VISIBLE, NOT_YOURS
 
 router = APIRouter(prefix="/v1/offers/subscriptions", tags=["subscriptions"])
 
-SubscribeKey = idempotency_key_header("example-subscription-camille")
+SubscribeKey = idempotency_key_header(examples.SUBSCRIBE_KEY)
 SubscriptionId = id_path(examples.SUBSCRIPTION_ID)
 INVALID = {422: "The request is not valid; `errors` names each field (unknown ROME or commune code…)."}
 
