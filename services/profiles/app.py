@@ -12,7 +12,7 @@ from services.core.settings import ServiceSettings
 from services.profiles.adapters.search_index import SearchIndex, search_dir
 from services.profiles.api import partners, recruiters, referents
 from services.profiles.consumers import consumer_specs
-from services.profiles.domain.pseudonyms import Pseudonyms
+from services.profiles.domain.pseudonyms import LOCAL_SECRET, Pseudonyms
 from services.profiles.service.introductions import IntroductionService
 from services.profiles.service.profiles import ProfileService
 from services.profiles.service.search import SearchService
@@ -33,7 +33,7 @@ def create_app(settings: ServiceSettings | None = None):
     platform = app.state.platform
     profiles = ProfileService(clock=utcnow)
     search = SearchService(
-        pseudonyms=Pseudonyms(os.environ.get("PROFILES_PSEUDONYM_SECRET", "local-dev-only-pseudonyms").encode()),
+        pseudonyms=Pseudonyms(os.environ.get("PROFILES_PSEUDONYM_SECRET", LOCAL_SECRET.decode()).encode()),
         geo=default_geo(), clock=utcnow, daily_view_quota=int(os.environ.get("PROFILES_DAILY_VIEW_QUOTA", "200")),
         index=SearchIndex(search_dir()))
     introductions = IntroductionService(profiles, search, clock=utcnow, answer_within=timedelta(

@@ -25,7 +25,7 @@ router = APIRouter(prefix="/v1/profiles/contributions", tags=["profiles: partner
 def contribute(request: Request, platform: PlatformDep, profiles: ProfilesDep, caller: Contributor,
                batch: Annotated[ContributionBatch, Body(openapi_examples={"missions": {
                    "summary": "A mission done and a skill validated", "value": examples.CONTRIBUTIONS}})],
-               idempotency_key: idempotency_key_header("contributions-2026-11-23") = None) -> JSONResponse:
+               idempotency_key: idempotency_key_header(examples.CONTRIBUTIONS_KEY) = None) -> JSONResponse:
     lines = batch.model_dump(mode="json")["lines"]
 
     def operation(session) -> StoredResponse:

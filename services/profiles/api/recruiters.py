@@ -78,7 +78,7 @@ def stats(platform: PlatformDep, introductions: IntroductionsDep, caller: Search
 
 
 @router.get("/offers/{offer_id}/matches", response_model=MatchList, summary="Profiles ranked for one of your offers",
-            responses=documented(200, {"items": [{**examples.PROFILE, "match": examples.MATCH}]},
+            responses=documented(200, {"items": [{**examples.PROFILE, "match": examples.OFFER_MATCH}]},
                                  {**SEARCH_ERRORS, 404: "No published offer of your organisation has this id."}))
 def matches(offer_id: id_path(examples.OFFER_ID), platform: PlatformDep,
             search: SearchDep, caller: Searcher, limit: Limit = 20) -> dict[str, Any]:
@@ -107,7 +107,7 @@ def request_interest(
     request: Request, platform: PlatformDep, search: SearchDep, introductions: IntroductionsDep, caller: Searcher,
     payload: Annotated[InterestRequestIn, Body(openapi_examples={"mission": {
         "summary": "A temp agency proposes a mission", "value": examples.INTEREST_REQUEST}})],
-    idempotency_key: idempotency_key_header("interest-camille-boulangerie") = None,
+    idempotency_key: idempotency_key_header(examples.INTEREST_KEY) = None,
 ) -> JSONResponse:
     def operation(session) -> StoredResponse:
         introduction = introductions.request(on_session(session, platform.outbox), caller,
@@ -137,7 +137,7 @@ def read_interest_request(request_id: RequestId, platform: PlatformDep, search: 
                  409: "Already released: contact details are given once."}))
 def release_contact(request: Request, request_id: RequestId, platform: PlatformDep, introductions: IntroductionsDep,
                     caller: Searcher,
-                    idempotency_key: idempotency_key_header("contact-camille-boulangerie") = None) -> JSONResponse:
+                    idempotency_key: idempotency_key_header(examples.CONTACT_KEY) = None) -> JSONResponse:
     def operation(session) -> StoredResponse:
         return StoredResponse(200, introductions.release_contact(on_session(session, platform.outbox), caller,
                                                                  request_id))
@@ -147,13 +147,13 @@ def release_contact(request: Request, request_id: RequestId, platform: PlatformD
 
 @router.post("/interest-requests/{request_id}/outcome", response_model=IntroductionOut,
              summary="Record what came of the introduction",
-             responses=documented(200, {**examples.INTRODUCTION, "status": "interested", "outcome": "hired"}, {
+             responses=documented(200, examples.HIRED, {
                  **SEARCH_ERRORS, 404: NOT_YOURS, 409: "No introduction yet, or the outcome is final."}))
 def record_outcome(request: Request, request_id: RequestId, platform: PlatformDep, search: SearchDep,
                    introductions: IntroductionsDep, caller: Searcher,
                    payload: Annotated[OutcomeIn, Body(openapi_examples={"hired": {
                        "summary": "Hired", "value": {"outcome": "hired"}}})],
-                   idempotency_key: idempotency_key_header("outcome-camille-boulangerie") = None) -> JSONResponse:
+                   idempotency_key: idempotency_key_header(examples.OUTCOME_KEY) = None) -> JSONResponse:
     def operation(session) -> StoredResponse:
         introduction = introductions.record_outcome(on_session(session, platform.outbox), caller, request_id,
                                                     payload.outcome, payload.reason)

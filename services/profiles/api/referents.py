@@ -58,12 +58,12 @@ def read_managed(person_id: PersonId, platform: PlatformDep, profiles: ProfilesD
 
 @router.patch("/{person_id}/statement", response_model=ManagedProfileOut,
               summary="Record the person's own statement (each field given replaces the earlier one)",
-              responses=documented(200, examples.MANAGED_PROFILE, {
+              responses=documented(200, examples.STATED_PROFILE, {
                   **ERRORS, 412: "Stale ETag: read again, reapply.", 428: "If-Match is required."}, sends=("ETag",)))
 def state(person_id: PersonId, platform: PlatformDep, profiles: ProfilesDep, caller: Manager,
           statement: Annotated[Statement, Body(openapi_examples={"camille": {
               "summary": "Camille's project, skills and contact", "value": examples.STATEMENT}})],
-          if_match: if_match_header("profile") = None) -> JSONResponse:
+          if_match: if_match_header("profile", f'"{examples.STATED_FROM_VERSION}"') = None) -> JSONResponse:
     with platform.db.transaction() as session:
         profile = profiles.state(on_session(session, platform.outbox), caller, person_id,
                                  statement.model_dump(mode="json", exclude_unset=True),
@@ -73,12 +73,12 @@ def state(person_id: PersonId, platform: PlatformDep, profiles: ProfilesDep, cal
 
 @router.post("/{person_id}/consents", status_code=201, response_model=ManagedProfileOut,
              summary="Record the person's consent to an audience",
-             responses=documented(201, examples.MANAGED_PROFILE, {
+             responses=documented(201, examples.CONSENTED_PROFILE, {
                  **ERRORS, 409: "Already consented to this audience, or Idempotency-Key reused."}, sends=("ETag",)))
 def grant(request: Request, person_id: PersonId, platform: PlatformDep, profiles: ProfilesDep, caller: Manager,
           consent: Annotated[ConsentIn, Body(openapi_examples={"temp": {
               "summary": "Camille agrees that temp agencies find her", "value": examples.CONSENT}})],
-          idempotency_key: idempotency_key_header("consent-camille-temp-agencies") = None) -> JSONResponse:
+          idempotency_key: idempotency_key_header(examples.CONSENT_KEY) = None) -> JSONResponse:
     def operation(session) -> StoredResponse:
         profile = profiles.grant(on_session(session, platform.outbox), caller, person_id, Audience(consent.audience),
                                  consent.method)
@@ -90,7 +90,7 @@ def grant(request: Request, person_id: PersonId, platform: PlatformDep, profiles
 
 @router.delete("/{person_id}/consents/{audience}", response_model=ManagedProfileOut,
                summary="Withdraw the consent to an audience (effective on the next search)",
-               responses=documented(200, examples.MANAGED_PROFILE, {
+               responses=documented(200, examples.WITHDRAWN_PROFILE, {
                    **ERRORS, 409: "No active consent to this audience."}, sends=("ETag",)))
 def revoke(person_id: PersonId, audience: Annotated[Audience, Path(examples=["temp_agencies"])], platform: PlatformDep, profiles: ProfilesDep,
            caller: Manager) -> JSONResponse:
@@ -100,7 +100,7 @@ def revoke(person_id: PersonId, audience: Annotated[Audience, Path(examples=["te
 
 
 @router.get("/{person_id}/interest-requests", response_model=IntroductionList,
-            summary="Recruiters' requests about this person", responses=documented(200, {"items": []}, ERRORS))
+            summary="Recruiters' requests about this person", responses=documented(200, {"items": [examples.REQUESTED_FOR_REFERENT]}, ERRORS))
 def interest_requests(person_id: PersonId, platform: PlatformDep, introductions: IntroductionsDep,
                       caller: Manager) -> dict[str, Any]:
     with platform.db.reading() as session:
@@ -110,13 +110,13 @@ def interest_requests(person_id: PersonId, platform: PlatformDep, introductions:
 
 @router.post("/{person_id}/interest-requests/{request_id}/answer", response_model=IntroductionOut,
              summary="Answer for the person: interested, or declined with a reason",
-             responses=documented(200, {**examples.INTRODUCTION, "status": "interested"}, {
+             responses=documented(200, examples.ANSWERED, {
                  **ERRORS, 409: "Already answered, or expired."}))
 def answer(request: Request, person_id: PersonId, request_id: RequestId,
            platform: PlatformDep, introductions: IntroductionsDep, caller: Manager,
            payload: Annotated[AnswerIn, Body(openapi_examples={"yes": {
                "summary": "Camille is interested", "value": {"answer": "interested"}}})],
-           idempotency_key: idempotency_key_header("answer-camille-boulangerie") = None) -> JSONResponse:
+           idempotency_key: idempotency_key_header(examples.ANSWER_KEY) = None) -> JSONResponse:
     def operation(session) -> StoredResponse:
         introduction = introductions.answer(on_session(session, platform.outbox), caller, person_id, request_id,
                                             payload.answer, payload.reason)

@@ -15,6 +15,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
 PSEUDONYM_LENGTH = 52
+# The secret of a local platform (make run, tests) when PROFILES_PSEUDONYM_SECRET is not set.
+LOCAL_SECRET = b"local-dev-only-pseudonyms"
 PSEUDONYM_PATTERN = rf"^[a-z2-7]{{{PSEUDONYM_LENGTH}}}$"
 
 
