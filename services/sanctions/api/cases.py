@@ -13,7 +13,7 @@ from services.core.http import (
     AUTH_ERRORS, Cursor, Limit, check_if_match, decode_cursor, documented, encode_cursor, etag, id_path,
     idempotency_key_header, if_match_header,
 )
-from services.core.idempotency import StoredResponse, idempotent_response
+from services.core.idempotency import StoredResponse, idempotent_response, resource_id
 from services.core.identity import Caller
 from services.sanctions.domain.queries import CaseFilter
 from services.sanctions.api import examples
@@ -29,7 +29,6 @@ from services.sanctions.service.unit_of_work import on_session
 router = APIRouter(prefix="/v1/sanctions", tags=["sanctions"])
 
 CaseId = id_path(examples.CASE_ID, "The case's id.")
-IfMatch = if_match_header("case")
 NOT_VISIBLE = {404: "Unknown, or not visible to your organisation."}
 CHANGE_ERRORS = {**AUTH_ERRORS, **NOT_VISIBLE, 403: "Only the competent authority of the case acts on it.",
                  409: "Not possible in the case's current status, or Idempotency-Key reused.",
@@ -45,9 +44,9 @@ CHANGE_ERRORS = {**AUTH_ERRORS, **NOT_VISIBLE, 403: "Only the competent authorit
 def report_lapse(request: Request, platform: PlatformDep, service: CasesDep, caller: Reporter,
                  body: Annotated[SanctionLapseIn, Body(openapi_examples={"report": {
                      "summary": "A referent reports actions not carried out", "value": examples.LAPSE_IN}})],
-                 idempotency_key: idempotency_key_header("example-lapse-report") = None) -> JSONResponse:
+                 idempotency_key: idempotency_key_header(examples.LAPSE_KEY) = None) -> JSONResponse:
     new = NewLapse(body.person_id, body.obligation, Source(body.source), body.evidence, body.occurred_at,
-                   body.household_size)
+                   body.household_size, resource_id(caller.client_id, idempotency_key))
 
     def operation(session) -> StoredResponse:
         lapse, case = service.report(on_session(session, platform.outbox), caller, new)
@@ -98,57 +97,63 @@ def _example(command: str) -> Any:
     return Body(openapi_examples={command: {"summary": summary, "value": value}})
 
 
-def _documented(summary: str):
+def _documented(command: str, summary: str):
     return {"response_model": SanctionCaseOut, "summary": summary,
-            "responses": documented(200, examples.CASE, CHANGE_ERRORS, sends=("ETag",))}
+            "responses": documented(200, examples.ANSWERS[command], CHANGE_ERRORS, sends=("ETag",))}
 
 
-@router.post("/cases/{case_id}/observations", **_documented("Record the person's observations; an accepted "
-             "legitimate reason or droit à l'erreur closes the case without sanction"))
+def _if_match(command: str):
+    """The ETag the case has when the documented journey reaches this command's example."""
+    return if_match_header("case", f'"{examples.VERSION_BEFORE[command]}"')
+
+
+@router.post("/cases/{case_id}/observations", **_documented("observations", "Record the person's observations; an "
+             "accepted legitimate reason or droit à l'erreur closes the case without sanction"))
 def record_observations(request: Request, case_id: CaseId, platform: PlatformDep, service: CasesDep, caller: Decider,
-                        body: Annotated[SanctionObservationsIn, _example("observations")], if_match: IfMatch = None,
+                        body: Annotated[SanctionObservationsIn, _example("observations")],
+                        if_match: _if_match("observations") = None,
                         idempotency_key: idempotency_key_header("example-observations") = None) -> JSONResponse:
     ground = Ground(body.accepted_ground) if body.accepted_ground else None
     return _act(request, platform, service, caller, case_id, body, if_match, idempotency_key,
                 lambda case, now: case.record_observations(body.text, ground, caller.org_id, now))
 
 
-@router.post("/cases/{case_id}/opinion", **_documented("Record the équipe pluridisciplinaire's opinion"))
+@router.post("/cases/{case_id}/opinion", **_documented("opinion", "Record the équipe pluridisciplinaire's opinion"))
 def give_opinion(request: Request, case_id: CaseId, platform: PlatformDep, service: CasesDep, caller: Decider,
-                 body: Annotated[SanctionOpinionIn, _example("opinion")], if_match: IfMatch = None,
+                 body: Annotated[SanctionOpinionIn, _example("opinion")], if_match: _if_match("opinion") = None,
                  idempotency_key: idempotency_key_header("example-opinion") = None) -> JSONResponse:
     return _act(request, platform, service, caller, case_id, body, if_match, idempotency_key,
                 lambda case, now: case.give_opinion(body.recommendation, body.comment, caller.org_id, now))
 
 
-@router.post("/cases/{case_id}/decision", **_documented("Decide, within the scale: never before the observation "
-             "period ended or the observations are in"))
+@router.post("/cases/{case_id}/decision", **_documented("decision", "Decide, within the scale: never before the "
+             "observation period ended or the observations are in"))
 def decide(request: Request, case_id: CaseId, platform: PlatformDep, service: CasesDep, caller: Decider,
-           body: Annotated[SanctionDecisionIn, _example("decision")], if_match: IfMatch = None,
+           body: Annotated[SanctionDecisionIn, _example("decision")], if_match: _if_match("decision") = None,
            idempotency_key: idempotency_key_header("example-decision") = None) -> JSONResponse:
     return _act(request, platform, service, caller, case_id, body, if_match, idempotency_key,
                 lambda case, now: case.decide(body.sanction, body.months, body.reduction_percent, caller.org_id, now))
 
 
-@router.post("/cases/{case_id}/appeal", **_documented("Record an appeal of the regime's kind"))
+@router.post("/cases/{case_id}/appeal", **_documented("appeal", "Record an appeal of the regime's kind"))
 def appeal(request: Request, case_id: CaseId, platform: PlatformDep, service: CasesDep, caller: Decider,
-           body: Annotated[SanctionAppealIn, _example("appeal")], if_match: IfMatch = None,
+           body: Annotated[SanctionAppealIn, _example("appeal")], if_match: _if_match("appeal") = None,
            idempotency_key: idempotency_key_header("example-appeal") = None) -> JSONResponse:
     return _act(request, platform, service, caller, case_id, body, if_match, idempotency_key,
                 lambda case, now: case.appeal(body.kind, caller.org_id, now))
 
 
-@router.post("/cases/{case_id}/lift", **_documented("Lift a sanction in force"))
+@router.post("/cases/{case_id}/lift", **_documented("lift", "Lift a sanction in force"))
 def lift(request: Request, case_id: CaseId, platform: PlatformDep, service: CasesDep, caller: Decider,
-         body: Annotated[SanctionReasonIn, _example("lift")], if_match: IfMatch = None,
+         body: Annotated[SanctionReasonIn, _example("lift")], if_match: _if_match("lift") = None,
          idempotency_key: idempotency_key_header("example-lift") = None) -> JSONResponse:
     return _act(request, platform, service, caller, case_id, body, if_match, idempotency_key,
                 lambda case, now: case.lift(body.reason, caller.org_id, now))
 
 
-@router.post("/cases/{case_id}/annul", **_documented("Annul a decision (an appeal upheld)"))
+@router.post("/cases/{case_id}/annul", **_documented("annul", "Annul a decision (an appeal upheld)"))
 def annul(request: Request, case_id: CaseId, platform: PlatformDep, service: CasesDep, caller: Decider,
-          body: Annotated[SanctionReasonIn, _example("annul")], if_match: IfMatch = None,
+          body: Annotated[SanctionReasonIn, _example("annul")], if_match: _if_match("annul") = None,
           idempotency_key: idempotency_key_header("example-annul") = None) -> JSONResponse:
     return _act(request, platform, service, caller, case_id, body, if_match, idempotency_key,
                 lambda case, now: case.annul(body.reason, caller.org_id, now))

@@ -67,6 +67,6 @@ def switch_scale(territory: TerritoryPath, platform: PlatformDep, service: Gover
                                                        422: "Invalid filter."}))
 def sanction_stats(platform: PlatformDep, service: GovernanceDep, caller: Reader,
                    territory: Annotated[DepartementCode | None, Query(examples=["44"])] = None,
-                   month: Annotated[Month | None, Query(examples=["2026-03"])] = None) -> dict[str, Any]:
+                   month: Month | None = None) -> dict[str, Any]:
     with platform.db.transaction() as session:
         return service.stats(on_session(session, platform.outbox), caller, territory, month)

@@ -32,6 +32,16 @@ class NewLapse:
     evidence: str
     occurred_at: datetime
     household_size: int = 1
+    id: str | None = None  # derived from the reporter's Idempotency-Key, as every created resource's
+
+
+# A case's id derives from the lapse that opens it: a reported lapse's from (client, Idempotency-Key),
+# a no-show's from the appointment, so a retried report or a replayed stream names the same case.
+CASE_NAMESPACE = uuid.UUID("3d0f6b1a-8c2e-4f5d-9a7b-1e2c3d4f5a6b")
+
+
+def case_id_opened_by(lapse_id: str) -> str:
+    return str(uuid.uuid5(CASE_NAMESPACE, lapse_id))
 
 
 @dataclass
@@ -56,8 +66,8 @@ class CaseService:
             raise NotFound("No person with this id is visible to your organisation.", field="person_id")
         if new.occurred_at > now:
             raise RuleBroken("A lapse cannot have occurred in the future.", field="occurred_at")
-        lapse = Lapse(str(uuid.uuid4()), new.person_id, new.obligation, new.source, new.evidence, new.occurred_at,
-                      now, caller.org_id)
+        lapse = Lapse(new.id or str(uuid.uuid4()), new.person_id, new.obligation, new.source, new.evidence,
+                      new.occurred_at, now, caller.org_id)
         return lapse, self._intake(uow, lapse, facts, public, new.household_size)
 
     def on_no_show(self, uow: SanctionsUnitOfWork, data: dict) -> None:
@@ -87,8 +97,8 @@ class CaseService:
         category = scale.regime_for(public).category_of(lapse.obligation, lapse.source.is_control)
         previous = uow.cases.sanctions_of(lapse.person_id)
         evaluation = scale.evaluate(public, category, previous, household_size)
-        case = Case.open(str(uuid.uuid4()), batch, territory, public, category, previous, household_size, evaluation,
-                         self.clock())
+        case = Case.open(case_id_opened_by(lapse.id), batch, territory, public, category, previous, household_size,
+                         evaluation, self.clock())
         uow.cases.add(case)
         uow.lapses.add(lapse, territory, case.id)
         uow.lapses.attach([w.id for w in waiting], case.id)
