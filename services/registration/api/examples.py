@@ -1,11 +1,12 @@
 """Examples published in the contract. They work as they are against `make run`, in this order:
 register (the Idempotency-Key makes a replay harmless and fixes the id), read, correct, list."""
 from services.core.health_data import REGISTRATION_PATHS, without_health
+from services.core.idempotency import resource_id
 from services.registration.api.schemas import RegistrationOut
 
 EXAMPLE_IDEMPOTENCY_KEY = "example-registration-camille-martin"
 # The id derived from the example's Idempotency-Key for the demo client ft-agence-nantes.
-EXAMPLE_REGISTRATION_ID = "7aaaa4d7-9506-5369-9a71-ba618968b44f"
+EXAMPLE_REGISTRATION_ID = resource_id("ft-agence-nantes", EXAMPLE_IDEMPOTENCY_KEY)
 
 REGISTRATION_CREATE = {
     "channel": "counter",
@@ -86,8 +87,9 @@ def _as_returned(request: dict, **changes) -> dict:
 REGISTRATION_OUT = _as_returned(REGISTRATION_CREATE)
 REGISTRATION_PAGE = {"items": [REGISTRATION_OUT], "next_cursor": None}
 
-# The pre-registration that `make demo-caf-fact` creates (its id derives from the demo fact's id).
-EXAMPLE_PRE_REGISTRATION_ID = "643d6de0-8e4e-52bf-ac91-0c77549759c7"
+# The pre-registration that `make demo-caf-fact` creates (its id derives from the demo fact's id, as
+# services/registration/consumers.py names it).
+EXAMPLE_PRE_REGISTRATION_ID = resource_id("partner-fact", "5b0e7c1e-2f1a-4d4b-9c55-6a8e2f0d3c11")
 EXAMPLE_CONFIRM_IDEMPOTENCY_KEY = "example-confirmation-sofiane-benali"
 CONFIRMED_OUT = {
     "id": EXAMPLE_PRE_REGISTRATION_ID, "status": "registered", "channel": "partner_prefill",
