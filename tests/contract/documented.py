@@ -22,20 +22,31 @@ def parameter_example(parameter: dict[str, Any]) -> Any | None:
 
 def body_example(op: dict[str, Any]) -> Any | None:
     """The JSON body example, else the first example of another media type (an NDJSON or CSV upload)."""
+    return documented_body(op)[1]
+
+
+def documented_body(op: dict[str, Any]) -> tuple[str | None, Any | None]:
+    """The media type of the body example and the example (JSON first)."""
     content = op.get("requestBody", {}).get("content", {})
     for media in sorted(content, key=lambda media: media != "application/json"):
         documented = content[media].get("examples") or {}
         if documented:
-            return next(iter(documented.values()))["value"]
+            return media, next(iter(documented.values()))["value"]
         if "example" in content[media]:
-            return content[media]["example"]
-    return None
+            return media, content[media]["example"]
+    return None, None
 
 
 def success(op: dict[str, Any]) -> tuple[int, Any | None]:
     """The documented success status and its response example."""
     status = next(code for code in op["responses"] if code.startswith("2"))
-    return int(status), op["responses"][status].get("content", {}).get("application/json", {}).get("example")
+    return int(status), successes(op)[int(status)]
+
+
+def successes(op: dict[str, Any]) -> dict[int, Any | None]:
+    """Every documented success status (e.g. 201 created, 200 merged) with its response example."""
+    return {int(code): answer.get("content", {}).get("application/json", {}).get("example")
+            for code, answer in op["responses"].items() if code.startswith("2")}
 
 
 def key_paths(value: Any, prefix: str = "") -> set[str]:
@@ -63,9 +74,16 @@ def send_example(api: httpx.Client, contract: dict[str, Any], method: str, path:
     op = contract["paths"][path][method]
     parameters = documented_parameters(op)
     url = path.format(**parameters["path"])
-    answer = api.request(method.upper(), url, params=parameters["query"], headers=parameters["header"],
-                         json=body_example(op))
-    status, example = success(op)
-    assert answer.status_code == status, f"{method.upper()} {url}: {answer.text}"
-    assert key_paths(answer.json()) == key_paths(example), f"{method.upper()} {url}: the body differs from the example"
+    media, body = documented_body(op)
+    if media is None or media == "application/json" or not isinstance(body, str):
+        answer = api.request(method.upper(), url, params=parameters["query"], headers=parameters["header"], json=body)
+    else:  # a file (NDJSON, CSV) is sent as the text it is, with its media type
+        answer = api.request(method.upper(), url, params=parameters["query"], content=body.encode(),
+                             headers={**parameters["header"], "Content-Type": media})
+    documented_answers = successes(op)
+    assert answer.status_code in documented_answers, f"{method.upper()} {url}: {answer.status_code} {answer.text}"
+    example = documented_answers[answer.status_code]
+    answered, documented = key_paths(answer.json()), key_paths(example)
+    assert answered == documented, (f"{method.upper()} {url}: the body differs from the example: only answered "
+                                    f"{sorted(answered - documented)}, only documented {sorted(documented - answered)}")
     return answer

@@ -24,9 +24,11 @@ class Stack:
 
     @classmethod
     def start(cls, broker: TestBroker, workdir: Path, database_url: str | None = None,
-              database_urls: dict[str, str] | None = None, **registration_env: str) -> "Stack":
+              database_urls: dict[str, str] | None = None, group_prefixes: dict[str, str] | None = None,
+              **registration_env: str) -> "Stack":
         """Every process of deploy/services.yaml, each service on its own database (SQLite files in
-        `workdir` unless given), the gateway last. `registration_env` tunes the registration process."""
+        `workdir` unless given), the gateway last. `group_prefixes`: a service's consumer-group prefix
+        (unique otherwise). `registration_env` tunes the registration process."""
         stack = cls(broker, workdir)
         urls = {"registration": database_url} if database_url else {}
         urls.update(database_urls or {})
@@ -37,7 +39,7 @@ class Stack:
         for service in manifest.services:
             url = urls.setdefault(service.name, f"sqlite:///{workdir / service.name}.db")
             upgrade(service.name, url)
-            prefix = unique_prefix()  # a service's processes share its consumer groups
+            prefix = (group_prefixes or {}).get(service.name) or unique_prefix()  # shared by its processes
             for spec in service.processes:
                 env = {**common, **broker.process_env(service.name), **spec.environment(), "DATABASE_URL": url,
                        "CONSUMER_GROUP_PREFIX": prefix, **(registration_env if spec.name == "registration" else {})}
