@@ -46,6 +46,10 @@ _token_requests = metrics.get_meter("gateway").create_counter(
     "gateway.token.requests", unit="{request}", description="Token requests, by client and outcome.")
 
 
+# Open data has no client to meter: each address gets this many requests a minute.
+OPEN_DATA_PER_MINUTE = int(os.environ.get("GATEWAY_OPEN_DATA_PER_MINUTE", "600"))
+
+
 def create_app(settings: ServiceSettings | None = None, partners_file: Path | None = None) -> FastAPI:
     settings = settings or ServiceSettings.from_env("gateway")
     setup_telemetry("gateway")
@@ -125,6 +129,21 @@ def create_app(settings: ServiceSettings | None = None, partners_file: Path | No
 
     install_docs(app)
     app.include_router(problems_router())
+
+    @app.api_route("/open-data/{path:any_path}", methods=["GET", "HEAD"], include_in_schema=False)
+    async def open_data(request: Request, path: str) -> Response:
+        # Public routes of the manifest: no token; the rate limit counts per address instead of per client.
+        route = route_for(request.url.path)
+        if route is None or not route.public:
+            raise Problem(404, "No open data is published at this path; see /docs.", slug="not-found")
+        address = request.client.host if request.client else "unknown"
+        decision = limiter.check(f"address:{address}", OPEN_DATA_PER_MINUTE)
+        if not decision.allowed:
+            raise Problem(429, "Too many requests from this address; retry after the delay given.",
+                          slug="rate-limited", headers=decision.headers())
+        upstream = await forward(request, route)
+        upstream.headers.update(decision.headers())
+        return upstream
 
     @app.api_route("/v1/{path:any_path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
                    include_in_schema=False)

@@ -30,7 +30,7 @@ CONTACT = {"name": "France Travail network platform", "url": f"{GATEWAY_URL}/doc
 
 
 def security_schemes() -> dict[str, Any]:
-    scopes = sorted({s for r in ROUTES for s in (r.read_scope, r.write_scope)} | {Scope.ADMIN.value})
+    scopes = sorted({s for r in ROUTES for s in (r.read_scope, r.write_scope) if s} | {Scope.ADMIN.value})
     return {"oauth2": {"type": "oauth2", "description": TOKENS, "flows": {"clientCredentials": {
         "tokenUrl": "/oauth/token", "scopes": {s: s for s in scopes}}}}}
 
@@ -108,9 +108,12 @@ def _bounded_uploads(body: dict[str, Any], limit: int) -> dict[str, Any]:
 
 def _behind_gateway(operation: dict[str, Any], route: Route, method: str, path: str) -> dict[str, Any]:
     """An operation as the gateway serves it: its scope, and the answers the gateway itself adds."""
-    responses = {**GATEWAY_RESPONSES, **(NOT_FOUND if "{" in path else {}),
+    gateway = {status: answer for status, answer in GATEWAY_RESPONSES.items()
+               if not route.public or status not in ("401", "403")}  # open data: no token to refuse
+    responses = {**gateway, **(NOT_FOUND if "{" in path else {}),
                  **(_too_large(route) if "requestBody" in operation else {}), **operation["responses"]}
-    published = {**operation, "security": [{"oauth2": [route.scope_for(method.upper())]}],
+    security = [] if route.public else [{"oauth2": [route.scope_for(method.upper())]}]
+    published = {**operation, "security": security,
                  "responses": {status: _with_headers(status, answer) for status, answer in sorted(responses.items())}}
     if "parameters" in operation:
         published["parameters"] = [_as_sent(p, "428" in responses) for p in operation["parameters"]]

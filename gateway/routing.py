@@ -14,9 +14,10 @@ READ_METHODS = frozenset({"GET", "HEAD"})
 class Route:
     prefix: str
     service: str
-    # Scope values as plain strings: they are written into the published contracts (YAML).
-    read_scope: str
-    write_scope: str
+    # Scope values as plain strings: they are written into the published contracts (YAML). None on a
+    # public route: reads need no token, other verbs are refused.
+    read_scope: str | None
+    write_scope: str | None
     # Bulk uploads: a larger body limit than the platform's default, streamed to the service.
     max_body_bytes: int | None = None
 
@@ -25,12 +26,17 @@ class Route:
         default = f"http://127.0.0.1:{SERVICE_PORTS[self.service]}"
         return os.environ.get(f"{self.service.upper()}_URL", default)
 
-    def scope_for(self, method: str) -> str:
+    @property
+    def public(self) -> bool:
+        return self.read_scope is None
+
+    def scope_for(self, method: str) -> str | None:
         return self.read_scope if method in READ_METHODS else self.write_scope
 
 
 ROUTES = tuple(
-    Route(route.prefix, service.name, route.read_scope.value, route.write_scope.value, route.max_body_bytes)
+    Route(route.prefix, service.name, route.read_scope and route.read_scope.value,
+          route.write_scope and route.write_scope.value, route.max_body_bytes)
     for service in load_manifest().services for route in service.routes
 )
 # Longest prefix first, so a service's sub-resource with scopes of its own wins over its root.

@@ -29,10 +29,14 @@ class ManifestError(ValueError):
 @dataclass(frozen=True)
 class RouteSpec:
     prefix: str
-    read_scope: Scope
-    write_scope: Scope
+    read_scope: Scope | None  # None: a public route (reads without a token, nothing else)
+    write_scope: Scope | None
     # Bulk uploads: a larger body limit than the platform's default.
     max_body_bytes: int | None = None
+
+    @property
+    def public(self) -> bool:
+        return self.read_scope is None
 
 
 @dataclass(frozen=True)
@@ -161,6 +165,12 @@ def _service(name: str, entry: dict[str, Any]) -> Service:
 
 def _route(entry: dict[str, Any], service: str) -> RouteSpec:
     where = f"service {service}, route {entry.get('prefix')}"
+    if isinstance(entry, dict) and "public" in entry:
+        # Open data: GET and HEAD without a token, and no other verb, so no scope to name.
+        _check_keys(entry, {"prefix", "public"}, set(), where)
+        if entry["public"] is not True or not entry["prefix"].startswith("/open-data/"):
+            raise ManifestError(f"{where}: a public route is under /open-data/, with public: true")
+        return RouteSpec(entry["prefix"], None, None)
     _check_keys(entry, {"prefix", "read", "write"}, {"max_body_mib"}, where)
     mib = entry.get("max_body_mib")
     return RouteSpec(entry["prefix"], _scope(entry["read"], where), _scope(entry["write"], where),

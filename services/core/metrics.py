@@ -97,6 +97,14 @@ def _outbox_oldest_age(_: CallbackOptions) -> Iterator[Observation]:
         yield Observation(_outbox_backlog().oldest_age_seconds)
 
 
+def consumer_lag(consumer: str) -> int | None:
+    """A consumer's latest lag summed over its partitions (what a published export says of its data's
+    freshness); None before its first report."""
+    with _consumer_lags_lock:
+        lags = _consumer_lags.get(consumer)
+    return sum(lags.values()) if lags else None
+
+
 def _consumer_lag(_: CallbackOptions) -> Iterator[Observation]:
     with _consumer_lags_lock:
         reports = list(_consumer_lags.items())

@@ -6,7 +6,7 @@ from services.core.app import ConsumerSpec
 from services.core.consumer import Handler
 from services.core.outbox import Outbox
 from services.dossier.published import CONTRACT_SIGNED, REVIEW_RECORDED
-from services.indicators.service.facts import IndicatorFacts
+from services.indicators.service.facts import CONSUMER_NAME, IndicatorFacts
 from services.indicators.service.unit_of_work import on_session
 from services.offers.published import OFFER_FILLED, OFFER_PUBLISHED
 from services.orientation.published import APPOINTMENT_BOOKED, APPOINTMENT_NO_SHOW, DECISION_MADE
@@ -23,4 +23,4 @@ def consumer_specs(facts: IndicatorFacts, outbox: Outbox) -> list[ConsumerSpec]:
         facts.apply(on_session(session, outbox), event.id, event.type, event.data)
 
     handler: Handler = apply
-    return [ConsumerSpec(name="indicators.facts", handlers={event_type: handler for event_type in FACTS})]
+    return [ConsumerSpec(name=CONSUMER_NAME, handlers={event_type: handler for event_type in FACTS})]

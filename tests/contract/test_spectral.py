@@ -45,3 +45,14 @@ def test_the_ruleset_refuses_a_request_string_without_bounds(tmp_path):
     unbounded = tmp_path / "unbounded.v1.yaml"
     unbounded.write_text(yaml.safe_dump(contract), encoding="utf-8")
     assert {finding["code"] for finding in lint(unbounded)} == {"request-string-limit"}
+
+
+def test_the_token_rules_hold_outside_open_data_only(tmp_path):
+    # The open-data paths read without a token; any other read still needs a scheme and its 401.
+    contract = yaml.safe_load((CONTRACTS_DIR / "indicators.v1.yaml").read_text(encoding="utf-8"))
+    listing = contract["paths"]["/v1/indicators"]["get"]
+    listing["security"] = []
+    listing["responses"].pop("401")
+    opened = tmp_path / "opened.v1.yaml"
+    opened.write_text(yaml.safe_dump(contract), encoding="utf-8")
+    assert {finding["code"] for finding in lint(opened)} == {"read-restricted", "error-responses-401"}

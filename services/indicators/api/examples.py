@@ -11,3 +11,11 @@ OBSERVATIONS = {"indicator": "registrations", "territory_level": "departement", 
                 "unsuppressed": False,
                 "items": [{"month": "2026-11", "category": "F", "value": 412},
                           {"month": "2026-11", "category": "M", "value": None}]}
+DATASETS = {"secrecy": OBSERVATIONS["secrecy"], "items": [{
+    "indicator": "registrations", "label": "Inscriptions", "unit": "people",
+    "levels": ["national", "region", "departement", "bassin"], "formats": ["json", "csv"],
+    "url": "/open-data/indicators/registrations/{level}/{month}"}]}
+EXPORT = {"definition": DEFINITION, "level": "departement", "month": "2026-11", "secrecy": OBSERVATIONS["secrecy"],
+          "consumer_lag": 0, "items": [
+              {"territory": "44", "name": "Loire-Atlantique", "month": "2026-11", "category": "all", "value": 412},
+              {"territory": "49", "name": "Maine-et-Loire", "month": "2026-11", "category": "all", "value": None}]}

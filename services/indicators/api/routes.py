@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 
+from services.core.codes import checked_against
 from services.core.errors import NotFound, RuleBroken
 from services.core.http import AUTH_ERRORS, documented
 from services.indicators.api import examples
@@ -42,8 +43,10 @@ def read_observations(request: Request, code: CodePath, caller: Reader, platform
                       territory_level: Annotated[LevelName, Query(examples=["departement"])],
                       territory: Annotated[str, Query(max_length=40, pattern=r"^[0-9A-Za-z-]+$", examples=["44"])],
                       start: Annotated[Month, Query(alias="from", examples=["2026-10"])],
-                      end: Annotated[Month, Query(alias="to", examples=["2026-11"])],
-                      breakdown: Annotated[str, Query(max_length=40, pattern=r"^[a-z_]+$")] = ALL
+                      end: Annotated[Month, Query(alias="to", examples=["2026-11"], json_schema_extra=checked_against(
+                          f"the query: not before `from`, at most {MAX_MONTHS} months after it"))],
+                      breakdown: Annotated[str, Query(max_length=40, pattern=r"^[a-z_]+$", json_schema_extra=(
+                          checked_against("the indicator's breakdowns (GET /v1/indicators)")))] = ALL
                       ) -> dict[str, Any]:
     definition = shipped_catalogue().get(code)
     level = Level(territory_level)

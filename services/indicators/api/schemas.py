@@ -45,3 +45,31 @@ class IndicatorObservationsOut(BaseModel):
     secrecy: str
     unsuppressed: bool
     items: list[IndicatorFigureOut]
+
+
+class IndicatorDatasetOut(BaseModel):
+    indicator: str
+    label: str
+    unit: str
+    levels: list[LevelName]
+    formats: list[Literal["json", "csv"]]
+    url: str
+
+
+class IndicatorDatasetsOut(BaseModel):
+    secrecy: str
+    items: list[IndicatorDatasetOut]
+
+
+class IndicatorExportRowOut(IndicatorFigureOut):
+    territory: str
+    name: str
+
+
+class IndicatorExportOut(BaseModel):
+    definition: IndicatorDefinitionOut
+    level: LevelName
+    month: Month
+    secrecy: str
+    consumer_lag: int | None = None  # messages the consumer had still to apply at export time; absent: unknown
+    items: list[IndicatorExportRowOut]

@@ -124,3 +124,11 @@ def months_between(start: str, end: str) -> list[str]:
         found.append(f"{year:04d}-{month:02d}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return found
+
+
+def export_rows(ledger: Ledger, definition: IndicatorDefinition, level: Level, month: str,
+                rule: SecrecyRule) -> list[dict]:
+    """The open data of one indicator, level and month: every territory of the level, protected."""
+    return [{"territory": territory.code, "name": territory.name, **figure}
+            for territory in ledger.territories.at_level(level)
+            for figure in figures(ledger, definition, level, territory.code, month, ALL, rule)]

@@ -87,6 +87,14 @@ class Territories:
                     for bassin in self.bassins() if bassin.departement_code == code]
         return []
 
+    def at_level(self, level: Level) -> list[Territory]:
+        """Every territory of a published level (communes are the grain, not a published level)."""
+        if level is Level.NATIONAL:
+            return [self.find(level, NATIONAL)]
+        parents = self.at_level({Level.REGION: Level.NATIONAL, Level.DEPARTEMENT: Level.REGION,
+                                 Level.BASSIN: Level.DEPARTEMENT}[level])
+        return [child for parent in parents for child in self.children(parent.level, parent.code)]
+
     def find(self, level: Level, code: str) -> Territory | None:
         if level is Level.NATIONAL:
             return Territory(level, NATIONAL, "France", None) if code == NATIONAL else None

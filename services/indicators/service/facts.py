@@ -6,6 +6,8 @@ from services.indicators.domain.observations import Ledger, expand
 from services.indicators.domain.territories import Level, Territories
 from services.indicators.service.unit_of_work import IndicatorsUnitOfWork
 
+# The one subscription's name: its lag is the open data's freshness.
+CONSUMER_NAME = "indicators.facts"
 REGISTERED = "registration.person.registered.v2"
 # Facts keyed by a person only: located where the person registered.
 BY_PERSON = frozenset({"dossier.contract.signed.v1", "dossier.review.recorded.v1"})

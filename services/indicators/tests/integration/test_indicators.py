@@ -79,6 +79,19 @@ def test_figures_by_territory_with_secrecy_outside_the_readers_own(service, data
     assert value(OUTSIDER, "contracts_signed", "departement", "44") == [None]
     assert value(OUTSIDER, "sanctions_decided", "departement", "53") == [None]
 
+    # Open data, no token: the same protected figures for every territory of a level.
+    datasets = service.get("/open-data/indicators").json()
+    assert "registrations" in {item["indicator"] for item in datasets["items"]}
+    export = service.get(f"/open-data/indicators/registrations/bassin/{month}").json()
+    assert {row["territory"]: row["value"] for row in export["items"]} == {
+        "52-LAVAL-OUEST": 0, "52-SAINT-NAZAIRE": None}
+    assert export["definition"]["code"] == "registrations" and "1 to 10 people" in export["secrecy"]
+    assert export.get("consumer_lag") is None or export["consumer_lag"] >= 0
+    table = service.get(f"/open-data/indicators/registrations/departement/{month}", params={"format": "csv"})
+    assert table.headers["content-type"].startswith("text/csv")
+    assert f"44,Loire-Atlantique,{month},all,15,,," in table.text.splitlines()
+    assert service.get(f"/open-data/indicators/exits/national/{month}").status_code == 404
+
 
 def test_definitions_and_refusals(service, tokens):
     catalogue = service.get("/v1/indicators", headers=tokens.headers(OWN, READ)).json()

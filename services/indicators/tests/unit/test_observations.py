@@ -121,3 +121,19 @@ def test_each_contribution_names_a_defined_indicator_and_its_declared_breakdowns
             definition = catalogue.get(item.indicator)
             assert event_type in definition.sources
             assert {breakdown for breakdown, _ in item.categories} == set(definition.breakdowns)
+
+
+def test_the_open_data_of_a_level_lists_each_territory_with_its_protected_figure():
+    from services.indicators.domain.definitions import shipped_catalogue
+    from services.indicators.domain.observations import export_rows
+
+    ledger = ledger_of([("registration.person.registered.v2", registered("44184"))] * 12
+                       + [("registration.person.registered.v2", registered("53130"))] * 30)
+    definition = shipped_catalogue().get("registrations")
+    rows = {row["territory"]: row["value"] for row in export_rows(ledger, definition, Level.DEPARTEMENT, "2026-11", RULE)}
+    assert len(rows) == 101 and rows["44"] == 12 and rows["53"] == 30 and rows["49"] == 0
+    bassins = export_rows(ledger, definition, Level.BASSIN, "2026-11", RULE)
+    # Each bassin is its département's only listed child: 12 and 30 equal their département's totals.
+    assert {row["territory"]: row["value"] for row in bassins} == {"52-LAVAL-OUEST": 30, "52-SAINT-NAZAIRE": 12}
+    assert export_rows(ledger, definition, Level.NATIONAL, "2026-11", RULE) == [
+        {"territory": "FR", "name": "France", "month": "2026-11", "category": "all", "value": 42}]
