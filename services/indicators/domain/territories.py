@@ -3,6 +3,11 @@
 The geography (commune -> département -> région) is core's INSEE referential; bassins come from a
 zoning file the préfet sets each year (referentials/bassins_<région>.csv, one row per commune). A
 commune outside every shipped zoning has no bassin: its events count at the département and above.
+
+Any well-formed commune code is placed from its structure (its département, hence its région), so
+core's shipped subset of communes loses no event. An official full list (INSEE's COG, as Etalab's
+"decoupage-administratif" packages it; `geo.load_communes_csv`) adds each commune's name and lets a
+zoning file be checked commune by commune rather than by département only.
 """
 from __future__ import annotations
 
