@@ -19,3 +19,5 @@ EXPORT = {"definition": DEFINITION, "level": "departement", "month": "2026-11", 
           "consumer_lag": 0, "items": [
               {"territory": "44", "name": "Loire-Atlantique", "month": "2026-11", "category": "all", "value": 412},
               {"territory": "49", "name": "Maine-et-Loire", "month": "2026-11", "category": "all", "value": None}]}
+EXPORT_CSV = ("territory,name,month,category,value,numerator,denominator,count\n"
+              "44,Loire-Atlantique,2026-11,all,412,,,\n49,Maine-et-Loire,2026-11,all,,,,\n")

@@ -38,10 +38,16 @@ def list_datasets(request: Request, lang: Annotated[Literal["fr"], Query(
                                                 "items": items}).model_dump(mode="json")
 
 
+def _json_or_csv(responses: dict) -> dict:
+    """The export's 200 in either format (`format=csv`: one row per territory and category)."""
+    responses[200]["content"]["text/csv"] = {"schema": {"type": "string"}, "example": examples.EXPORT_CSV}
+    return responses
+
+
 @router.get("/{code}/{level}/{month}", response_model=IndicatorExportOut,
             summary="One indicator for every territory of a level in a month, under statistical secrecy",
-            responses=documented(200, examples.EXPORT, {404: "No such published indicator.",
-                                                         422: "The request is not valid."}))
+            responses=_json_or_csv(documented(200, examples.EXPORT, {404: "No such published indicator.",
+                                                                      422: "The request is not valid."})))
 def export(request: Request, platform: PlatformDep, facts: FactsDep,
            code: Annotated[str, Path(max_length=60, pattern=r"^[a-z_]+$", examples=["registrations"])],
            level: Annotated[LevelName, Path(examples=["departement"])],
