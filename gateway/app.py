@@ -131,6 +131,7 @@ def create_app(settings: ServiceSettings | None = None, partners_file: Path | No
     app.include_router(problems_router())
 
     @app.api_route("/open-data/{path:any_path}", methods=["GET", "HEAD"], include_in_schema=False)
+    @app.api_route("/dashboards/{path:any_path}", methods=["GET", "HEAD"], include_in_schema=False)
     async def open_data(request: Request, path: str) -> Response:
         # Public routes of the manifest: no token; the rate limit counts per address instead of per client.
         route = route_for(request.url.path)

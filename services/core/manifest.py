@@ -20,6 +20,8 @@ from services.core.scopes import Scope
 MANIFEST_FILE = Path(__file__).resolve().parents[2] / "deploy" / "services.yaml"
 DEFAULT_MEMORY = "512Mi"
 KINDS = ("api", "worker")
+# Where the gateway serves public routes (no token): open data and the dashboards drawn from it.
+PUBLIC_ROOTS = ("/open-data/", "/dashboards/")
 
 
 class ManifestError(ValueError):
@@ -168,8 +170,8 @@ def _route(entry: dict[str, Any], service: str) -> RouteSpec:
     if isinstance(entry, dict) and "public" in entry:
         # Open data: GET and HEAD without a token, and no other verb, so no scope to name.
         _check_keys(entry, {"prefix", "public"}, set(), where)
-        if entry["public"] is not True or not entry["prefix"].startswith("/open-data/"):
-            raise ManifestError(f"{where}: a public route is under /open-data/, with public: true")
+        if entry["public"] is not True or not (entry["prefix"] + "/").startswith(PUBLIC_ROOTS):
+            raise ManifestError(f"{where}: a public route is under {' or '.join(PUBLIC_ROOTS)}, with public: true")
         return RouteSpec(entry["prefix"], None, None)
     _check_keys(entry, {"prefix", "read", "write"}, {"max_body_mib"}, where)
     mib = entry.get("max_body_mib")

@@ -5,7 +5,7 @@ import os
 
 from services.core.app import create_service_app
 from services.core.settings import ServiceSettings
-from services.indicators.api import open_data, routes
+from services.indicators.api import dashboard, open_data, routes
 from services.indicators.consumers import consumer_specs
 from services.indicators.domain.secrecy import SecrecyRule
 from services.indicators.domain.territories import shipped_territories
@@ -19,7 +19,7 @@ figures unsuppressed."""
 
 def create_app(settings: ServiceSettings | None = None):
     settings = settings or ServiceSettings.from_env("indicators")
-    app = create_service_app(settings, title="Indicators API", description=DESCRIPTION, routers=[routes.router, open_data.router])
+    app = create_service_app(settings, title="Indicators API", description=DESCRIPTION, routers=[routes.router, open_data.router, dashboard.router])
     facts = IndicatorFacts(shipped_territories())
     app.state.indicator_facts = facts
     # The threshold is a publication policy (11 by default, as the issue asks), not code.

@@ -39,7 +39,7 @@ def _offers_api(document: dict) -> dict:
     (lambda d: _offers_api(d).pop("port"), "process offers: missing key(s) port"),
     (lambda d: _offers_api(d).update(kind="worker"), "service offers: needs exactly one process of kind 'api'"),
     (lambda d: _offers_api(d).update(kind="cron"), "kind 'cron' is not one of api, worker"),
-    (lambda d: d["services"]["indicators"]["routes"][1].update(prefix="/v1/open"), "a public route is under /open-data/"),
+    (lambda d: d["services"]["indicators"]["routes"][1].update(prefix="/v1/open"), "a public route is under /open-data/ or /dashboards/"),
     (lambda d: d["services"]["indicators"]["routes"][1].update(read="indicators:read"),
      "route /open-data/indicators: unknown key(s) read"),
 ])

@@ -109,6 +109,13 @@ def test_definitions_and_refusals(service, tokens):
     assert awaiting.status_code == 404
     assert service.get("/v1/indicators", headers=tokens.headers(OWN, {"dossier:read"})).status_code == 403
 
+    page = service.get("/dashboards/departement/44")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "Indicateurs — Loire-Atlantique" in page.text and '"child_level": "bassin"' in page.text
+    assert service.get("/dashboards/bassin/44").status_code == 404
+    script = service.get("/dashboards/assets/plotly.min.js")
+    assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+
 
 def test_replaying_every_topic_into_an_empty_database_gives_the_same_indicators(
         service, database_url, broker, tokens, tmp_path):
