@@ -55,9 +55,11 @@ def larger_bodies() -> dict[str, int]:
 
 
 def service_routes() -> dict[str, Route]:
-    """One route per service, its root prefix (the shortest): where its contract is published."""
+    """One route per service, its root prefix (the shortest of its API's, public routes after them):
+    where its contract is published."""
     roots: dict[str, Route] = {}
     for route in ROUTES:
-        if route.service not in roots or len(route.prefix) < len(roots[route.service].prefix):
+        kept = roots.get(route.service)
+        if kept is None or (route.public, len(route.prefix)) < (kept.public, len(kept.prefix)):
             roots[route.service] = route
     return roots

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 
-from gateway.routing import route_for
+from gateway.routing import route_for, service_routes
 from gateway.tests.conftest import bearer, uvicorn_server
 
 
@@ -34,3 +34,5 @@ def test_open_data_is_read_without_a_token_and_metered_per_address(gateway_for):
 def test_a_public_route_has_no_scope_and_the_api_under_v1_keeps_its_own():
     assert route_for("/open-data/indicators/registrations/departement/2026-11").public
     assert route_for("/v1/indicators").scope_for("GET") == "indicators:read"
+    # A service's contract is published under its API's root, not under a shorter public prefix.
+    assert service_routes()["indicators"].prefix == "/v1/indicators"

@@ -35,7 +35,7 @@ PlaceOf = Callable[[str], Place | None]
 
 
 def month_of(moment: str) -> str:
-    return datetime.fromisoformat(moment).strftime("%Y-%m")
+    return moment[:7] if len(moment) == 10 else datetime.fromisoformat(moment).strftime("%Y-%m")  # a date or a moment
 
 
 def age_band(birth_date: str, on: str) -> str:
@@ -130,6 +130,7 @@ CONTRIBUTORS: dict[str, Callable[[dict, PlaceOf], list[Contribution]]] = {
     "orientation.decision.made.v1": _oriented,
     "dossier.contract.signed.v1": _by_person("contracts_signed", "signed_at", "pathway"),
     "dossier.review.recorded.v1": _by_person("reviews_held", "held_at", "outcome"),
+    "partners.dsn.hiring_declared.v1": _by_person("return_to_employment", "hired_on", "contract_type"),
     "sanctions.decision.made.v1": _sanction,
     "profiles.introduction.made.v1": _introduction,
 }

@@ -5,6 +5,7 @@ import uuid
 from datetime import datetime
 
 from services.core.events import Envelope
+from services.core.inbound import DSN_HIRING_DECLARED
 from services.dossier.published import CONTRACT_SIGNED
 from services.registration.published import PERSON_REGISTERED
 from services.sanctions.published import DECISION_MADE as SANCTION_MADE
@@ -48,3 +49,11 @@ def sanction_decided(at: datetime, territory: str = "53") -> Envelope:
         "consequence": {"kind": "suspension_remobilisation", "months": None, "reduction_percent": 100,
                         "allowance_months_cancelled": None, "whole_household": False, "list_removal": False,
                         "support_continues": True}})
+
+
+def hiring_declared(person: str, at: datetime, contract_type: str = "CDI") -> Envelope:
+    return _envelope(DSN_HIRING_DECLARED, "partners.dsn", person, at, {
+        "declaration_id": str(uuid.uuid4()), "person_id": person, "employer_siret": "73282932000074",
+        "hired_on": at.date().isoformat(), "contract_type": contract_type,
+        "contract_duration_months": None if contract_type == "CDI" else 6, "working_time": "full_time",
+        "declared_at": at.isoformat()})

@@ -10,7 +10,8 @@ import uuid
 from datetime import datetime, timezone
 
 from services.dossier.published import DOSSIERS
-from services.indicators.tests.builders import contract_signed, registered, sanction_decided
+from services.core.inbound import PARTNERS_INBOUND
+from services.indicators.tests.builders import contract_signed, hiring_declared, registered, sanction_decided
 from services.registration.published import PERSONS
 from services.sanctions.published import DECISIONS
 from tests.support.apps import service_client
@@ -18,7 +19,7 @@ from tests.support.databases import fresh_database
 from tests.support.kafka import unique_prefix
 from tests.support.polling import table_rows
 
-TOPICS = {"registration.": PERSONS, "dossier.": DOSSIERS, "sanctions.": DECISIONS}
+TOPICS = {"registration.": PERSONS, "dossier.": DOSSIERS, "sanctions.": DECISIONS, "partners.": PARTNERS_INBOUND}
 OWN, OUTSIDER = "departement-44", "garage-angevin"  # both read indicators; only the first serves 44
 READ = {"indicators:read"}
 CELLS = "SELECT indicator, measure, level, territory, month, breakdown, category, value FROM indicator_cells"
@@ -37,9 +38,10 @@ def own_month() -> datetime:
 
 def journeys(broker, at: datetime) -> str:
     """12 registrations in the bassin of Saint-Nazaire, 3 in Nantes (outside any shipped bassin), one
-    of whom signs a contract whose event arrives before the registration; 2 sanctions in Mayenne."""
+    of whom signs a contract and is hired (DSN), both facts arriving before the registration; 2
+    sanctions in Mayenne."""
     early = str(uuid.uuid4())
-    send(broker, contract_signed(early, at))
+    send(broker, contract_signed(early, at), hiring_declared(early, at))
     send(broker, *[registered(at, "44184", sex="F" if index % 2 else "M") for index in range(12)])
     send(broker, registered(at, "44109"), registered(at, "44109"), registered(at, "44109", person=early))
     send(broker, sanction_decided(at), sanction_decided(at))
@@ -49,7 +51,8 @@ def journeys(broker, at: datetime) -> str:
 def wait_for(database_url, month):
     return table_rows(database_url, CELLS + " WHERE month = :month AND level = 'national' AND breakdown = 'all'",
                       {"month": month}, lambda rows: {row[0]: row[7] for row in rows} == {
-                          "registrations": 15, "contracts_signed": 1, "sanctions_decided": 2})
+                          "registrations": 15, "contracts_signed": 1, "sanctions_decided": 2,
+                          "return_to_employment": 1})
 
 
 def observations(service, tokens, client, code, level, territory, month, **params):
@@ -77,6 +80,7 @@ def test_figures_by_territory_with_secrecy_outside_the_readers_own(service, data
     # The contract signed before its registration arrived counts where the person registered.
     assert value(OWN, "contracts_signed", "departement", "44") == [1]
     assert value(OUTSIDER, "contracts_signed", "departement", "44") == [None]
+    assert value(OWN, "return_to_employment", "departement", "44", breakdown="contract_type") == [1]
     assert value(OUTSIDER, "sanctions_decided", "departement", "53") == [None]
 
     # Open data, no token: the same protected figures for every territory of a level.

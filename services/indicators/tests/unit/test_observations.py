@@ -115,6 +115,7 @@ def test_each_contribution_names_a_defined_indicator_and_its_declared_breakdowns
         ("dossier.review.recorded.v1", {"person_id": "p", "held_at": "2026-11-04T10:00:00+00:00", "outcome": "on_track"}),
         ("profiles.introduction.made.v1", {"departement_code": "44", "contact_released_at": None,
                                            "requested_at": "2026-11-04T10:00:00+00:00"}),
+        ("partners.dsn.hiring_declared.v1", {"person_id": "p", "hired_on": "2026-11-30", "contract_type": "CDD"}),
     ]
     for event_type, data in samples:
         for item in contributions(event_type, data, lambda person: Place("44184")):
