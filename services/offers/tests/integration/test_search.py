@@ -130,11 +130,11 @@ def test_distance_sort_gives_the_distance(offers, catalogue):
 
 
 @pytest.mark.parametrize("params, field", [
-    ({"rome_code": "A9999"}, "rome_code"),
-    ({"commune_code": "44999"}, "commune_code"),
-    ({"commune_code": "44999", "radius_km": 10}, "commune_code"),
-    ({"radius_km": 10}, "radius_km"),
-    ({"sort": "distance"}, "sort"),
+    ({"rome_code": "A9999"}, "query.rome_code"),  # every refusal names the parameter as validation does
+    ({"commune_code": "44999"}, "query.commune_code"),
+    ({"commune_code": "44999", "radius_km": 10}, "query.commune_code"),
+    ({"radius_km": 10}, "query.radius_km"),
+    ({"sort": "distance"}, "query.sort"),
     ({"cursor": "bm90LWEtY3Vyc29y"}, "query.cursor"),
     ({"contract_type": "STAGE"}, "query.contract_type"),
     ({"commune_code": "1A123"}, "query.commune_code"),  # no département 1A: Corsica is 2A and 2B
