@@ -67,7 +67,7 @@ bench: venv
 	  $(PY) tests/bench/bench_baseline.py && \
 	  $(PY) tests/bench/bench_registration.py && $(PY) tests/bench/bench_journey.py && \
 	  $(PY) tests/bench/bench_offers.py && $(PY) tests/bench/bench_profiles.py && \
-	  $(PY) tests/bench/bench_sanctions.py; \
+	  $(PY) tests/bench/bench_sanctions.py && $(PY) tests/bench/bench_indicators.py; \
 	  status=$$?; $(BENCH_KAFKA_ENV) $(KAFKA) stop >/dev/null; $(PG) stop >/dev/null; exit $$status
 
 ## contracts: regenerate contracts-openapi/ from the services (review the diff before committing)
