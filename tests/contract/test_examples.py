@@ -197,9 +197,17 @@ def sanction(journey: Journey) -> None:
 
 
 def count(journey: Journey) -> None:
-    """The département reads the indicators' definitions and its figures."""
+    """The département reads the indicators' definitions and its figures; the open data and the
+    dashboard need no token (the département's is ignored)."""
     journey.send(DEPARTEMENT, "indicators", "get", "/v1/indicators")
     journey.send(DEPARTEMENT, "indicators", "get", "/v1/indicators/{code}/observations")
+    journey.send(DEPARTEMENT, "indicators", "get", "/open-data/indicators")
+    journey.send(DEPARTEMENT, "indicators", "get", "/open-data/indicators/{code}/{level}/{month}")
+    # An HTML page: its example is a page, not a JSON shape to compare.
+    journey.sent.add(("indicators", "get", "/dashboards/{level}/{code}"))
+    page = journey.api(DEPARTEMENT).get("/dashboards/departement/44")
+    if page.status_code != 200 or not page.headers["content-type"].startswith("text/html"):
+        journey.failures.append(f"indicators dashboard: {page.status_code} {page.text[:200]}")
 
 
 @pytest.mark.e2e

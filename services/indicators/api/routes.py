@@ -27,7 +27,7 @@ CodePath = Annotated[str, Path(max_length=60, pattern=r"^[a-z_]+$", description=
             responses=documented(200, examples.CATALOGUE, {**AUTH_ERRORS, 422: "Unknown family."}))
 def list_indicators(caller: Reader, family: Annotated[
         Literal["impact", "activity", "description"] | None,
-        Query(description="Only this family's indicators.", examples=["description"])] = None) -> dict[str, Any]:
+        Query(description="Only this family's indicators.", examples=["impact"])] = None) -> dict[str, Any]:
     catalogue = shipped_catalogue()
     items = [{**asdict(item), "family": item.family.value, "unit": item.unit.value, "status": item.status.value}
              for item in catalogue.indicators if family is None or item.family.value == family]
