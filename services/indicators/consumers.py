@@ -6,7 +6,7 @@ from services.core.app import ConsumerSpec
 from services.core.consumer import Handler
 from services.core.inbound import DSN_HIRING_DECLARED
 from services.core.outbox import Outbox
-from services.dossier.published import CONTRACT_SIGNED, REVIEW_RECORDED
+from services.dossier.published import CONTRACT_SIGNED, REVIEW_OVERDUE, REVIEW_RECORDED
 from services.indicators.service.facts import CONSUMER_NAME, IndicatorFacts
 from services.indicators.service.unit_of_work import on_session
 from services.offers.published import OFFER_FILLED, OFFER_PUBLISHED
@@ -16,7 +16,7 @@ from services.registration.published import PERSON_REGISTERED
 from services.sanctions.published import DECISION_MADE as SANCTION_MADE
 
 FACTS = (PERSON_REGISTERED, OFFER_PUBLISHED, OFFER_FILLED, APPOINTMENT_BOOKED, APPOINTMENT_NO_SHOW, DECISION_MADE,
-         CONTRACT_SIGNED, REVIEW_RECORDED, SANCTION_MADE, INTRODUCTION_MADE, DSN_HIRING_DECLARED)
+         CONTRACT_SIGNED, REVIEW_RECORDED, REVIEW_OVERDUE, SANCTION_MADE, INTRODUCTION_MADE, DSN_HIRING_DECLARED)
 
 
 def consumer_specs(facts: IndicatorFacts, outbox: Outbox) -> list[ConsumerSpec]:

@@ -17,7 +17,7 @@ from services.core.identity import Caller
 from services.dossier.adapters.orm import AccessRow, ChangeRow, SectionRow
 from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.journal import DOSSIER, Access, Change
-from services.dossier.domain.sections import Section
+from services.dossier.domain.sections import CONTRACT, DIAGNOSTIC, Section
 
 
 class DossierRepository:
@@ -46,6 +46,13 @@ class DossierRepository:
                 raise UniqueKeyTaken() from exc
             return
         row.version, row.content, row.meta, row.updated_at = section.version, section.content, section.meta, now
+
+    def followed(self, after: str | None, limit: int) -> list[str]:
+        """People with a diagnostic or a contract, by id after `after`: those a deadline can concern."""
+        query = select(SectionRow.person_id).where(SectionRow.section.in_((DIAGNOSTIC, CONTRACT))).distinct()
+        if after is not None:
+            query = query.where(SectionRow.person_id > after)
+        return list(self.session.scalars(query.order_by(SectionRow.person_id).limit(limit)))
 
     def record_change(self, person_id: str, caller: Caller, section: str, action: str, version: int,
                       changes: dict[str, Any], now: datetime) -> None:

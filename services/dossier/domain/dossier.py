@@ -7,12 +7,13 @@ Who acted is given as `by`, the organisation as it is recorded and published
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from services.core.age import under_26
 from services.core.errors import RuleBroken
 from services.dossier.domain import events
+from services.dossier.domain.follow_up import review_overdue, signature_late
 from services.dossier.domain.obligations import signed_obligations
 from services.dossier.domain.reviews import next_review_due
 from services.dossier.domain.sections import (
@@ -105,6 +106,42 @@ class Dossier:
             self.person_id, review_id, item["held_at"], review["channel"], review["outcome"], by,
             _iso(next_review_due(self.signed_at, self.review_times))))
         return item
+
+    # -- deadlines the clock reveals ----------------------------------------------------------
+    def follow_up(self, now: datetime, signature_delay: timedelta) -> bool:
+        """Raise an overdue review or a late signature, each once: the occurrence raised is marked in
+        the section's meta (the due date, the diagnostic's completion), so a rerun raises nothing.
+        True when a mark changed and the sections must be saved."""
+        return self._review_follow_up(now) | self._signature_follow_up(now, signature_delay)
+
+    def _review_follow_up(self, now: datetime) -> bool:
+        contract, signed_at, reviews = self.section(CONTRACT), self.signed_at, self.review_times
+        due = next_review_due(signed_at, reviews) if signed_at else None
+        if not review_overdue(due, now) or contract.meta.get("overdue_review_raised") == due.isoformat():
+            return False
+        contract.meta = {**contract.meta, "overdue_review_raised": due.isoformat()}
+        self.events.append(events.ReviewOverdue(
+            self.person_id, due.isoformat(), signed_at.isoformat(), max(reviews).isoformat() if reviews else None,
+            *self._whereabouts()))
+        return True
+
+    def _signature_follow_up(self, now: datetime, delay: timedelta) -> bool:
+        diagnostic = self.section(DIAGNOSTIC)
+        completed_at = diagnostic.meta.get("completed_at")
+        completed = datetime.fromisoformat(completed_at) if completed_at else None
+        if not signature_late(completed, self.signed_at is not None, now, delay) \
+                or diagnostic.meta.get("unsigned_contract_raised") == completed_at:
+            return False
+        diagnostic.meta = {**diagnostic.meta, "unsigned_contract_raised": completed_at}
+        self.events.append(events.ContractUnsigned(
+            self.person_id, completed_at, (completed + delay).isoformat(), *self._whereabouts()))
+        return True
+
+    def _whereabouts(self) -> tuple[dict[str, str] | None, str | None, bool]:
+        """Referent, département and RSA status: what a consumer needs to act on a deadline fact."""
+        identity = self.section(IDENTITY).content
+        return (self.current_orientation.get("referent"), identity.get("departement_code"),
+                bool(identity.get("rsa_recipient")))
 
 
 def _iso(day: date | None) -> str | None:

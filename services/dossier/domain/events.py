@@ -46,4 +46,28 @@ class ReviewRecorded:
     next_review_due: str | None
 
 
-Event = DiagnosticCompleted | ContractSigned | ReviewRecorded
+@dataclass(frozen=True)
+class ReviewOverdue:
+    """A signed contract's point d'étape is past due; raised once per due date."""
+    person_id: str
+    next_review_due: str
+    signed_at: str
+    last_review_at: str | None
+    referent: dict[str, str] | None
+    departement_code: str | None
+    rsa_recipient: bool
+
+
+@dataclass(frozen=True)
+class ContractUnsigned:
+    """The diagnostic is complete but the contract is still unsigned after the signature delay; once
+    per completed diagnostic."""
+    person_id: str
+    diagnostic_completed_at: str
+    signature_due: str
+    referent: dict[str, str] | None
+    departement_code: str | None
+    rsa_recipient: bool
+
+
+Event = DiagnosticCompleted | ContractSigned | ReviewRecorded | ReviewOverdue | ContractUnsigned

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from services.core.db import UniqueKeyTaken
@@ -21,15 +21,18 @@ from services.dossier.domain import events, projections
 from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.policy import Grants, facts_of
 from services.dossier.domain.sections import (
-    ACCESS_LOG, APPOINTMENTS, CONTRACT, HEALTH_PATHS, HISTORY, IDENTITY, ORIENTATION, PARTNER_SECTIONS, REVIEWS,
-    VIEW_SECTIONS, Section, touches, without_paths,
+    ACCESS_LOG, APPOINTMENTS, CONTRACT, DIAGNOSTIC, HEALTH_PATHS, HISTORY, IDENTITY, ORIENTATION, PARTNER_SECTIONS,
+    REVIEWS, VIEW_SECTIONS, Section, touches, without_paths,
 )
 from services.dossier.domain.views import consolidated, render
-from services.dossier.published import CONTRACT_SIGNED, DIAGNOSTIC_COMPLETED, REVIEW_RECORDED
+from services.dossier.published import (
+    CONTRACT_SIGNED, CONTRACT_UNSIGNED, DIAGNOSTIC_COMPLETED, REVIEW_OVERDUE, REVIEW_RECORDED,
+)
 from services.dossier.service.unit_of_work import DossierUnitOfWork
 
 EVENT_TYPES = {events.DiagnosticCompleted: DIAGNOSTIC_COMPLETED, events.ContractSigned: CONTRACT_SIGNED,
-               events.ReviewRecorded: REVIEW_RECORDED}
+               events.ReviewRecorded: REVIEW_RECORDED, events.ReviewOverdue: REVIEW_OVERDUE,
+               events.ContractUnsigned: CONTRACT_UNSIGNED}
 
 
 @dataclass
@@ -57,6 +60,21 @@ class DossierService:
         if apply(section):
             section.version += 1
             uow.dossiers.save(person_id, section, self.clock())
+
+    # -- deadlines (the follow-up job) ------------------------------------------------------------
+    def follow_up(self, uow: DossierUnitOfWork, person_id: str, now: datetime, signature_delay: timedelta) -> int:
+        """One dossier's overdue review or late signature, raised once each; their marks and events
+        commit together, so a rerun or a second replica raises nothing twice. The events raised."""
+        dossier = uow.dossiers.get(person_id, for_update=True)
+        if not dossier.follow_up(now, signature_delay):
+            return 0
+        for section in (dossier.section(CONTRACT), dossier.section(DIAGNOSTIC)):
+            if section.version:  # a mark changes the meta only; a section never written stays absent
+                uow.dossiers.save(person_id, section, now)
+        raised = [PendingEvent(EVENT_TYPES[type(event)], person_id, asdict(event)) for event in dossier.events]
+        uow.events.emit_all(raised)
+        dossier.events.clear()
+        return len(raised)
 
     # -- reads ------------------------------------------------------------------------------------
     def view(self, uow: DossierUnitOfWork, caller: Caller, person_id: str, purpose: str) -> dict[str, Any]:

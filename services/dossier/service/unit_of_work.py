@@ -29,6 +29,9 @@ class Dossiers(Protocol):
     def save(self, person_id: str, section: Section, now: datetime) -> None:
         """The section at its new version; `UniqueKeyTaken` if a concurrent first write won."""
 
+    def followed(self, after: str | None, limit: int) -> list[str]:
+        """People with a diagnostic or a contract, by id after `after`: those a deadline can concern."""
+
     def record_change(self, person_id: str, caller: Caller, section: str, action: str, version: int,
                       changes: dict[str, Any], now: datetime) -> None: ...
 

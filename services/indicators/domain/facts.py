@@ -130,6 +130,8 @@ CONTRIBUTORS: dict[str, Callable[[dict, PlaceOf], list[Contribution]]] = {
     "orientation.decision.made.v1": _oriented,
     "dossier.contract.signed.v1": _by_person("contracts_signed", "signed_at", "pathway"),
     "dossier.review.recorded.v1": _by_person("reviews_held", "held_at", "outcome"),
+    # Once per due date missed, counted in the month the review was due.
+    "dossier.review.overdue.v1": _by_person("corde_de_rappel", "next_review_due", None),
     "partners.dsn.hiring_declared.v1": _by_person("return_to_employment", "hired_on", "contract_type"),
     "sanctions.decision.made.v1": _sanction,
     "profiles.introduction.made.v1": _introduction,

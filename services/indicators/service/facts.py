@@ -10,7 +10,8 @@ from services.indicators.service.unit_of_work import IndicatorsUnitOfWork
 CONSUMER_NAME = "indicators.facts"
 REGISTERED = "registration.person.registered.v2"
 # Facts keyed by a person only: located where the person registered.
-BY_PERSON = frozenset({"dossier.contract.signed.v1", "dossier.review.recorded.v1", "partners.dsn.hiring_declared.v1"})
+BY_PERSON = frozenset({"dossier.contract.signed.v1", "dossier.review.recorded.v1", "dossier.review.overdue.v1",
+                       "partners.dsn.hiring_declared.v1"})
 
 
 class IndicatorFacts:

@@ -113,6 +113,7 @@ def test_each_contribution_names_a_defined_indicator_and_its_declared_breakdowns
         ("orientation.appointment.no_show.v1", {"departement_code": "44", "recorded_at": "2026-11-04T10:00:00+00:00",
                                                 "rsa_recipient": True}),
         ("dossier.review.recorded.v1", {"person_id": "p", "held_at": "2026-11-04T10:00:00+00:00", "outcome": "on_track"}),
+        ("dossier.review.overdue.v1", {"person_id": "p", "next_review_due": "2026-11-04"}),
         ("profiles.introduction.made.v1", {"departement_code": "44", "contact_released_at": None,
                                            "requested_at": "2026-11-04T10:00:00+00:00"}),
         ("partners.dsn.hiring_declared.v1", {"person_id": "p", "hired_on": "2026-11-30", "contract_type": "CDD"}),
