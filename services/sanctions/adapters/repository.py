@@ -104,6 +104,9 @@ class LapseRepository:
                                   recorded_at=lapse.recorded_at, recorded_by=lapse.recorded_by, territory=territory,
                                   month=lapse.recorded_at.strftime("%Y-%m"), case_id=case_id))
 
+    def known(self, lapse_id: str) -> bool:
+        return self.session.get(LapseRow, lapse_id) is not None
+
     def waiting(self, person_id: str, obligation: str) -> list[Lapse]:
         rows = self.session.scalars(select(LapseRow).where(
             LapseRow.person_id == person_id, LapseRow.obligation == obligation, LapseRow.case_id.is_(None))

@@ -79,6 +79,20 @@ class CaseService:
                       datetime.fromisoformat(data["starts_at"]), self.clock(), data["org_id"])
         self._intake(uow, lapse, facts, public_of(facts, self.clock().date()), 1)
 
+    def on_deadline_missed(self, uow: SanctionsUnitOfWork, data: dict,
+                           lapse_of: Callable[[dict, datetime], Lapse]) -> None:
+        """dossier.review.overdue.v1, dossier.contract.unsigned.v1: the dossier's clock found a deadline
+        missed. The person's facts, else the event's; with neither, no territory names an authority."""
+        facts = uow.facts.get(data["person_id"])
+        if facts is None and data.get("departement_code"):
+            facts = PersonFacts(data["departement_code"], None, data["rsa_recipient"], False)
+        if facts is None:
+            raise LookupError("No territory is known for this person: the fact waits in the dead-letter topic.")
+        now = self.clock()
+        lapse = lapse_of(data, now)
+        if not uow.lapses.known(lapse.id):  # the same occurrence told again (a replay): already recorded
+            self._intake(uow, lapse, facts, public_of(facts, now.date()), 1)
+
     def _intake(self, uow: SanctionsUnitOfWork, lapse: Lapse, facts: PersonFacts, public: str,
                 household_size: int) -> Case | None:
         territory = facts.departement_code

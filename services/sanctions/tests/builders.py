@@ -5,7 +5,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from services.core.events import Envelope
-from services.dossier.published import CONTRACT_SIGNED, DIAGNOSTIC_COMPLETED
+from services.dossier.published import CONTRACT_SIGNED, CONTRACT_UNSIGNED, DIAGNOSTIC_COMPLETED, REVIEW_OVERDUE
 from services.orientation.published import APPOINTMENT_NO_SHOW, DECISION_MADE
 from services.registration.published import PERSON_REGISTERED
 from services.sanctions.adapters.scales import shipped_scales
@@ -83,3 +83,19 @@ def contract_signed(person: str, at: datetime):
         "recorded_by": org, "referent": org, "pathway": "professional", "jeunes_mention": False,
         "objectives_count": 2, "actions": [{"owner": "person", "due_date": "2026-04-15", "status": "planned"}],
         "next_review_due": "2026-09-02"})
+
+
+# The dossier's deadline facts, as its follow-up job publishes them.
+def review_overdue(person: str, due: str = "2026-09-02", *, rsa: bool = True):
+    return _envelope(REVIEW_OVERDUE, "dossier", person, NOW, {
+        "person_id": person, "next_review_due": due, "signed_at": "2026-03-02T09:00:00+00:00", "last_review_at": None,
+        "referent": {"org_id": "ft-agence-44-nantes-est", "org_type": "france_travail"}, "departement_code": "44",
+        "rsa_recipient": rsa})
+
+
+def contract_unsigned(person: str, completed_at: datetime = NOW, *, rsa: bool = True):
+    due = completed_at + timedelta(days=30)
+    return _envelope(CONTRACT_UNSIGNED, "dossier", person, due, {
+        "person_id": person, "diagnostic_completed_at": completed_at.isoformat(), "signature_due": due.isoformat(),
+        "referent": {"org_id": "ft-agence-44-nantes-est", "org_type": "france_travail"}, "departement_code": "44",
+        "rsa_recipient": rsa})

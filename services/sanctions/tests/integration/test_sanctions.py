@@ -10,13 +10,17 @@ from datetime import timedelta
 import pytest
 
 from services.core.db import utcnow
+from services.dossier.published import DOSSIERS
 from services.sanctions.app import DEADLINE_JOB
 from services.sanctions.published import ACCESSES, DECISIONS
-from services.sanctions.tests.builders import contract_signed, interview_held, no_show, oriented, registered
+from services.sanctions.tests.builders import (
+    contract_signed, contract_unsigned, interview_held, no_show, oriented, registered, review_overdue,
+)
 from services.sanctions.tests.integration.support import Clock, send
 from tests.support.polling import table_rows as wait_for
 
 pytestmark = pytest.mark.integration
+DOSSIERS_DLQ = f"{DOSSIERS.address}.dlq"
 
 DEP, CAF, FT, FT_DIRECTION, ML, ADMIN = ("departement-44", "caf-44", "ft-agence-nantes", "ft-agence-nantes-direction",
                                          "mission-locale-nantes", "platform-admin")
@@ -155,3 +159,24 @@ def test_scale_evaluation_and_the_admin_only_switch(service, tokens):
     assert service.put("/v1/sanctions/referentials/44", json={"version": "target"},
                        headers=tokens.headers(DEP)).status_code == 403
     assert service.get("/v1/sanctions/referentials/44", headers=tokens.headers(DEP)).json()["version"] == "current"
+
+
+def test_the_dossiers_missed_deadlines_become_system_lapses_once_each(service, database_url, broker, tokens):
+    person = known_person(database_url, broker)
+    parked_since = broker.end_offsets(DOSSIERS_DLQ)
+    overdue, unsigned = review_overdue(person, "2026-09-02"), contract_unsigned(person)
+    # Each told twice: redelivered as it was, and again under a new event id as a replay from scratch would.
+    send(broker, overdue, overdue, contract_unsigned(person), review_overdue(person, "2026-09-02"), unsigned)
+    lapses = wait_for(database_url, "select obligation, source, recorded_by, case_id from sanction_lapses"
+                      " where person_id = :p order by obligation", {"p": person}, lambda rows: len(rows) == 2)
+    assert [row[:3] for row in lapses] == [("attend_appointment", "system", "system"),
+                                           ("sign_contract", "system", "system")]
+    # A first lapse opens a case, the second joins it: never a sanction straight away.
+    [case] = cases_of(service, tokens, person)
+    assert {row[3] for row in lapses} == {case["id"]}
+    # The next occurrence, on the same partition: once it is in, every duplicate above was handled.
+    send(broker, review_overdue(person, "2027-03-02"))
+    wait_for(database_url, "select count(*) from sanction_lapses where person_id = :p", {"p": person},
+             lambda rows: rows[0][0] == 3)
+    parked = broker.read(DOSSIERS_DLQ, parked_since, lambda messages: False, timeout=2)
+    assert [m for m in parked if m.key and m.key.decode() == person] == []  # replays skipped, not failed

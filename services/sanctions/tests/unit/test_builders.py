@@ -13,6 +13,7 @@ from services.sanctions.tests.builders import NOW, PERSON
 @pytest.mark.parametrize("build", [
     lambda: builders.registered(PERSON), lambda: builders.oriented(PERSON), lambda: builders.no_show(PERSON),
     lambda: builders.interview_held(PERSON, NOW), lambda: builders.contract_signed(PERSON, NOW),
+    lambda: builders.review_overdue(PERSON), lambda: builders.contract_unsigned(PERSON),
 ])
 def test_builder_matches_its_schema(build):
     SchemaRegistry(ServiceSettings.from_env("sanctions").schemas_dir).validate(build().to_dict())
