@@ -77,7 +77,8 @@ class CaseService:
         lapse = Lapse(str(uuid.uuid5(uuid.NAMESPACE_URL, f"no-show/{data['appointment_id']}")), data["person_id"],
                       "initial_diagnostic_appointment", Source.SYSTEM, f"Absent au rendez-vous du {data['starts_at']}.",
                       datetime.fromisoformat(data["starts_at"]), self.clock(), data["org_id"])
-        self._intake(uow, lapse, facts, public_of(facts, self.clock().date()), 1)
+        if not uow.lapses.known(lapse.id):  # the same no-show told again (a replay): already recorded
+            self._intake(uow, lapse, facts, public_of(facts, self.clock().date()), 1)
 
     def on_deadline_missed(self, uow: SanctionsUnitOfWork, data: dict,
                            lapse_of: Callable[[dict, datetime], Lapse]) -> None:

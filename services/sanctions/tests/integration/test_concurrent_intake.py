@@ -1,6 +1,7 @@
-"""Two lapses about one person decided at once (a no-show and a reported lapse, or two no-shows
-consumed side by side) join one case: the intake is serialised per person (core.db.serialize_on),
-on SQLite by its single writer and on PostgreSQL by an advisory lock."""
+"""The intake of lapses, repeated or concurrent. Two lapses about one person decided at once (a
+no-show and a reported lapse, or two no-shows consumed side by side) join one case: the intake is
+serialised per person (core.db.serialize_on), on SQLite by its single writer and on PostgreSQL by an
+advisory lock. A no-show told again under another event id (a replay) is recorded once."""
 from __future__ import annotations
 
 import threading
@@ -10,7 +11,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from services.sanctions.adapters.orm import CaseRow
+from services.sanctions.adapters.orm import CaseRow, LapseRow
 from services.sanctions.adapters.repository import OPEN
 from services.sanctions.service.unit_of_work import on_session
 from services.sanctions.tests.builders import no_show
@@ -48,3 +49,15 @@ def test_two_lapses_about_one_person_at_once_open_one_case(service):
         opened = session.scalar(select(func.count()).select_from(CaseRow)
                                 .where(CaseRow.person_id == person, CaseRow.status.in_(OPEN)))
     assert opened == 1
+
+
+def test_a_no_show_told_again_is_recorded_once(service):
+    platform, cases = service.app.state.platform, service.app.state.sanction_cases
+    person = str(uuid.uuid4())
+    missed = no_show(person).data
+    for _ in range(2):  # the second time as a replay from offset 0 would tell it, under a new event id
+        with platform.db.transaction() as session:
+            cases.on_no_show(on_session(session, platform.outbox), missed)
+    with platform.db.reading() as session:
+        recorded = session.scalar(select(func.count()).select_from(LapseRow).where(LapseRow.person_id == person))
+    assert recorded == 1
