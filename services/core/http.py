@@ -67,7 +67,10 @@ def _iso_date_only(value: Any) -> Any:
     return _LAX_DATE.validate_python(value)
 
 
-DateTime = Annotated[datetime, BeforeValidator(_rfc3339_only), Field(json_schema_extra={"maxLength": DATETIME_MAX_LENGTH})]
+# JSON Schema's date-time format does not bound the instant; the platform keeps UTC instants, so a
+# value an offset takes out of years 1 to 9999 in UTC (0001-01-01T00:00:00+09:00) is refused.
+DateTime = Annotated[datetime, BeforeValidator(_rfc3339_only), Field(json_schema_extra={
+    "maxLength": DATETIME_MAX_LENGTH, **checked_against("representable in UTC: years 1 to 9999 once converted")})]
 Date = Annotated[date, BeforeValidator(_iso_date_only), Field(json_schema_extra={"maxLength": DATE_LENGTH})]
 
 
