@@ -5,12 +5,10 @@ the access log; every result, match and event scanned for forbidden fields."""
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from services.dossier.published import DOSSIERS
 from services.offers.published import OFFERS
@@ -20,6 +18,7 @@ from services.profiles.tests.builders import (
     NOW, STATEMENT, decision, diagnostic, forbidden_in, offer, registration,
 )
 from services.registration.published import PERSONS
+from tests.support.polling import table_rows
 
 pytestmark = pytest.mark.integration
 
@@ -32,30 +31,15 @@ def send(broker, topic, *envelopes) -> None:
         broker.produce(topic.address, envelope.subject, envelope.to_json())
 
 
-def wait_for(database_url: str, sql: str, params: dict, until, timeout: float = 300.0):
-    """Read the service's tables until `until(rows)`: a new app replays every topic from offset 0."""
-    engine = create_engine(database_url)
-    deadline = time.monotonic() + timeout
-    try:
-        while True:
-            with engine.connect() as conn:
-                rows = conn.execute(text(sql), params).all()
-            if until(rows):
-                return rows
-            assert time.monotonic() < deadline, f"never reached: {sql} {params} -> {rows}"
-            time.sleep(0.3)
-    finally:
-        engine.dispose()
-
-
 def registered_and_oriented(broker, database_url, commune="44109") -> str:
     person_id = str(uuid.uuid4())
     send(broker, PERSONS, registration(person_id, commune=commune))
     send(broker, DECISIONS, decision(person_id))
     send(broker, DOSSIERS, diagnostic(person_id))
-    wait_for(database_url, "SELECT referent_org_id, document FROM profiles WHERE person_id = :p", {"p": person_id},
-             lambda rows: rows and rows[0][0] == "ml-nantes-metropole"
-             and "diagnostic" in (rows[0][1] if isinstance(rows[0][1], dict) else json.loads(rows[0][1]))["facts"])
+    table_rows(database_url, "SELECT referent_org_id, document FROM profiles WHERE person_id = :p", {"p": person_id},
+               lambda rows: rows and rows[0][0] == "ml-nantes-metropole"
+               and "diagnostic" in (rows[0][1] if isinstance(rows[0][1], dict) else json.loads(rows[0][1]))["facts"],
+               timeout=300.0)
     return person_id
 
 
@@ -143,7 +127,7 @@ def test_interest_check_releases_the_contact_once_and_records_the_outcome(servic
     manage(service, tokens, person_id, {**STATEMENT, "skills": ["Lamination"]})
     offer_id = str(uuid.uuid4())
     send(broker, OFFERS, offer(offer_id, "interim-ouest"))
-    wait_for(database_url, "SELECT 1 FROM kept_offers WHERE offer_id = :o", {"o": offer_id}, bool)
+    table_rows(database_url, "SELECT 1 FROM kept_offers WHERE offer_id = :o", {"o": offer_id}, bool, timeout=300.0)
     matches = service.get(f"/v1/profiles/offers/{offer_id}/matches", headers=tokens.headers(TEMP))
     assert matches.status_code == 200 and forbidden_in(matches.json()) == []
     pseudonym = next(i["pseudonym"] for i in matches.json()["items"] if i["skills"] == ["Lamination"])
