@@ -80,23 +80,36 @@ class SearchIndex:
             if not self._checked:
                 self._rebuild_if_incomplete(db)
                 self._checked = True
-            done = 0
-            while batch := self._queued(db):
+            done, after = 0, None
+            # Through the queue in key order, once: an entry left behind (see `_forget`) waits for
+            # the next catch-up rather than being indexed again and again while its writer works.
+            while batch := self._queued(db, after):
                 self._index(db, [key for key, _ in batch])
-                queue = self.table.queue.__table__
-                with db.transaction() as session:
-                    session.connection().execute(
-                        queue.delete().where(queue.c[self.table.key] == sa.bindparam("k"),
-                                             queue.c.changes == sa.bindparam("c")),
-                        [{"k": key, "c": changes} for key, changes in batch])
-                done += len(batch)
+                self._forget(db, batch)
+                done, after = done + len(batch), batch[-1][0]
             return done
 
-    def _queued(self, db: Database) -> list[tuple[Any, int]]:
+    def _forget(self, db: Database, batch: list[tuple[Any, int]]) -> None:
+        """Remove the entries indexed, unless rewritten since (`changes` moved) or being rewritten
+        now. A writer's transaction holds its entry's row lock until it commits, and may go on to
+        file other entries: waiting for it while holding entries of our own is how the two deadlocked
+        on PostgreSQL (a writer filing b then a, us deleting a then b). So entries locked by a writer
+        are skipped (SKIP LOCKED; SQLite locks the whole database and has no row locks to skip):
+        their writer is about to count a change, and the next catch-up indexes them again."""
+        queue = self.table.queue.__table__
+        key = queue.c[self.table.key]
+        unchanged = (sa.select(key).where(sa.tuple_(key, queue.c.changes).in_(batch))
+                     .with_for_update(skip_locked=True))
+        with db.transaction() as session:
+            session.execute(queue.delete().where(key.in_(unchanged)))
+
+    def _queued(self, db: Database, after: Any) -> list[tuple[Any, int]]:
         queue = self.table.queue
         key = getattr(queue, self.table.key)
+        beyond = sa.true() if after is None else key > after
         with db.reading() as session:
-            return [tuple(row) for row in session.execute(sa.select(key, queue.changes).order_by(key).limit(BATCH))]
+            return [tuple(row) for row in
+                    session.execute(sa.select(key, queue.changes).where(beyond).order_by(key).limit(BATCH))]
 
     def _index(self, db: Database, keys: list[Any]) -> None:
         with db.reading() as session:
