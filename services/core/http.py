@@ -74,8 +74,16 @@ DateTime = Annotated[datetime, BeforeValidator(_rfc3339_only), Field(json_schema
 Date = Annotated[date, BeforeValidator(_iso_date_only), Field(json_schema_extra={"maxLength": DATE_LENGTH})]
 
 
-# What str.strip() removes, spelled out: `\s` differs between Python and the ECMA regexes of JSON Schema.
-_NOT_WHITESPACE = r"[^\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+# Patterns spell their classes out: `\s` and `\d` mean different characters to Python's regexes (which
+# generate and check tests), pydantic's (Rust) and the ECMA regexes of JSON Schema, so a value one
+# accepts another refused. What str.strip() removes:
+_WHITESPACE = r"\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_NOT_WHITESPACE = f"[^{_WHITESPACE}]"
+EmailAddress = Annotated[str, StringConstraints(
+    pattern=f"^[^@{_WHITESPACE}]+@[^@{_WHITESPACE}]+\\.[^@{_WHITESPACE}]+$", max_length=254)]
+PhoneNumber = Annotated[str, StringConstraints(pattern=r"^\+?[0-9 .-]{6,20}$", max_length=21)]
+PostalCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{5}$", max_length=5)]
+Month = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", max_length=7)]  # YYYY-MM
 
 
 def visible_text(max_length: int) -> Any:

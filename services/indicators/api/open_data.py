@@ -11,11 +11,11 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from services.core.errors import NotFound
-from services.core.http import documented
+from services.core.http import Month, documented
 from services.core.metrics import consumer_lag
 from services.indicators.api import examples
 from services.indicators.api.deps import FactsDep, PlatformDep
-from services.indicators.api.schemas import IndicatorDatasetsOut, IndicatorExportOut, LevelName, Month
+from services.indicators.api.schemas import IndicatorDatasetsOut, IndicatorExportOut, LevelName
 from services.indicators.domain.definitions import Status, shipped_catalogue
 from services.indicators.domain.observations import export_rows
 from services.indicators.domain.territories import Level

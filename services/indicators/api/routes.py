@@ -8,10 +8,10 @@ from fastapi import APIRouter, Path, Query, Request
 
 from services.core.codes import checked_against
 from services.core.errors import NotFound, RuleBroken
-from services.core.http import AUTH_ERRORS, documented
+from services.core.http import AUTH_ERRORS, Month, documented
 from services.indicators.api import examples
 from services.indicators.api.deps import FactsDep, PlatformDep, Reader
-from services.indicators.api.schemas import (IndicatorCatalogueOut, IndicatorObservationsOut, LevelName, Month)
+from services.indicators.api.schemas import (IndicatorCatalogueOut, IndicatorObservationsOut, LevelName)
 from services.indicators.domain.definitions import Status, shipped_catalogue
 from services.indicators.domain.observations import ALL, OPEN, figures, months_between
 from services.indicators.domain.territories import Level

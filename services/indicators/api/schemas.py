@@ -1,11 +1,12 @@
 """Response models of the indicators API (named after the service: the gateway merges every contract)."""
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel
 
-Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", max_length=7)]
+from services.core.http import Month
+
 LevelName = Literal["national", "region", "departement", "bassin"]
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from services.core.codes import EntityId, RomeCode
-from services.core.http import Date, RequestBody, visible_text
+from services.core.http import Date, EmailAddress, PhoneNumber, RequestBody, visible_text
 from services.profiles.domain.consent import COLLECTION_METHODS, Audience
 from services.profiles.domain.pseudonyms import PSEUDONYM_LENGTH, PSEUDONYM_PATTERN
 from services.profiles.domain.introduction import DECLINE_REASONS, NOT_HIRED_REASONS, OUTCOMES
@@ -37,8 +37,8 @@ class ProfileDiploma(RequestBody):
 
 
 class ProfileContact(RequestBody):
-    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)] | None = None
-    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 .-]{6,20}$", max_length=21)] | None = None
+    email: EmailAddress | None = None
+    phone: PhoneNumber | None = None
 
 
 class Statement(RequestBody):

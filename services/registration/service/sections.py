@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from services.core.codes import CommuneCode, ExistingCommuneCode, RomeCode, checked_against
-from services.core.http import Date, RequestBody, visible_text
+from services.core.http import Date, EmailAddress, PhoneNumber, PostalCode, RequestBody, visible_text
 
 Name = visible_text(100)
 Text = visible_text(500)
@@ -39,14 +39,14 @@ class Identity(RequestBody):
 
 
 class Contact(RequestBody):
-    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)] | None = None
-    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 .-]{6,20}$", max_length=21)] | None = None
+    email: EmailAddress | None = None
+    phone: PhoneNumber | None = None
     preferred_channel: Literal["email", "sms", "phone", "post"] = "email"
 
 
 class Address(RequestBody):
     line: Text | None = None
-    postal_code: Annotated[str, StringConstraints(pattern=r"^\d{5}$", max_length=5)]
+    postal_code: PostalCode
     commune_code: ExistingCommuneCode = Field(description="INSEE code (COG) of the commune of residence.")
 
 

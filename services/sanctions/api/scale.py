@@ -8,10 +8,10 @@ from fastapi import APIRouter, Body, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from services.core.codes import DepartementCode
-from services.core.http import AUTH_ERRORS, check_if_match, documented, etag, if_match_header
+from services.core.http import AUTH_ERRORS, Month, check_if_match, documented, etag, if_match_header
 from services.sanctions.api import examples
 from services.sanctions.api.deps import GovernanceDep, PlatformDep, Reader
-from services.sanctions.api.schemas import SanctionScaleIn, SanctionScaleOut, Month, SanctionScaleChoiceOut, SanctionScaleChoiceIn, SanctionStatsOut
+from services.sanctions.api.schemas import SanctionScaleIn, SanctionScaleOut, SanctionScaleChoiceOut, SanctionScaleChoiceIn, SanctionStatsOut
 from services.sanctions.domain.scale import evaluate
 from services.sanctions.service.unit_of_work import on_session
 

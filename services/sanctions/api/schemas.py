@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from services.core.codes import EntityId, checked_against
-from services.core.http import DateTime, RequestBody, visible_text
+from services.core.http import DateTime, Month, RequestBody, visible_text
 from services.core.referentials.obligations import OBLIGATION_CODES
 
 Regime = Literal["jobseeker", "rsa", "cej"]
@@ -19,7 +19,6 @@ Obligation = Literal[OBLIGATION_CODES]  # the contract's obligations referential
 Source = Literal["system", "referent_report", "random_control", "targeted_control"]
 Status = Literal["observation", "awaiting_opinion", "awaiting_decision", "notified", "appealed", "lifted", "annulled",
                  "closed_without_sanction"]
-Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", max_length=7)]
 Text = visible_text(2000)
 
 
