@@ -57,17 +57,17 @@ test-unit: venv
 	@$(PY) -m pytest services gateway -m "not integration and not e2e" -q
 
 ## bench: throughput and latency figures (prints, asserts nothing about time), on a fresh broker; first
-## the goals of docs/performance.md against a bare app, nginx and the starting commit, measured with wrk
+## the goals of docs/performance.md against a bare app, nginx and the starting commit, measured with wrk.
+## One part alone: make bench PART=baseline (or baseline-reads, the serving path's ratios in a minute or two)
+BENCH_PARTS := baseline registration journey offers profiles sanctions indicators
+bench_script = $(if $(filter baseline-reads,$(1)),tests/bench/bench_baseline.py reads,tests/bench/bench_$(1).py)
 bench: venv
 	@$(PG) start >/dev/null
 	@$(BENCH_KAFKA_ENV) $(KAFKA) stop >/dev/null 2>&1 || true
 	@rm -rf $(BENCH_KAFKA_DATA)
 	@$(BENCH_KAFKA_ENV) $(KAFKA) start
 	@export TEST_KAFKA_PORT=$(BENCH_KAFKA_PORT) TEST_DATABASE_URL="$$($(PG) url)"; \
-	  $(PY) tests/bench/bench_baseline.py && \
-	  $(PY) tests/bench/bench_registration.py && $(PY) tests/bench/bench_journey.py && \
-	  $(PY) tests/bench/bench_offers.py && $(PY) tests/bench/bench_profiles.py && \
-	  $(PY) tests/bench/bench_sanctions.py && $(PY) tests/bench/bench_indicators.py; \
+	  $(foreach part,$(or $(PART),$(BENCH_PARTS)),$(PY) $(call bench_script,$(part)) && ) true; \
 	  status=$$?; $(BENCH_KAFKA_ENV) $(KAFKA) stop >/dev/null; $(PG) stop >/dev/null; exit $$status
 
 ## contracts: regenerate contracts-openapi/ from the services (review the diff before committing)

@@ -8,6 +8,9 @@ than as a comparison of days. wrk drives every HTTP figure (tests/bench/loadgen.
 
 Prints each goal's figure, baseline, ratio and whether it holds; asserts nothing about time.
 Quick run: BENCH_WRK_SECONDS=2 BENCH_BACKLOG=300 BENCH_DELAY_SAMPLES=20.
+`bench_baseline.py reads` (`make bench PART=baseline-reads`): only the bare app and the working tree's reads
+(healthz, direct, through the gateway, through nginx) and their ratios, a minute or two: what each change to the
+serving path is measured with before the whole part.
 """
 from __future__ import annotations
 
@@ -68,9 +71,11 @@ class TreeFigures:
     rss_mib: dict[str, float]  # each process, idle after the load
 
 
-def main() -> None:
+def main(argv: list[str]) -> None:
     subprocess.run([str(REPO_ROOT / "deploy" / "local" / "tools.sh"), "bench"], check=True)
     broker = bench_broker()
+    if argv == ["reads"]:
+        return reads_only(broker)
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         fill_backlog(broker, workdir / "backlog")
@@ -82,6 +87,26 @@ def main() -> None:
         now = measure_tree(broker, REPO_ROOT, workdir / "now", working_tree=True)
     print_figures(before, now)
     print_goals(bare, before, now)
+
+
+def reads_only(broker: TestBroker) -> None:
+    """The serving path alone, on the working tree: no backlog, no starting commit, no writes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        bare = bare_app(workdir)
+        print("\n[now] the reads of the working tree's platform")
+        platform = Platform.start(REPO_ROOT, workdir / "now", broker)
+        try:
+            registration = platform.services["registration"]["url"]
+            path = f"/v1/registrations/{registered_one(platform)}"
+            headers = platform.headers(AGENCY)
+            healthz = pair("registration /healthz", f"{registration}/healthz")
+            direct = pair("GET one registration, direct", registration + path, headers)
+            gateway = pair("GET one registration, through the gateway", platform.url + path, headers)
+            nginx = read_through_nginx(registration, path, headers, workdir)
+        finally:
+            platform.stop()
+    print_read_goals(bare, healthz, direct, gateway, nginx)
 
 
 def measure_starting_tree(tree: Path, workdir: Path, port: int) -> TreeFigures:
@@ -230,24 +255,35 @@ def print_figures(before: TreeFigures, now: TreeFigures) -> None:
               + " MiB")
 
 
-def print_goals(bare: dict[str, Run], before: TreeFigures, now: TreeFigures) -> None:
+def print_read_goals(bare: dict[str, Run], healthz: Pair, direct: Pair, gateway: Pair, nginx: Pair) -> None:
+    print("\n== issue 10's read goals: each a ratio within this run (printed, never asserted) ==")
+    print(f"  {'figure':<46} {'value':>12} {'baseline':>12} {'ratio':>8}  {'goal':<10} holds")
+    read_goals(bare, healthz, direct, gateway, nginx)
+
+
+def read_goals(bare: dict[str, Run], healthz: Pair, direct: Pair, gateway: Pair, nginx: Pair) -> None:
     sync, async_ = bare["sync"].per_second, bare["async"].per_second
-    healthz, direct = now.healthz.loaded.per_second, now.read_direct.loaded.per_second
-    gateway, post = now.read_gateway.loaded.per_second, now.post.created_per_second
-    gateway_added = now.read_gateway.sequential.p50_ms - now.read_direct.sequential.p50_ms
-    nginx_added = now.read_nginx.sequential.p50_ms - now.read_direct.sequential.p50_ms
+    served, read, proxied = healthz.loaded.per_second, direct.loaded.per_second, gateway.loaded.per_second
+    gateway_added = gateway.sequential.p50_ms - direct.sequential.p50_ms
+    nginx_added = nginx.sequential.p50_ms - direct.sequential.p50_ms
+    goal("service /healthz / bare async", f"{served:.0f}/s", f"{async_:.0f}/s", served / async_, 0.8)
+    goal("service /healthz / bare sync", f"{served:.0f}/s", f"{sync:.0f}/s", served / sync, 0.8)
+    goal("GET direct / bare async", f"{read:.0f}/s", f"{async_:.0f}/s", read / async_, 0.4)
+    goal("GET via the gateway / direct", f"{proxied:.0f}/s", f"{read:.0f}/s", proxied / read, 0.8)
+    row("gateway's added p50 - nginx's added p50", f"{gateway_added:.2f} ms", f"{nginx_added:.2f} ms",
+        f"{gateway_added - nginx_added:+.2f}", "<= 1 ms", gateway_added - nginx_added <= 1)
+
+
+def print_goals(bare: dict[str, Run], before: TreeFigures, now: TreeFigures) -> None:
+    async_ = bare["async"].per_second
+    post = now.post.created_per_second
     event_p99 = percentile(now.event_delays_ms, 99) if len(now.event_delays_ms) > 1 else math.inf
     dossier_p99 = percentile(now.dossier_delays_ms, 99)
     heaviest = max(now.rss_mib, key=now.rss_mib.get)
     decisions_ratio = now.decisions_per_second / before.decisions_per_second
     print("\n== issue 10's goals: each a ratio within this run (printed, never asserted) ==")
     print(f"  {'figure':<46} {'value':>12} {'baseline':>12} {'ratio':>8}  {'goal':<10} holds")
-    goal("service /healthz / bare async", f"{healthz:.0f}/s", f"{async_:.0f}/s", healthz / async_, 0.8)
-    goal("service /healthz / bare sync", f"{healthz:.0f}/s", f"{sync:.0f}/s", healthz / sync, 0.8)
-    goal("GET direct / bare async", f"{direct:.0f}/s", f"{async_:.0f}/s", direct / async_, 0.4)
-    goal("GET via the gateway / direct", f"{gateway:.0f}/s", f"{direct:.0f}/s", gateway / direct, 0.8)
-    row("gateway's added p50 - nginx's added p50", f"{gateway_added:.2f} ms", f"{nginx_added:.2f} ms",
-        f"{gateway_added - nginx_added:+.2f}", "<= 1 ms", gateway_added - nginx_added <= 1)
+    read_goals(bare, now.healthz, now.read_direct, now.read_gateway, now.read_nginx)
     goal("POST 201s via the gateway / bare async", f"{post:.0f}/s", f"{async_:.0f}/s", post / async_, 0.15)
     row("each 201's event on Kafka, p99", f"{event_p99:.0f} ms", "", f"{now.events_missing} lost",
         "<= 250 ms", event_p99 <= 250 and now.events_missing == 0)
@@ -273,4 +309,4 @@ def times(now: float, before: float) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
