@@ -9,7 +9,9 @@ stays). A crash in between indexes them again, which is harmless: a document is 
 keyed by the row's key.
 
 Searches call `catch_up` first, so a search sees every write committed before it; a periodic job
-indexes bulk writes between searches. The index is derived data: when it does not account for the
+indexes bulk writes between searches. A search then reads the index at one commit (`reading`), and
+may keep an answer that costs to compute (facet counts over a whole audience) for the next searches
+at the same commit: Elasticsearch's request cache, emptied at each refresh, does the same. The index is derived data: when it does not account for the
 table (a fresh directory, another database), it is rebuilt from the table on first use.
 
 One process writes an index directory (tantivy holds a lock on it), and the queue is consumed by
@@ -20,10 +22,10 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 import tantivy
@@ -33,7 +35,9 @@ from services.core.db import Database
 from services.core.settings import REPO_ROOT
 
 BATCH = 2000  # rows read, indexed and committed at a time
+ANSWERS_KEPT = 256  # answers remembered for the current commit, the oldest forgotten first
 WRITER_HEAP_BYTES = 64 * 1024 * 1024
+T = TypeVar("T")
 MISSING = "-"  # the value of a keyword a document lacks, so facets can count it
 
 
@@ -56,6 +60,20 @@ class IndexedTable:
     documents: Callable[[Session, list[Any]], Iterable[tantivy.Document]]
 
 
+@dataclass(frozen=True)
+class Reading:
+    """The index at one commit, as one request reads it."""
+
+    searcher: tantivy.Searcher
+    generation: int  # commits of this process's index before it
+    index: SearchIndex
+
+    def remembered(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()`'s answer on this reading, from memory when a search at the same commit asked
+        already (`key` names the question). Answers are shared between requests: never modify one."""
+        return self.index._remembered(self.generation, key, compute)
+
+
 class SearchIndex:
     def __init__(self, directory: Path, table: IndexedTable) -> None:
         self.directory, self.table = directory, table
@@ -63,6 +81,10 @@ class SearchIndex:
         self._writer: tantivy.IndexWriter | None = None  # never touches the directory
         self._lock = threading.Lock()
         self._checked = False
+        self._generation = 0  # index commits so far: an answer is valid at the generation it was computed on
+        self._answers: dict[Hashable, Any] = {}
+        self._answers_generation = 0
+        self._answers_lock = threading.Lock()
 
     @property
     def index(self) -> tantivy.Index:
@@ -73,6 +95,31 @@ class SearchIndex:
 
     def searcher(self) -> tantivy.Searcher:
         return self.index.searcher()
+
+    def reading(self, db: Database) -> Reading:
+        """The index with every write committed before this call, and its generation."""
+        self.catch_up(db)
+        with self._lock:  # no commit between the two
+            return Reading(self.searcher(), self._generation, self)
+
+    def _remembered(self, generation: int, key: Hashable, compute: Callable[[], T]) -> T:
+        with self._answers_lock:
+            if self._answers_generation == generation and key in self._answers:
+                return self._answers[key]
+        answer = compute()
+        with self._answers_lock:
+            if generation == self._generation:  # still the index's answer: keep it, and only answers as fresh
+                if self._answers_generation != generation:
+                    self._answers, self._answers_generation = {}, generation
+                self._answers[key] = answer
+                if len(self._answers) > ANSWERS_KEPT:
+                    del self._answers[next(iter(self._answers))]
+        return answer
+
+    def _committed(self) -> None:
+        """After each commit of the writer (under the lock): searchers see it, answers are older."""
+        self.index.reload()
+        self._generation += 1
 
     def catch_up(self, db: Database) -> int:
         """Index every queued row; how many were."""
@@ -120,7 +167,7 @@ class SearchIndex:
         for document in documents:
             writer.add_document(document)
         writer.commit()
-        self.index.reload()
+        self._committed()
 
     def _writer_for_update(self) -> tantivy.IndexWriter:
         if self._writer is None:
@@ -144,7 +191,7 @@ class SearchIndex:
         writer = self._writer_for_update()
         writer.delete_all_documents()
         writer.commit()
-        self.index.reload()
+        self._committed()
 
 
 def term_counts(searcher: tantivy.Searcher, query: tantivy.Query, names: Sequence[str],

@@ -15,7 +15,7 @@ from datetime import date
 
 import tantivy
 
-from services.core.search_index import fold_facets, term_counts
+from services.core.search_index import Reading, fold_facets, term_counts
 from services.profiles.adapters.repository import ProfileRepository
 from services.profiles.adapters.search_index import SCHEMA, keyword, person_key
 from services.profiles.domain.consent import Audience
@@ -33,8 +33,8 @@ Occur, Q = tantivy.Occur, tantivy.Query
 
 
 class IndexFinder:
-    def __init__(self, searcher: tantivy.Searcher, profiles: ProfileRepository) -> None:
-        self.searcher, self.profiles = searcher, profiles
+    def __init__(self, reading: Reading, profiles: ProfileRepository) -> None:
+        self.reading, self.searcher, self.profiles = reading, reading.searcher, profiles
 
     def search(self, criteria: SearchCriteria, audience: Audience, after: tuple[int, str] | None,
                limit: int) -> list[tuple[Profile, int]]:
@@ -43,6 +43,11 @@ class IndexFinder:
         return self._page(_filters(criteria, audience), asked, after, limit)
 
     def facets(self, criteria: SearchCriteria, audience: Audience) -> Facets:
+        """Counted once per index commit: over a whole audience (700,000 profiles in the bench) they
+        cost 150 ms, and typical searches repeat (docs/performance.md)."""
+        return self.reading.remembered(("facets", audience, criteria), lambda: self._count(criteria, audience))
+
+    def _count(self, criteria: SearchCriteria, audience: Audience) -> Facets:
         counts = term_counts(self.searcher, _all(_filters(criteria, audience)), FACET_NAMES)
         counts = {(name, _value(name, value)): n for (name, value), n in counts.items()}
         return fold_facets(counts, FACET_NAMES, FACET_TOP)

@@ -59,9 +59,9 @@ def search_profiles(
         communes=search.near(commune_code, radius_km), available_by=available_by,
         contract_types=tuple(contract_types or ()), working_time=working_time, languages=tuple(languages or ()),
         driving_licence=driving_licence)
-    searcher = search.searcher(platform.db)
+    reading = search.reading(platform.db)
     with platform.db.reading() as session:
-        uow = on_session(session, platform.outbox, searcher)
+        uow = on_session(session, platform.outbox, reading)
         items, last = search.search(uow, caller, criteria, after, limit)
         facets = search.facets(uow, caller, criteria)
     return {"items": items, "next_cursor": encode_cursor(list(last)) if last else None,
@@ -82,9 +82,9 @@ def stats(platform: PlatformDep, introductions: IntroductionsDep, caller: Search
                                  {**SEARCH_ERRORS, 404: "No published offer of your organisation has this id."}))
 def matches(offer_id: id_path(examples.OFFER_ID), platform: PlatformDep,
             search: SearchDep, caller: Searcher, limit: Limit = 20) -> dict[str, Any]:
-    searcher = search.searcher(platform.db)
+    reading = search.reading(platform.db)
     with platform.db.reading() as session:
-        return {"items": search.for_offer(on_session(session, platform.outbox, searcher), caller, offer_id, limit)}
+        return {"items": search.for_offer(on_session(session, platform.outbox, reading), caller, offer_id, limit)}
 
 
 @router.get("/{pseudonym:pseudonym}", response_model=ProfileOut, summary="Open one profile (counted in your daily quota)",

@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import tantivy
-
 from services.core.db import Database
 from services.core.errors import Forbidden, NotFound
 from services.core.identity import Caller
 from services.core.referentials.geo import GeoReferential
+from services.core.search_index import Reading
 from services.profiles.adapters.search_index import SearchIndex
 from services.profiles.domain.consent import Audience
 from services.profiles.domain.matching import SearchCriteria, explain, rank_for_offer
@@ -63,11 +62,10 @@ class SearchService:
     daily_view_quota: int
     index: SearchIndex | None = None
 
-    def searcher(self, db: Database) -> tantivy.Searcher:
+    def reading(self, db: Database) -> Reading:
         """The index as of now: every write committed before this call is in it."""
         assert self.index is not None, "the app gives the search service its index"
-        self.index.catch_up(db)
-        return self.index.searcher()
+        return self.index.reading(db)
 
     def audience(self, caller: Caller) -> Audience:
         audience = audience_of(caller)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import tantivy
 from sqlalchemy.orm import Session
 
 from services.core.outbox import Outbox
+from services.core.search_index import Reading
 from services.core.uow import OutboxEvents, UnitOfWork
 from services.profiles.adapters.repository import (
     AccessLogRepository, IntroductionRepository, OfferRepository, ProfileRepository, ViewCounter,
@@ -25,10 +25,10 @@ class ProfilesUnitOfWork(UnitOfWork):
     finder: Finder | None = None  # searches only
 
 
-def on_session(session: Session, outbox: Outbox, searcher: tantivy.Searcher | None = None) -> ProfilesUnitOfWork:
-    """`searcher`: the search index as of this request, for the searches."""
+def on_session(session: Session, outbox: Outbox, reading: Reading | None = None) -> ProfilesUnitOfWork:
+    """`reading`: the search index as of this request, for the searches."""
     profiles = ProfileRepository(session)
     return ProfilesUnitOfWork(events=OutboxEvents(session, outbox), profiles=profiles,
                               offers=OfferRepository(session), introductions=IntroductionRepository(session),
                               access_log=AccessLogRepository(session), views=ViewCounter(session),
-                              finder=IndexFinder(searcher, profiles) if searcher is not None else None)
+                              finder=IndexFinder(reading, profiles) if reading is not None else None)

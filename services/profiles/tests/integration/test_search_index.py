@@ -72,7 +72,7 @@ def every_page(db: Database, index: SearchIndex, criteria: SearchCriteria, audie
     seen, after = [], None
     while True:
         with db.reading() as session:
-            page = IndexFinder(index.searcher(), ProfileRepository(session)).search(criteria, audience, after, limit)
+            page = IndexFinder(index.reading(db), ProfileRepository(session)).search(criteria, audience, after, limit)
         seen += [(profile.person_id, level) for profile, level in page]
         if len(page) < limit:
             return seen
@@ -115,7 +115,7 @@ def test_facets_count_every_matching_profile(db, tmp_path):
     index.catch_up(db)
     criteria = SearchCriteria(rome_codes=("D1102",))
     with db.reading() as session:
-        facets = IndexFinder(index.searcher(), ProfileRepository(session)).facets(criteria, Audience.EMPLOYERS)
+        facets = IndexFinder(index.reading(db), ProfileRepository(session)).facets(criteria, Audience.EMPLOYERS)
     matching = [p for p in profiles if dict(expected(profiles, criteria, Audience.EMPLOYERS)).get(p.person_id)
                 is not None]
     assert dict(facets["rome_codes"]) == Counter(code for p in matching for code in p.value("rome_codes"))
@@ -134,7 +134,7 @@ def test_ranking_for_an_offer_follows_rank_for_offer(db, tmp_path):
     offer = KeptOffer("offer-1", "hotel-atlantique", "published", "D1102", "44109", "CDI", "full_time")
     distances = {code: geo.distance_km(code, "44109") for code in geo.communes_within("44109", 100)}
     with db.reading() as session:
-        ranked = IndexFinder(index.searcher(), ProfileRepository(session)).for_offer(
+        ranked = IndexFinder(index.reading(db), ProfileRepository(session)).for_offer(
             offer, Audience.EMPLOYERS, distances, TODAY, limit=15)
     scores = {p.person_id: rank_for_offer(offer, p, distances.get(p.commune_code), TODAY).score for p in profiles
               if p.findable_by(Audience.EMPLOYERS) and "D1102" in p.value("rome_codes")
@@ -208,3 +208,40 @@ def test_indexing_and_a_writer_filing_entries_in_another_order_both_go_through(d
     with db.reading() as session:
         assert session.scalars(sa.select(SearchQueueRow.person_id)).all() == []
     assert index.searcher().num_docs == 2
+
+
+def _revoke_one(db: Database, person_id: str) -> None:
+    with db.transaction() as session:
+        repository = ProfileRepository(session)
+        profile = repository.get(person_id)
+        profile.revoke(Audience.EMPLOYERS, AT, ML)
+        repository.save(profile, AT)
+
+
+def test_facets_are_counted_once_per_index_commit_and_again_after_a_write(db, tmp_path, monkeypatch):
+    profiles = bank(db, count=20)
+    index, counted = SearchIndex(tmp_path / "index"), []
+    count = IndexFinder._count
+    monkeypatch.setattr(IndexFinder, "_count", lambda self, *args: counted.append(args) or count(self, *args))
+
+    def findable() -> int:
+        with db.reading() as session:
+            facets = IndexFinder(index.reading(db), ProfileRepository(session)).facets(SearchCriteria(), Audience.EMPLOYERS)
+        return sum(n for _, n in facets["departement_code"])
+
+    before = findable()
+    assert findable() == before and len(counted) == 1  # the same commit: remembered
+    _revoke_one(db, next(p.person_id for p in profiles if p.findable_by(Audience.EMPLOYERS)))
+    assert findable() == before - 1 and len(counted) == 2  # a write committed: counted again
+
+
+def test_an_answer_computed_on_an_older_commit_is_never_kept_for_a_newer_one(db, tmp_path):
+    profiles = bank(db, count=5)
+    index = SearchIndex(tmp_path / "index")
+    older = index.reading(db)
+    _revoke_one(db, next(p.person_id for p in profiles if p.findable_by(Audience.EMPLOYERS)))
+    newer = index.reading(db)  # indexes the revocation: a new commit
+    assert newer.generation == older.generation + 1
+    assert older.remembered("question", lambda: "older answer") == "older answer"
+    assert newer.remembered("question", lambda: "newer answer") == "newer answer"
+    assert newer.remembered("question", lambda: "computed again") == "newer answer"
