@@ -19,9 +19,8 @@ from services.profiles.api import examples as profiles
 from services.registration.api import examples as registration
 from services.sanctions.api import examples as sanctions
 from tests.contract.documented import operations
-from tests.contract.journey import Journey, past_history
+from tests.contract.journey import Journey
 from tests.support.polling import table_rows
-from tests.support.stack import Stack
 
 DEMO_FACT = REPO_ROOT / "deploy" / "local" / "demo" / "caf-rsa-opening.json"
 PARTNERS_TOPIC = PARTNERS_INBOUND.address
@@ -211,10 +210,9 @@ def count(journey: Journey) -> None:
 
 
 @pytest.mark.e2e
-def test_every_documented_example_works_as_it_is(broker, tmp_path):
-    # Its own platform: the examples' fixed ids must not meet another test's data.
-    stack = Stack.start(broker, tmp_path, group_prefixes=past_history(broker))
-    journey = Journey(stack)
+def test_every_documented_example_works_as_it_is(broker, fresh_platform):
+    # A fresh platform (tests/contract/conftest.py): the examples' fixed ids must not meet another test's data.
+    journey = Journey(fresh_platform)
     try:
         register(journey, broker)
         orient(journey)
@@ -227,7 +225,6 @@ def test_every_documented_example_works_as_it_is(broker, tmp_path):
         count(journey)
     finally:
         journey.close()
-        stack.stop()
     assert not journey.failures, "\n".join(journey.failures)
     documented = {(service, method, path) for service, contract in journey.contracts.items()
                   for method, path in operations(contract)}
