@@ -25,5 +25,8 @@ class Scope(StrEnum):
     SANCTIONS_REPORT = "sanctions:report"
     SANCTIONS_DECIDE = "sanctions:decide"
     INDICATORS_READ = "indicators:read"
+    # Partner push (services/webhooks): its own endpoints and deliveries; the change feed.
+    WEBHOOKS_MANAGE = "webhooks:manage"
+    CHANGES_READ = "changes:read"
     # Platform operations: passes every scope check (Caller.has_scope).
     ADMIN = "admin"

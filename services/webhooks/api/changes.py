@@ -1,0 +1,26 @@
+"""The change feed: GET /v1/changes, for partners who pull rather than receive."""
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+
+from services.core.http import AUTH_ERRORS, Cursor, Limit, decode_cursor, documented, encode_cursor
+from services.webhooks.api import examples
+from services.webhooks.api.deps import ChangesReader, FeedDep, PlatformDep
+from services.webhooks.api.schemas import ChangePage, PartnerEventType
+
+router = APIRouter(prefix="/v1/changes", tags=["changes"])
+
+
+@router.get("", response_model=ChangePage,
+            summary="The changes your organisation may know, in order; resume from next_cursor (never skips nor repeats)",
+            responses=documented(200, examples.CHANGE_PAGE, {**AUTH_ERRORS, 422: "A type or the cursor is not valid."}))
+def list_changes(platform: PlatformDep, feed: FeedDep, caller: ChangesReader,
+                 types: Annotated[list[PartnerEventType] | None, Query(max_length=20)] = None,
+                 limit: Limit = 100, cursor: Cursor = None) -> dict[str, Any]:
+    after = decode_cursor(cursor, int)[0] if cursor else 0
+    with platform.db.reading() as session:
+        items, position = feed.page(session, caller, list(types) if types else None, max(after, 0), limit)
+    return {"items": items, "next_cursor": encode_cursor([position])}
