@@ -1,8 +1,9 @@
 """The fresh platform the contract tests send requests to: every process of the manifest behind the
 gateway, its consumers starting at the end of every topic, as a fresh `make run`'s would (on the shared
 broker, events other tests and earlier runs left name the same example people). One per run of this
-folder: the documented examples' journey uses it first (test_examples.py, collected before
-test_workflows.py), then the Arazzo workflows, which bring their own people and offers."""
+folder, shared by the documented examples' journey (test_examples.py) and the Arazzo workflows
+(test_workflows.py), which bring their own people and offers and leave what the examples expect as it
+was, whichever runs first."""
 from __future__ import annotations
 
 import pytest

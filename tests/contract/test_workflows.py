@@ -110,12 +110,18 @@ def bakery_offer() -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def departement_decides_rsa_orientation(platform) -> None:
-    """The journey of a département deciding needs its référentiel to keep that authority, as the shipped
-    one does; the examples' journey, which may have run on this platform, delegated it."""
-    answer = platform.client(ADMIN).put("/v1/orientation/referentials/44", json={
-        "comment": "Loire-Atlantique decides its RSA recipients' orientation (Arazzo workflows).",
-        "referential": {"rsa": {"authority": "departement", "decision_delay_days": 30}}})
-    assert answer.status_code in (200, 201), answer.text
+    """The département's journey needs its référentiel to keep the authority over RSA orientation, as the
+    shipped one does; the examples' journey, when it ran first on this platform, delegated it. Changed only
+    then, so that a fresh platform stays as the examples expect it if they run after."""
+    with platform.client(ADMIN) as admin:
+        current = admin.get("/v1/orientation/referentials/44")
+        assert current.status_code == 200, current.text
+        if current.json()["document"].get("rsa", {}).get("authority") == "departement":
+            return
+        answer = admin.put("/v1/orientation/referentials/44", headers={"If-Match": current.headers["ETag"]}, json={
+            "comment": "Loire-Atlantique decides its RSA recipients' orientation (Arazzo workflows).",
+            "referential": {"rsa": {"authority": "departement", "decision_delay_days": 30}}})
+        assert answer.status_code == 200, answer.text
 
 
 @pytest.mark.e2e
