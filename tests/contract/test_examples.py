@@ -18,6 +18,7 @@ from services.orientation.api import examples as orientation
 from services.profiles.api import examples as profiles
 from services.registration.api import examples as registration
 from services.sanctions.api import examples as sanctions
+from services.webhooks.api import examples as webhooks
 from tests.contract.documented import operations
 from tests.contract.journey import Journey
 from tests.support.polling import table_rows
@@ -209,6 +210,27 @@ def count(journey: Journey) -> None:
         journey.failures.append(f"indicators dashboard: {page.status_code} {page.text[:200]}")
 
 
+def push(journey: Journey) -> None:
+    """The département registers its RSA software's endpoint, changes it, rotates its secret, sends a test
+    event, follows the deliveries (once one was attempted), replays since a moment and reads the change
+    feed; it pauses, resumes and finally deletes the endpoint."""
+    endpoint = f"/v1/webhooks/{webhooks.ENDPOINT_ID}"
+    journey.send(DEPARTEMENT, "webhooks", "post", "/v1/webhooks")
+    journey.send(DEPARTEMENT, "webhooks", "get", "/v1/webhooks")
+    journey.send(DEPARTEMENT, "webhooks", "get", "/v1/webhooks/{endpoint_id}")
+    journey.send(DEPARTEMENT, "webhooks", "patch", "/v1/webhooks/{endpoint_id}")
+    journey.send(DEPARTEMENT, "webhooks", "post", "/v1/webhooks/{endpoint_id}/rotate-secret")
+    journey.send(DEPARTEMENT, "webhooks", "post", "/v1/webhooks/{endpoint_id}/test")
+    journey.wait(DEPARTEMENT, f"{endpoint}/deliveries", lambda answer: answer.json()["items"] and all(
+        item["attempt_log"] for item in answer.json()["items"]))
+    journey.send(DEPARTEMENT, "webhooks", "get", "/v1/webhooks/{endpoint_id}/deliveries")
+    journey.send(DEPARTEMENT, "webhooks", "post", "/v1/webhooks/{endpoint_id}/replay")
+    journey.send(DEPARTEMENT, "webhooks", "get", "/v1/changes")
+    journey.send(DEPARTEMENT, "webhooks", "post", "/v1/webhooks/{endpoint_id}/pause")
+    journey.send(DEPARTEMENT, "webhooks", "post", "/v1/webhooks/{endpoint_id}/resume")
+    journey.send(DEPARTEMENT, "webhooks", "delete", "/v1/webhooks/{endpoint_id}")
+
+
 @pytest.mark.e2e
 def test_every_documented_example_works_as_it_is(broker, fresh_platform):
     # A fresh platform (tests/contract/conftest.py): the examples' fixed ids must not meet another test's data.
@@ -223,6 +245,7 @@ def test_every_documented_example_works_as_it_is(broker, fresh_platform):
         hire(journey)
         sanction(journey)
         count(journey)
+        push(journey)
     finally:
         journey.close()
     assert not journey.failures, "\n".join(journey.failures)

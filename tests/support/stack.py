@@ -33,7 +33,10 @@ class Stack:
         urls = {"registration": database_url} if database_url else {}
         urls.update(database_urls or {})
         gateway_url = f"http://127.0.0.1:{free_port()}"
-        common = {"GATEWAY_URL": gateway_url, "DATA_DIR": str(workdir), "LOG_LEVEL": "INFO"}
+        # The webhooks' receivers of the tests listen on 127.0.0.1, and the documented example's host
+        # resolves nowhere: both allowed past the SSRF rule, as the local demo's setting would.
+        common = {"GATEWAY_URL": gateway_url, "DATA_DIR": str(workdir), "LOG_LEVEL": "INFO",
+                  "WEBHOOKS_ALLOWED_HOSTS": "127.0.0.1,rsa.loire-atlantique.example"}
         gateway_env = {**common, "GATEWAY_KEY_FILE": str(workdir / "gateway-key.pem")}
         manifest = load_manifest()
         for service in manifest.services:

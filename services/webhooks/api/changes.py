@@ -18,7 +18,9 @@ router = APIRouter(prefix="/v1/changes", tags=["changes"])
             summary="The changes your organisation may know, in order; resume from next_cursor (never skips nor repeats)",
             responses=documented(200, examples.CHANGE_PAGE, {**AUTH_ERRORS, 422: "A type or the cursor is not valid."}))
 def list_changes(platform: PlatformDep, feed: FeedDep, caller: ChangesReader,
-                 types: Annotated[list[PartnerEventType] | None, Query(max_length=20)] = None,
+                 types: Annotated[list[PartnerEventType] | None, Query(
+                     max_length=20, examples=[["registration.person.registered.v2", "orientation.decision.made.v1"]],
+                     description="Only these event types (all your organisation may know by default).")] = None,
                  limit: Limit = 100, cursor: Cursor = None) -> dict[str, Any]:
     after = decode_cursor(cursor, int)[0] if cursor else 0
     with platform.db.reading() as session:

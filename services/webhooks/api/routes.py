@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Body, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
@@ -70,7 +70,8 @@ def create_webhook(request: Request, platform: PlatformDep, endpoints: Endpoints
 
 @router.get("", response_model=WebhookEndpointPage, summary="Your organisation's endpoints, oldest first",
             responses=documented(200, examples.PAGE, {**AUTH_ERRORS, **INVALID}))
-def list_webhooks(platform: PlatformDep, endpoints: EndpointsDep, caller: Manager, limit: Limit = 20,
+def list_webhooks(platform: PlatformDep, endpoints: EndpointsDep, caller: Manager,
+                  limit: Annotated[Limit, Query(examples=[20])] = 20,
                   cursor: Cursor = None) -> dict[str, Any]:
     after = decode_cursor(cursor, datetime, str) if cursor else None
     with platform.db.reading() as session:
@@ -121,7 +122,7 @@ def _act(request: Request, platform: PlatformDep, endpoints: EndpointsDep, calle
 
 @router.post("/{endpoint_id}/pause", response_model=WebhookEndpointOut,
              summary="Pause an endpoint: deliveries wait, in order, until it is resumed",
-             responses=documented(200, examples.ENDPOINT, {
+             responses=documented(200, examples.PAUSED, {
                  **MINE, **CONFLICT, 409: "The endpoint is disabled (its receiver answered 410): resume it, or "
                                           "the Idempotency-Key was reused with another request."}, sends=("ETag",)))
 def pause_webhook(endpoint_id: EndpointId, request: Request, platform: PlatformDep, endpoints: EndpointsDep,
@@ -191,7 +192,7 @@ def list_webhook_deliveries(endpoint_id: EndpointId, platform: PlatformDep, endp
              responses=documented(202, examples.REPLAYED, {**MINE, **INVALID, **CONFLICT}))
 def replay_webhook(endpoint_id: EndpointId, request: Request, platform: PlatformDep, endpoints: EndpointsDep,
                    caller: Manager, body: Annotated[WebhookReplayIn, Body(openapi_examples={"since": {
-                       "summary": "Everything since this morning", "value": examples.REPLAY_IN}})],
+                       "summary": "Every change since the first of January", "value": examples.REPLAY_IN}})],
                    idempotency_key: ReplayKey = None) -> JSONResponse:
     if (body.since is None) == (body.delivery_id is None):
         raise RuleBroken("Give either since or delivery_id.", field="body")

@@ -13,6 +13,7 @@ from typing import Any
 class Received:
     headers: dict[str, str]
     body: bytes
+    answered: int
 
     @property
     def event(self) -> dict[str, Any]:
@@ -30,8 +31,8 @@ class Receiver:
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 body = self.rfile.read(int(self.headers.get("content-length", "0")))
                 with receiver._lock:
-                    receiver.received.append(Received({k.lower(): v for k, v in self.headers.items()}, body))
                     status = receiver.status
+                    receiver.received.append(Received({k.lower(): v for k, v in self.headers.items()}, body, status))
                 self.send_response(status)
                 self.send_header("content-length", "0")
                 self.end_headers()
