@@ -26,7 +26,7 @@ from gateway.lockout import TokenGuard
 from gateway.partners import Partner, load_partners
 from gateway.problem_pages import problems_router
 from gateway.ratelimit import RateLimiter
-from gateway.proxy import forward, upstream_clients, upstream_urls
+from gateway.proxy import forward, upstream_clients, upstream_pool, upstream_urls
 from gateway.routing import larger_bodies, route_for, service_routes
 from gateway.tokens import TokenIssuer, SigningKey
 from services.core.app import TELEMETRY, install_request_context
@@ -67,8 +67,10 @@ def create_app(settings: ServiceSettings | None = None, partners_file: Path | No
         pooled, fresh = upstream_clients()
         async with pooled, fresh:
             app.state.upstream, app.state.fresh_upstream = pooled, fresh
+            app.state.upstream_pool = upstream_pool()
             app.state.upstream_urls = upstream_urls()
             yield
+            await app.state.upstream_pool.aclose()
         keys.db.dispose()
 
     app = FastAPI(title="France Travail platform", version="1.0.0", lifespan=lifespan,

@@ -3,6 +3,9 @@
 Headers travel as the bytes the client sent (HTTP allows any latin-1 octet in a value; decoding and
 re-encoding them as text failed on the first byte over 0x7f). A request that may safely be sent
 twice and meets a pooled connection the service already closed is sent once more, on a fresh one.
+
+A call with its whole body goes through the gateway's own pooled client (gateway/upstream_client.py); the rare
+rest (streamed uploads, HEAD, `Expect`) and the retry on a fresh connection go through httpx.
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway.routing import Route, service_routes
+from gateway.upstream_client import Answer, UpstreamPool
 from services.core.problems import Problem
 
 log = logging.getLogger("gateway")
@@ -38,11 +42,18 @@ def upstream_urls() -> dict[str, httpx.URL]:
 
 
 def upstream_clients() -> tuple[httpx.AsyncClient, httpx.AsyncClient]:
-    """The pooled client every call uses, and one that never reuses a connection, for the retry."""
+    """The pooled httpx client (readiness checks, the calls the gateway's own client leaves to it), and one
+    that never reuses a connection, for the retry."""
     pooled = httpx.AsyncClient(timeout=UPSTREAM_TIMEOUT,
                                limits=httpx.Limits(max_connections=200, max_keepalive_connections=50))
     fresh = httpx.AsyncClient(timeout=UPSTREAM_TIMEOUT, limits=httpx.Limits(max_keepalive_connections=0))
     return pooled, fresh
+
+
+def upstream_pool() -> UpstreamPool:
+    """The gateway's own client, with the same limits and deadlines as the httpx one."""
+    return UpstreamPool(max_connections=200, max_idle=50, connect_timeout=UPSTREAM_TIMEOUT.connect,
+                        read_timeout=UPSTREAM_TIMEOUT.read, pool_timeout=UPSTREAM_TIMEOUT.pool)
 
 
 async def forward(request: Request, route: Route) -> Response:
@@ -64,22 +75,35 @@ async def forward(request: Request, route: Route) -> Response:
         log.warning("upstream unavailable %s %s: %s", route.service, request.scope["path"], exc)
         raise Problem(502, "The service is unavailable; retry later.", slug="upstream-unavailable") from exc
     response = Response(answer.content, status_code=answer.status_code)
-    kept = [(name.lower(), value) for name, value in answer.headers.raw if name.lower() not in HOP_BY_HOP]
+    kept = [(name.lower(), value) for name, value in answer.raw_headers if name.lower() not in HOP_BY_HOP]
     if not any(name == NO_STORE[0] for name, _ in kept):
         kept.append(NO_STORE)
     response.raw_headers.extend(kept)
     return response
 
 
-async def _send(request: Request, url: httpx.URL, headers: list[tuple[bytes, bytes]],
-                content) -> httpx.Response:
-    pooled, fresh = request.app.state.upstream, request.app.state.fresh_upstream
+async def _send(request: Request, url: httpx.URL, headers: list[tuple[bytes, bytes]], content) -> Answer:
+    state = request.app.state
     try:
-        return await pooled.request(request.method, url, content=content, headers=headers)
+        if _whole_exchange(request, content):
+            # Services never compress; the httpx path asked for gzip and decoded it, this one asks for nothing.
+            plain = [(name, value) for name, value in headers if name != b"accept-encoding"]
+            return await state.upstream_pool.request(request.method, url, plain, content)
+        return _answer(await state.upstream.request(request.method, url, content=content, headers=headers))
     except CONNECTION_LOST:
         if not _replayable(request, content):
             raise
-        return await fresh.request(request.method, url, content=content, headers=headers)
+        return _answer(await state.fresh_upstream.request(request.method, url, content=content, headers=headers))
+
+
+def _whole_exchange(request: Request, content) -> bool:
+    """A body in hand and one final answer with a body framed by its headers: what the gateway's client reads.
+    A HEAD's answer announces a length it does not send; `Expect` may bring a 100 before the answer."""
+    return isinstance(content, bytes) and request.method != "HEAD" and "expect" not in request.headers
+
+
+def _answer(response: httpx.Response) -> Answer:
+    return Answer(response.status_code, response.headers.raw, response.content)
 
 
 def _replayable(request: Request, content) -> bool:
