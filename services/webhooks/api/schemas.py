@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 
 from services.core.codes import DepartementCode
@@ -108,6 +108,8 @@ class WebhookDeliveryPage(BaseModel):
 
 class WebhookReplayIn(RequestBody):
     """One of: `since` (every change from then on), or `delivery_id` (that delivery's change)."""
+
+    model_config = ConfigDict(json_schema_extra={"x-checked-against": "exactly one of since and delivery_id"})
 
     since: DateTime | None = None
     delivery_id: MessageId | None = None

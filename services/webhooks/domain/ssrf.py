@@ -51,8 +51,8 @@ def _addresses(host: str, port: int, resolve: Resolver) -> Iterable[str]:
         pass
     try:
         return list(resolve(host, port))
-    except OSError as exc:
-        raise UnsafeUrl(f"The host {host} does not resolve.") from exc
+    except (OSError, UnicodeError) as exc:  # UnicodeError: not a host name IDNA can spell
+        raise UnsafeUrl("The URL's host does not resolve.") from exc
 
 
 def _public(address: str) -> bool:

@@ -93,11 +93,16 @@ def test_a_public_https_url_is_accepted_and_the_allow_list_admits_a_local_receiv
     check_url("http://127.0.0.1:9999/hooks", resolver(), parse_allowed_hosts(" 127.0.0.1, localhost"))
 
 
-def test_a_host_that_does_not_resolve_is_refused():
+def test_a_host_that_does_not_resolve_or_cannot_be_spelt_is_refused():
     def fails(host, port):
         raise OSError("no such host")
+
+    def idna(host, port):
+        return host.encode("idna")
     with pytest.raises(UnsafeUrl):
         check_url("https://nowhere.example/", fails, frozenset())
+    with pytest.raises(UnsafeUrl):
+        check_url("https://k\uda90\ude41y.example/", idna, frozenset())
 
 
 # -- the endpoint --------------------------------------------------------------------------------
