@@ -76,10 +76,10 @@ class Deliverer:
         """Send every delivery due at `now`; returns how many attempts were made."""
         made = 0
         while True:
-            attempts = self._claim(now)
+            attempts = self.claim(now)
             if not attempts:
                 return made
-            outcomes = list(self.pool.map(self._send, attempts))
+            outcomes = list(self.pool.map(self.send, attempts))
             self._record(list(zip(attempts, outcomes)), now)
             made += len(attempts)
             if len(attempts) < self.batch:
@@ -90,7 +90,7 @@ class Deliverer:
         self.client.close()
 
     # -- claim ---------------------------------------------------------------------------------
-    def _claim(self, now: datetime) -> list[Attempt]:
+    def claim(self, now: datetime) -> list[Attempt]:
         with self.db.transaction() as session:
             deliveries = DeliveryRepository(session)
             endpoints: dict[str, Endpoint | None] = {}
@@ -129,7 +129,7 @@ class Deliverer:
         return Attempt(row.id, endpoint.url, {"content-type": "application/json", **headers}, body)
 
     # -- send ----------------------------------------------------------------------------------
-    def _send(self, attempt: Attempt) -> Outcome:
+    def send(self, attempt: Attempt) -> Outcome:
         started = time.monotonic()
         try:
             response = self.client.post(attempt.url, content=attempt.body, headers=attempt.headers)

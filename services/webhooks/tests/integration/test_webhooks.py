@@ -17,6 +17,7 @@ from services.orientation.published import DECISIONS
 from services.registration.published import PERSONS
 from services.webhooks.domain.retry import MAX_ATTEMPTS
 from services.webhooks.tests.builders import diagnosed, oriented, registered
+from tests.support.apps import service_client
 from tests.support.polling import table_rows as wait_for
 
 pytestmark = pytest.mark.integration
@@ -159,3 +160,39 @@ def _feed(service, tokens, limit):
         if not page["items"] and cursor == page["next_cursor"]:
             return items
         cursor = page["next_cursor"]
+
+
+def test_a_restart_loses_no_delivery_and_a_crash_mid_send_resends_the_same_webhook_id(
+        database_url, broker, tokens, consumer_prefix, monkeypatch, receiver):
+    """Deliveries are rows: a service stopped after recording them sends them once restarted; one that
+    died after sending but before recording the answer sends again, under the same webhook-id, once its
+    lease ran out, so a receiver deduplicating on it applies the change once."""
+    monkeypatch.setenv("WEBHOOKS_ALLOWED_HOSTS", "127.0.0.1")
+    person = str(uuid.uuid4())
+    with service_client("webhooks", database_url, broker, tokens, consumer_prefix, jobs=frozenset()) as service:
+        endpoint = register_endpoint(service, tokens, receiver.url)
+        send(broker, registered(person))
+        deliveries_of(database_url, endpoint["id"], person, 1)
+    assert receiver.about(person) == []
+
+    with service_client("webhooks", database_url, broker, tokens, consumer_prefix, jobs=frozenset()) as service:
+        deliverer = service.app.state.webhook_deliverer
+        now = utcnow() + timedelta(seconds=1)
+        claimed = [a for a in deliverer.claim(now) if a.delivery_id in _ids(database_url, endpoint["id"], person)]
+        for attempt in claimed:
+            deliverer.send(attempt)  # sent, then the process dies before recording the answer
+    [first] = receiver.about(person)
+
+    with service_client("webhooks", database_url, broker, tokens, consumer_prefix, jobs=frozenset()) as service:
+        deliver(service, now + timedelta(seconds=30))
+        assert len(receiver.about(person)) == 1  # still leased: the process that died may have been sending
+        deliver(service, now + timedelta(minutes=2))
+        got = receiver.about(person)
+        assert [r.headers["webhook-id"] for r in got] == [first.headers["webhook-id"]] * 2
+        [delivered] = [d for d in _deliveries(service, tokens, endpoint["id"]) if d["subject"] == person]
+        assert (delivered["status"], delivered["attempts"]) == ("delivered", 1)
+
+
+def _ids(database_url, endpoint_id, person):
+    return {row[0] for row in wait_for(database_url, "select id from webhook_deliveries where endpoint_id = :e and "
+                                       "subject = :p", {"e": endpoint_id, "p": person}, lambda rows: rows)}
