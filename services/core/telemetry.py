@@ -138,8 +138,12 @@ def _configure_logging(service_name: str) -> None:
     root.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
     for name in UVICORN_LOGGERS:
         uvicorn_logger = logging.getLogger(name)
+        # `--no-access-log` leaves uvicorn.access with no handler and no propagation, and uvicorn logs a line only
+        # where it finds a handler: routing it to ours would add a second access line to each request (ours
+        # already says method, path, status, duration, caller and request id). What uvicorn logs goes to ours.
+        logs = bool(uvicorn_logger.handlers) or uvicorn_logger.propagate
         uvicorn_logger.handlers.clear()
-        uvicorn_logger.propagate = True
+        uvicorn_logger.propagate = logs
     logging.captureWarnings(True)  # a runtime warning is a line like any other, not plain text on stderr
     for noisy in ("kafka", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

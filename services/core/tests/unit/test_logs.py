@@ -95,3 +95,15 @@ def test_uvicorn_lines_and_their_tracebacks_come_out_as_json(uvicorn_configured_
         ("uvicorn.error", "Exception in ASGI application"),
     ]
     assert "RuntimeError: boom" in lines[2]["error"] and all(line["service"] == "gateway" for line in lines)
+
+
+def test_uvicorn_access_log_switched_off_stays_off(uvicorn_configured_first, capsys):
+    """`--no-access-log`, as every process is served (services/core/serving.py): one access line per request, ours."""
+    access = logging.getLogger("uvicorn.access")
+    access.handlers.clear()
+    access.propagate = False  # what uvicorn's Config does for --no-access-log
+    _configure_logging("registration")
+    assert not access.hasHandlers()  # uvicorn's protocol asks this before logging each request
+    logging.getLogger("uvicorn.error").info("Started server process [%d]", 1234)
+    lines = [json.loads(text) for text in capsys.readouterr().err.splitlines()]
+    assert [(line["logger"], line["message"]) for line in lines] == [("uvicorn.error", "Started server process [1234]")]
