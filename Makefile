@@ -59,7 +59,7 @@ test-unit: venv
 ## bench: throughput and latency figures (prints, asserts nothing about time), on a fresh broker; first
 ## the goals of docs/performance.md against a bare app, nginx and the starting commit, measured with wrk.
 ## One part alone: make bench PART=baseline (or baseline-reads, the serving path's ratios in a minute or two)
-BENCH_PARTS := baseline registration journey offers profiles sanctions indicators
+BENCH_PARTS := baseline registration journey offers profiles sanctions indicators webhooks
 bench_script = $(if $(filter baseline-reads,$(1)),tests/bench/bench_baseline.py reads,tests/bench/bench_$(1).py)
 bench: venv
 	@$(PG) start >/dev/null

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -14,6 +15,7 @@ class Received:
     headers: dict[str, str]
     body: bytes
     answered: int
+    arrived: float  # wall-clock seconds, to compare with an event's time (benchmarks)
 
     @property
     def event(self) -> dict[str, Any]:
@@ -32,7 +34,8 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("content-length", "0")))
                 with receiver._lock:
                     status = receiver.status
-                    receiver.received.append(Received({k.lower(): v for k, v in self.headers.items()}, body, status))
+                    receiver.received.append(Received({k.lower(): v for k, v in self.headers.items()}, body, status,
+                                                      time.time()))
                 self.send_response(status)
                 self.send_header("content-length", "0")
                 self.end_headers()
