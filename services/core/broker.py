@@ -60,6 +60,11 @@ def make_consumer(access: KafkaAccess, group_id: str, topics: list[str], **overr
         auto_offset_reset="earliest",
         max_poll_records=200,
         reconnect_backoff_max_ms=2_000,
+        # A group whose leader assigns partitions before the topic's metadata has reached it ("No
+        # partition metadata for topic …", seen on a loaded CI machine) gets none, and only a
+        # metadata refresh starts a new assignment: kafka-python refreshes every 5 minutes by
+        # default, during which the group consumes nothing. 30 s bounds that stall.
+        metadata_max_age_ms=30_000,
     )
     config.update(overrides)
     consumer = KafkaConsumer(**config)
