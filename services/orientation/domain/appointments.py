@@ -117,7 +117,8 @@ class Appointment:
         refusal = booking_refusal(slot.org_id, slot.starts_at, decision.referent.org_id, now)
         if refusal:
             raise RuleBroken(refusal, field="slot_id")
-        appointment = cls(appointment_id, person.person_id, slot, decision.decision_id, BOOKED,
+        taken = replace(slot, available=False)
+        appointment = cls(appointment_id, person.person_id, taken, decision.decision_id, BOOKED,
                           delay_days(person.registered_at, slot.starts_at), now, by_org)
         appointment.events.append(AppointmentBooked(appointment, person))
         return appointment

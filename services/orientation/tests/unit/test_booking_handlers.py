@@ -58,6 +58,7 @@ def test_booking_in_the_referents_slot_publishes_the_delay(appointments, uow):
     person_id = oriented(uow)
     appointment = appointments.book(uow, AGENCY, str(uuid.uuid4()), person_id, slot(appointments, uow))
     assert (appointment.status, appointment.delay_days) == ("booked", 5)
+    assert not appointment.slot.available  # the answer shows the slot as the booking left it
     [booked] = uow.events.of_type(APPOINTMENT_BOOKED)
     assert (booked.subject, booked.data["within_target"], booked.data["booked_by"]) == (
         person_id, True, "ft-agence-44-nantes-est")
