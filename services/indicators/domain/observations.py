@@ -61,40 +61,68 @@ class Ledger:
         return sorted({key[6] for key in self.cells if key[0] == indicator and key[1] == measure and key[5] == breakdown})
 
 
-def table(ledger: Ledger, indicator: str, measure: str, parent: tuple[Level, str], month: str,
-          breakdown: str, rule: SecrecyRule) -> ProtectedTable:
-    """One measure for the children of `parent` by `breakdown` (ALL: a single column), protected."""
-    level, code = parent
-    children = [child.code for child in ledger.territories.children(level, code)]
-    child_level = Level.REGION if level is Level.NATIONAL else Level.DEPARTEMENT if level is Level.REGION \
-        else Level.BASSIN
-    columns = [ALL] if breakdown == ALL else ledger.categories(indicator, measure, breakdown)
-    cells = {}
-    for column in columns:
-        category = (breakdown, column) if breakdown != ALL else (ALL, ALL)
-        parent_value = ledger.value(indicator, measure, level, code, month, *category)
-        for child in children:
-            cells[(child, column)] = ledger.value(indicator, measure, child_level, child, month, *category)
-        cells[(REST, column)] = parent_value - sum(cells[(child, column)] for child in children)
-    if not any(cells[(REST, column)] for column in columns):
-        cells = {cell: value for cell, value in cells.items() if cell[0] != REST}
-    return protect(cells, rule)
+class Tables:
+    """The protected tables of one measure of one indicator for one month and breakdown, each
+    parent's computed once, after the table one level up: levels are protected together
+    (secrecy.py), the parent's row there fixing this table's total row."""
+
+    def __init__(self, ledger: Ledger, indicator: str, measure: str, month: str, breakdown: str,
+                 rule: SecrecyRule) -> None:
+        self.ledger, self.indicator, self.measure, self.month, self.breakdown, self.rule = (
+            ledger, indicator, measure, month, breakdown, rule)
+        self.columns = [ALL] if breakdown == ALL else ledger.categories(indicator, measure, breakdown)
+        self._protected: dict[tuple[Level, str], ProtectedTable] = {}
+
+    def of(self, parent: tuple[Level, str]) -> ProtectedTable:
+        """The children of `parent` by the breakdown (ALL: a single column), protected."""
+        if parent not in self._protected:
+            territory = self.ledger.territories.find(*parent)
+            upstream = None
+            if territory is not None and territory.parent is not None:
+                above = self.of(territory.parent)
+                upstream = {column: above.get(parent[1], column) for column in (*self.columns, TOTAL)}
+            self._protected[parent] = protect(self._cells(parent), self.rule, upstream)
+        return self._protected[parent]
+
+    def _cells(self, parent: tuple[Level, str]) -> dict[tuple[str, str], int]:
+        level, code = parent
+        children = [child.code for child in self.ledger.territories.children(level, code)]
+        child_level = Level.REGION if level is Level.NATIONAL else Level.DEPARTEMENT if level is Level.REGION \
+            else Level.BASSIN
+        cells = {}
+        for column in self.columns:
+            category = (self.breakdown, column) if self.breakdown != ALL else (ALL, ALL)
+            parent_value = self.ledger.value(self.indicator, self.measure, level, code, self.month, *category)
+            for child in children:
+                cells[(child, column)] = self.ledger.value(self.indicator, self.measure, child_level, child,
+                                                           self.month, *category)
+            cells[(REST, column)] = parent_value - sum(cells[(child, column)] for child in children)
+        if not any(cells[(REST, column)] for column in self.columns):
+            cells = {cell: value for cell, value in cells.items() if cell[0] != REST}
+        return cells
 
 
 MEASURES = {Unit.PEOPLE: (COUNT,), Unit.OFFERS: (COUNT,), Unit.SHARE: (NUMERATOR, DENOMINATOR), Unit.DAYS: (COUNT, SUM)}
 OPEN = SecrecyRule(threshold=1)  # nothing withheld: an internal reader's own territories
 
 
+def tables(ledger: Ledger, definition: IndicatorDefinition, month: str, breakdown: str,
+           rule: SecrecyRule) -> dict[str, Tables]:
+    return {measure: Tables(ledger, definition.code, measure, month, breakdown, rule)
+            for measure in MEASURES[definition.unit]}
+
+
 def figures(ledger: Ledger, definition: IndicatorDefinition, level: Level, code: str, month: str, breakdown: str,
-            rule: SecrecyRule) -> list[dict]:
+            rule: SecrecyRule, protected: dict[str, Tables] | None = None) -> list[dict]:
     """The territory's figures for the month, one per category (ALL without a breakdown), each term
-    taken from the territory's row of its parent's protected table (the nation: that table's totals)."""
+    taken from the territory's row of its parent's protected table (the nation: that table's totals).
+    `protected`: the tables of this month and breakdown, when other territories' figures use them too."""
     territory = ledger.territories.find(level, code)
     if territory is None:
         return []
     parent, row = (territory.parent, code) if territory.parent else ((level, code), TOTAL)
-    terms = {measure: table(ledger, definition.code, measure, parent, month, breakdown, rule)
-             for measure in MEASURES[definition.unit]}
+    protected = protected or tables(ledger, definition, month, breakdown, rule)
+    terms = {measure: protected[measure].of(parent) for measure in MEASURES[definition.unit]}
     columns = [ALL] if breakdown == ALL else sorted(
         {column for protected in terms.values() for (_, column) in protected.values if column != TOTAL})
     found = []
@@ -129,6 +157,7 @@ def months_between(start: str, end: str) -> list[str]:
 def export_rows(ledger: Ledger, definition: IndicatorDefinition, level: Level, month: str,
                 rule: SecrecyRule) -> list[dict]:
     """The open data of one indicator, level and month: every territory of the level, protected."""
+    protected = tables(ledger, definition, month, ALL, rule)
     return [{"territory": territory.code, "name": territory.name, **figure}
             for territory in ledger.territories.at_level(level)
-            for figure in figures(ledger, definition, level, territory.code, month, ALL, rule)]
+            for figure in figures(ledger, definition, level, territory.code, month, ALL, rule, protected)]

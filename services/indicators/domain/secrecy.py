@@ -10,23 +10,24 @@ totals, column totals and the parent's total. Two rules:
 - secondary suppression: a suppressed cell must not be recomputable from what is published. Seen as
   a bipartite graph (lines = rows and columns, totals included; a suppressed cell = an edge between
   its row and its column), a suppressed cell is exactly determined by the sums when its edge is on no
-  cycle. So every suppressed cell is put on a cycle, by suppressing the cheapest rectangle through it.
+  cycle. So every suppressed cell is put on a cycle, by also suppressing the cells of the cheapest
+  path (fewest people newly withheld) from its column back to its row, through non-zero cells only.
   Every suppressed value is then at least 1, so adding then removing 1 alternately around the cycle
-  (a row's or column's total taking the opposite sign, which keeps its line's sum) gives another table, non-negative, with the same published figures and a different value in the
-  cell: no subtraction of totals, and no bound argument, can rebuild it.
+  (a row's or column's total taking the opposite sign, which keeps its line's sum) gives another
+  table, non-negative, with the same published figures and a different value in the cell: no
+  subtraction of totals, and no bound argument, can rebuild it.
 
 Shares are published only when both their numerator and denominator are.
 
-Limit, not handled yet: each table is protected on its own. A parent's figure withheld in its own
-parent's table (say a département's, by secondary suppression in its région's table) could be
-recomputed as the sum of its children if they were all published in the child table; the shipped
-bassins do not cover their départements and the remainder is never published, so the demo zoning
-does not expose it, but a complete zoning would. The fix is to protect the levels together: a margin
-withheld upstream forced into the child table and put on a cycle of its interior cells, and a margin
-published upstream never used as a corner of a child table's rectangle.
+Levels are protected together, top down. A child table's total row is its parent's row in the table
+one level up, already protected there: a cell withheld upstream is withheld here too and put on a
+cycle of this table, and a cell published upstream is never withheld here (it is known) nor used on
+a cycle. Otherwise a département withheld in its région's table could be rebuilt as the sum of its
+bassins, or a bassin's withheld figure as its published département's less its published siblings.
 """
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -81,12 +82,22 @@ def with_margins(cells: Mapping[Cell, int]) -> dict[Cell, int]:
     return full
 
 
-def protect(cells: Mapping[Cell, int], rule: SecrecyRule) -> ProtectedTable:
-    """The table with its margins, primary and secondary suppression applied."""
+def protect(cells: Mapping[Cell, int], rule: SecrecyRule,
+            upstream: Mapping[str, int | None] | None = None) -> ProtectedTable:
+    """The table with its margins, primary and secondary suppression applied. `upstream`: the
+    parent's row as the table one level up published it, by column (TOTAL included), None where
+    withheld; this table's total row must agree with it."""
     grid = with_margins(cells)
-    suppressed = {cell for cell, value in grid.items() if rule.is_primary(value)}
+    known = {(TOTAL, column) for column, value in (upstream or {}).items() if value is not None}
+    forced = {(TOTAL, column) for column, value in (upstream or {}).items() if value is None}
+    suppressed = {cell for cell, value in grid.items() if rule.is_primary(value) and cell not in known}
+    suppressed |= forced & grid.keys()
     while (exposed := _first_exposed(suppressed)) is not None:
-        suppressed |= _cheapest_rectangle(grid, suppressed, exposed)
+        path = _cheapest_path(grid, suppressed | known, suppressed, exposed)
+        if path is None:  # no cycle can hide it here: withhold all that this table may withhold
+            suppressed |= {cell for cell, value in grid.items() if value and cell not in known}
+            break
+        suppressed |= path
     return ProtectedTable({cell: None if cell in suppressed else value for cell, value in grid.items()})
 
 
@@ -120,22 +131,30 @@ def _on_cycle(suppressed: set[Cell], edge: Cell) -> bool:
     return False
 
 
-def _cheapest_rectangle(grid: dict[Cell, int], suppressed: set[Cell], cell: Cell) -> set[Cell]:
-    """Three more cells closing a rectangle through `cell`, all non-zero (so the cycle can move both
-    ways), adding the fewest people to what is withheld. The rectangle through the margins always
-    qualifies: a non-zero cell has non-zero row, column and grand totals."""
-    row, column = cell
-    rows = sorted({r for r, _ in grid} - {row})
-    columns = sorted({c for _, c in grid} - {column})
-    best: tuple[int, tuple[Cell, ...]] | None = None
-    for other_row in rows:
-        for other_column in columns:
-            corners = ((row, other_column), (other_row, column), (other_row, other_column))
-            if any(grid[corner] == 0 for corner in corners):
-                continue
-            cost = sum(grid[corner] for corner in corners if corner not in suppressed)
-            if best is None or cost < best[0]:
-                best = (cost, corners)
-    if best is None:
-        raise AssertionError(f"no rectangle through {cell}: the margins always give one")
-    return set(best[1])
+def _cheapest_path(grid: dict[Cell, int], settled: set[Cell], suppressed: set[Cell], cell: Cell) -> set[Cell] | None:
+    """Cells joining `cell`'s column back to its row without it (Dijkstra over the lines), through
+    non-zero cells that are withheld already (free) or may be (their value: the people newly withheld);
+    None when there is no such path. A published cell of the table is a candidate; a cell `settled`
+    (published upstream) is not."""
+    edges: dict[tuple[str, str], list[tuple[tuple[str, str], Cell]]] = {}
+    for candidate, value in grid.items():
+        if candidate == cell or value == 0 or (candidate in settled and candidate not in suppressed):
+            continue
+        row, column = ("row", candidate[0]), ("column", candidate[1])
+        edges.setdefault(row, []).append((column, candidate))
+        edges.setdefault(column, []).append((row, candidate))
+    start, goal = ("column", cell[1]), ("row", cell[0])
+    best: dict[tuple[str, str], tuple[int, list[Cell]]] = {start: (0, [])}
+    frontier = [(0, start)]
+    while frontier:
+        cost, line = heapq.heappop(frontier)
+        if line == goal:
+            return set(best[line][1])
+        if cost > best[line][0]:
+            continue
+        for other, through in sorted(edges.get(line, [])):
+            step = cost + (0 if through in suppressed else grid[through])
+            if other not in best or step < best[other][0]:
+                best[other] = (step, [*best[line][1], through])
+                heapq.heappush(frontier, (step, other))
+    return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 
 from services.indicators.domain.facts import COUNT, DENOMINATOR, NUMERATOR, Place, age_band, contributions
-from services.indicators.domain.observations import ALL, REST, Ledger, table
+from services.indicators.domain.observations import ALL, REST, Ledger, Tables
 from services.indicators.domain.secrecy import TOTAL, SecrecyRule
 from services.indicators.domain.territories import NATIONAL, Level, shipped_territories
 
@@ -32,7 +32,7 @@ def test_registrations_count_at_every_level_and_the_small_remainder_is_withheld_
     assert ledger.value("registrations", COUNT, Level.NATIONAL, NATIONAL, month) == 15
     assert ledger.value("registrations", COUNT, Level.DEPARTEMENT, "44", month, "age_band", "under_26") == 15
 
-    bassins = table(ledger, "registrations", COUNT, (Level.DEPARTEMENT, "44"), month, ALL, RULE)
+    bassins = Tables(ledger, "registrations", COUNT, month, ALL, RULE).of((Level.DEPARTEMENT, "44"))
     assert bassins.get(TOTAL) == 15
     # 3 outside the bassin is withheld; so is the bassin's 12, else 15 - 12 gives it back.
     assert bassins.get(REST) is None and bassins.get("52-SAINT-NAZAIRE") is None
@@ -139,3 +139,21 @@ def test_the_open_data_of_a_level_lists_each_territory_with_its_protected_figure
     assert {row["territory"]: row["value"] for row in bassins} == {"52-LAVAL-OUEST": 30, "52-SAINT-NAZAIRE": 12}
     assert export_rows(ledger, definition, Level.NATIONAL, "2026-11", RULE) == [
         {"territory": "FR", "name": "France", "month": "2026-11", "category": "all", "value": 42}]
+
+
+def test_a_departement_withheld_in_its_regions_table_is_not_given_back_by_its_bassins():
+    from services.indicators.domain.definitions import shipped_catalogue
+    from services.indicators.domain.observations import export_rows
+
+    # 12 in Saint-Nazaire's bassin, 5 in Angers: in the région's table, 5 is withheld, and 44's 12
+    # with it (else 17 - 12). 44's only listed bassin holds all of its 12: published, it would give
+    # 44's figure back, and with it Maine-et-Loire's 5.
+    ledger = ledger_of([("registration.person.registered.v2", registered("44184"))] * 12
+                       + [("registration.person.registered.v2", registered("49007"))] * 5)
+    definition = shipped_catalogue().get("registrations")
+    departements = {row["territory"]: row["value"] for row in export_rows(ledger, definition, Level.DEPARTEMENT,
+                                                                           "2026-11", RULE)}
+    assert departements["44"] is None and departements["49"] is None and departements["53"] == 0
+    bassins = {row["territory"]: row["value"] for row in export_rows(ledger, definition, Level.BASSIN, "2026-11", RULE)}
+    assert bassins["52-SAINT-NAZAIRE"] is None
+    assert export_rows(ledger, definition, Level.NATIONAL, "2026-11", RULE)[0]["value"] == 17

@@ -162,3 +162,72 @@ def test_zeros_are_published_and_the_threshold_is_configurable():
 def test_a_share_is_withheld_with_either_of_its_terms():
     assert share(12, 48) == 0.25
     assert share(None, 48) is None and share(12, None) is None and share(0, 0) is None
+
+
+# -- levels protected together ------------------------------------------------------------------
+def hierarchy(seed: int) -> dict[str, dict[tuple[str, str], int]]:
+    """A parent's children by column, per parent (rows of the upper table): small cells mostly."""
+    chance = random.Random(seed)
+    columns = [f"c{index}" for index in range(chance.randint(1, 3))]
+    return {f"p{parent}": {(f"p{parent}.k{child}", column): chance.choice([0, 1, 2, 3, 5, 8, 12, 20, 40])
+                           for child in range(chance.randint(1, 4)) for column in columns}
+            for parent in range(chance.randint(2, 4))}
+
+
+def protect_levels(children_of: dict[str, dict[tuple[str, str], int]]):
+    """The upper table (rows: the parents), then each parent's table given its protected row."""
+    upper_cells = {(parent, column): 0 for parent, cells in children_of.items() for (_, column) in cells}
+    for parent, cells in children_of.items():
+        for (_, column), value in cells.items():
+            upper_cells[(parent, column)] += value
+    upper = protect(upper_cells, RULE)
+    tables = {"upper": (upper.values, with_margins(upper_cells), lambda cell: cell)}
+    for parent, cells in children_of.items():
+        row = {column: upper.get(parent, column) for (_, column) in [*cells, ("", TOTAL)]}
+        lower = protect(cells, RULE, upstream=row)
+        # The lower table's total row is the parent's row of the upper table: one unknown, two names.
+        tables[parent] = (lower.values, with_margins(cells),
+                          lambda cell, parent=parent: (parent, cell[1]) if cell[0] == TOTAL else cell)
+    return tables
+
+
+def jointly_determined(tables) -> set:
+    """Withheld cells that every table's sums, solved together, determine exactly."""
+    unknown = sorted({name(cell) for published, _, name in tables.values()
+                      for cell, value in published.items() if value is None})
+    index = {cell: position for position, cell in enumerate(unknown)}
+    equations = []
+    for _, grid, name in tables.values():
+        for members, total in lines(grid):
+            coefficients = [Fraction(0)] * len(unknown)
+            for cell, sign in [(member, 1) for member in members] + [(total, -1)]:
+                if name(cell) in index:
+                    coefficients[index[name(cell)]] += sign
+            if any(coefficients):
+                equations.append(coefficients)
+    pivots = _row_reduce(equations, len(unknown))
+    return {unknown[column] for column, row in pivots.items()
+            if all(row[other] == 0 for other in range(len(unknown)) if other != column and other not in pivots)}
+
+
+@pytest.mark.parametrize("seed", range(120))
+def test_no_withheld_value_is_rebuilt_from_the_tables_of_two_levels_together(seed):
+    tables = protect_levels(hierarchy(seed))
+    published = {}
+    for values, grid, name in tables.values():
+        for cell, value in values.items():
+            assert value is None or value == grid[cell]
+            assert published.setdefault(name(cell), value) == value  # one figure, one answer at both levels
+    assert jointly_determined(tables) == set()
+
+
+def test_the_joint_attack_finds_a_parent_rebuilt_from_its_children_when_levels_are_protected_apart():
+    # The attack can fail: protected apart, p1's table publishes its only child's 40, which is p1's
+    # figure the upper table withheld to hide p0's 7 (47 - 40).
+    children_of = {"p0": {("p0.k0", "c0"): 4, ("p0.k1", "c0"): 3}, "p1": {("p1.k0", "c0"): 40}}
+    tables = protect_levels(children_of)
+    apart = dict(tables)
+    for parent, cells in children_of.items():
+        apart[parent] = (protect(cells, RULE).values, with_margins(cells), tables[parent][2])
+    assert ("p0", "c0") in jointly_determined(apart)
+    assert jointly_determined(tables) == set()
