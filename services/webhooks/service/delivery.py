@@ -76,13 +76,12 @@ class Deliverer:
         """Send every delivery due at `now`; returns how many attempts were made."""
         made = 0
         while True:
-            attempts = self.claim(now)
-            if not attempts:
-                return made
+            attempts, claimed = self.claim(now)
             outcomes = list(self.pool.map(self.send, attempts))
             self._record(list(zip(attempts, outcomes)), now)
             made += len(attempts)
-            if len(attempts) < self.batch:
+            # Every row claimed left the due set (leased, postponed, withheld): a full batch may hide more.
+            if claimed < self.batch:
                 return made
 
     def close(self) -> None:
@@ -90,12 +89,14 @@ class Deliverer:
         self.client.close()
 
     # -- claim ---------------------------------------------------------------------------------
-    def claim(self, now: datetime) -> list[Attempt]:
+    def claim(self, now: datetime) -> tuple[list[Attempt], int]:
+        """The attempts to make now, and how many due rows were claimed to prepare them."""
         with self.db.transaction() as session:
             deliveries = DeliveryRepository(session)
             endpoints: dict[str, Endpoint | None] = {}
             attempts = []
-            for row in deliveries.due(now, self.batch):
+            due = deliveries.due(now, self.batch)
+            for row in due:
                 if row.endpoint_id not in endpoints:
                     endpoints[row.endpoint_id] = EndpointRepository(session).get(row.endpoint_id)
                 endpoint = endpoints[row.endpoint_id]
@@ -104,7 +105,7 @@ class Deliverer:
                 attempt = self._prepare(session, deliveries, row, endpoint, now)
                 if attempt is not None:
                     attempts.append(attempt)
-            return attempts
+            return attempts, len(due)
 
     def _prepare(self, session: Session, deliveries: DeliveryRepository, row: DeliveryRow, endpoint: Endpoint,
                  now: datetime) -> Attempt | None:
@@ -139,6 +140,8 @@ class Deliverer:
 
     # -- record --------------------------------------------------------------------------------
     def _record(self, results: list[tuple[Attempt, Outcome]], now: datetime) -> None:
+        if not results:
+            return
         with self.db.transaction() as session:
             deliveries, endpoints = DeliveryRepository(session), EndpointRepository(session)
             for attempt, outcome in results:

@@ -22,6 +22,12 @@ class Received:
         return json.loads(self.body)
 
 
+class _Server(ThreadingHTTPServer):
+    # The delivery job sends 16 attempts at once; the default backlog of 5 refused some under load.
+    request_queue_size = 128
+    daemon_threads = True
+
+
 class Receiver:
     def __init__(self) -> None:
         self.received: list[Received] = []
@@ -43,7 +49,7 @@ class Receiver:
             def log_message(self, *args) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property

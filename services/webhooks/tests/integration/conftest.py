@@ -1,7 +1,19 @@
+import time
+
 import pytest
 
+from services.webhooks.consumers import CONSUMER
 from services.webhooks.tests.receiver import Receiver
 from tests.support.apps import service_client
+
+
+def caught_up(broker, consumer_prefix: str, timeout: float = 120.0) -> None:
+    """Wait until the app's consumer has read what the topics held before the test (it replays them
+    from offset 0): endpoints registered after that get the test's own changes, not the backlog's."""
+    deadline = time.monotonic() + timeout
+    while broker.lag(consumer_prefix + CONSUMER) != 0:
+        assert time.monotonic() < deadline, "the webhooks consumer never caught up"
+        time.sleep(0.5)
 
 
 @pytest.fixture
@@ -10,6 +22,7 @@ def service(database_url, broker, tokens, consumer_prefix, monkeypatch):
     # run by the tests on their own clock.
     monkeypatch.setenv("WEBHOOKS_ALLOWED_HOSTS", "127.0.0.1")
     with service_client("webhooks", database_url, broker, tokens, consumer_prefix, jobs=frozenset()) as client:
+        caught_up(broker, consumer_prefix)
         yield client
 
 
