@@ -15,10 +15,12 @@ import httpx
 import jsonschema
 import pytest
 import yaml
+from standardwebhooks import Webhook
 
 from services.dossier.api import examples as dossier
 from services.offers.api import examples as offers
 from services.registration.tests.builders import person
+from services.webhooks.tests.receiver import Receiver
 from tests.contract.test_spectral import SPECTRAL, SPECTRAL_DIR, described
 from tests.support.arazzo import ArazzoRunner, load_document
 from tests.support.contracts import CONTRACTS_DIR
@@ -50,7 +52,8 @@ def lint(*documents: Path) -> list[dict]:
 
 def test_the_partner_journeys_are_published():
     assert workflow_ids() >= {"registerAndOrientRsaRecipient", "departementDecidesOrientation",
-                              "missionLocaleFirstAppointmentAndContract", "publishOfferAndFollowDistribution"}
+                              "missionLocaleFirstAppointmentAndContract", "publishOfferAndFollowDistribution",
+                              "subscribeToPersonChanges"}
 
 
 @pytest.mark.parametrize("document", DOCUMENTS, ids=lambda path: path.name)
@@ -160,5 +163,16 @@ def test_the_partner_journeys_run_against_the_platform(fresh_platform):
                         "publishKey": f"workflow-{uuid.uuid4()}"})
     assert published["closedAt"]
     ran.add("publishOfferAndFollowDistribution")
+
+    with Receiver() as receiver:  # the département's RSA software, on loopback (allow-listed in the stack)
+        subscribed = run(platform, "subscribe-to-changes.arazzo.yaml", "subscribeToPersonChanges", {
+            "departementToken": platform.token(DEPARTEMENT), "receiverUrl": receiver.url,
+            "endpointKey": f"workflow-{uuid.uuid4()}", "registrationKey": f"workflow-{uuid.uuid4()}",
+            "person": young_rsa_recipient()})
+        [received] = [got for got in receiver.about(subscribed["personId"]) if 200 <= got.answered < 300]
+    # What the receiver got verifies with the secret the workflow kept, by a Standard Webhooks library.
+    assert Webhook(subscribed["secret"]).verify(received.body, received.headers)["subject"] == subscribed["personId"]
+    assert received.headers["webhook-id"] == subscribed["webhookId"]
+    ran.add("subscribeToPersonChanges")
 
     assert ran == workflow_ids(), "published workflows this test does not run"
