@@ -4,8 +4,10 @@ Each run claims a batch in one transaction (a lease: the rows' next attempt move
 another runner leaves them, and a crash mid-send retries them with the same `webhook-id`), sends
 outside any transaction (an answer may take 15 s), then records the outcomes in another. Before each
 attempt the subject's entitlement (and the endpoint's filter) is asked again on the current facts,
-and the URL checked again against the SSRF rule
-(DNS answers change). 2xx: delivered. 410: the endpoint is disabled, the delivery waits for its
+and the URL checked again against the SSRF rule (DNS answers change); the send then resolves the host
+once more, checks every address and connects to one of those, keeping the URL's host as Host header
+and TLS server name: connecting by name would resolve a third time, and a host rebinding to 127.0.0.1
+between check and connect would reach the platform's own network. 2xx: delivered. 410: the endpoint is disabled, the delivery waits for its
 owner to resume it. Anything else, or no answer: again per the retry schedule, until given up, which
 pauses the endpoint. A subject's later delivery waits behind its earlier one (`DeliveryRepository.due`).
 """
@@ -33,7 +35,7 @@ from services.webhooks.domain.endpoint import Endpoint
 from services.webhooks.domain.entitlement import entitled
 from services.webhooks.domain.retry import next_attempt_at
 from services.webhooks.domain.signing import signed_headers
-from services.webhooks.domain.ssrf import Resolver, UnsafeUrl, check_url
+from services.webhooks.domain.ssrf import Resolver, UnsafeUrl, check_url, connectable_addresses
 from services.webhooks.service.suspension import publish_suspensions
 
 TIMEOUT_SECONDS = 15.0
@@ -133,10 +135,23 @@ class Deliverer:
     def send(self, attempt: Attempt) -> Outcome:
         started = time.monotonic()
         try:
-            response = self.client.post(attempt.url, content=attempt.body, headers=attempt.headers)
-            return Outcome(response.status_code, None, _elapsed_ms(started))
-        except httpx.HTTPError as exc:
-            return Outcome(None, f"{type(exc).__name__}: {exc}"[:500], _elapsed_ms(started))
+            addresses = connectable_addresses(attempt.url, self.resolve, self.allowed_hosts)
+        except UnsafeUrl as exc:
+            return Outcome(None, str(exc)[:500], _elapsed_ms(started))
+        target, error = httpx.URL(attempt.url), ""
+        # The URL's host (IDNA-encoded) stays the Host header and the TLS server name the certificate must match.
+        host, server_name = target.netloc.decode("ascii"), target.raw_host.decode("ascii")
+        for address in addresses:  # the next checked address when one refuses, as a connection by name would
+            try:
+                response = self.client.post(target.copy_with(host=address), content=attempt.body,
+                                            headers={**attempt.headers, "host": host},
+                                            extensions={"sni_hostname": server_name})
+                return Outcome(response.status_code, None, _elapsed_ms(started))
+            except httpx.ConnectError as exc:
+                error = f"{type(exc).__name__}: {exc}"
+            except httpx.HTTPError as exc:
+                return Outcome(None, f"{type(exc).__name__}: {exc}"[:500], _elapsed_ms(started))
+        return Outcome(None, error[:500], _elapsed_ms(started))
 
     # -- record --------------------------------------------------------------------------------
     def _record(self, results: list[tuple[Attempt, Outcome]], now: datetime) -> None:
