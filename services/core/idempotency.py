@@ -44,6 +44,9 @@ class StoredResponse:
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
     replayed: bool = False
+    # What the record keeps and a replay answers, when the first answer shows something once (a signing
+    # secret): the record is another table, read by whoever reads idempotency records, and must not hold it.
+    replay_body: Any = None
 
     def response(self) -> JSONResponse:
         """The HTTP answer; a replay says so, so a client can tell it did not act twice."""
@@ -90,7 +93,8 @@ def run_idempotent(db: Database, client_id: str, key: str | None, fingerprint: s
                 response = operation(session)
                 session.add(IdempotencyRecord(
                     client_id=client_id, key=key, request_hash=fingerprint, status_code=response.status_code,
-                    body=json.dumps(response.body, default=str), headers=json.dumps(response.headers),
+                    body=json.dumps(response.body if response.replay_body is None else response.replay_body,
+                                    default=str), headers=json.dumps(response.headers),
                 ))
             return response
         except (IntegrityError, UniqueKeyTaken):

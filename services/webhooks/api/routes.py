@@ -61,8 +61,10 @@ def create_webhook(request: Request, platform: PlatformDep, endpoints: Endpoints
                    idempotency_key: CreateKey = None) -> JSONResponse:
     def operation(session) -> StoredResponse:
         endpoint = endpoints.create(session, caller, resource_id(caller.client_id, idempotency_key), _spec(body))
-        out = {**render.endpoint(endpoint), "secret": endpoint.secrets[0].value}
-        return StoredResponse(201, jsonable_encoder(out), {"Location": f"/v1/webhooks/{endpoint.id}"})
+        shown = jsonable_encoder(render.endpoint(endpoint))
+        # The secret is shown once: the idempotency record, another table, keeps the answer without it.
+        return StoredResponse(201, {**shown, "secret": endpoint.secrets[0].value},
+                              {"Location": f"/v1/webhooks/{endpoint.id}"}, replay_body=shown)
 
     return idempotent_response(request, platform.db, caller.client_id, idempotency_key, body.model_dump(mode="json"),
                                operation)
@@ -148,7 +150,8 @@ def rotate_webhook_secret(endpoint_id: EndpointId, request: Request, platform: P
     def operation(session) -> StoredResponse:
         endpoint, secret = endpoints.rotate(session, caller, endpoint_id, timedelta(seconds=body.overlap_seconds))
         previous = [s.expires_at for s in endpoint.secrets[1:] if s.expires_at]
-        return StoredResponse(200, jsonable_encoder({"secret": secret, "previous_valid_until": max(previous, default=None)}))
+        kept = jsonable_encoder({"previous_valid_until": max(previous, default=None)})
+        return StoredResponse(200, {"secret": secret, **kept}, replay_body=kept)  # the secret shown once, not kept
 
     return idempotent_response(request, platform.db, caller.client_id, idempotency_key, body.model_dump(mode="json"),
                                operation)

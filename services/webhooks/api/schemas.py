@@ -61,7 +61,8 @@ class WebhookEndpointOut(BaseModel):
 
 
 class WebhookEndpointCreated(WebhookEndpointOut):
-    secret: str = Field(description="The signing secret, shown this once (whsec_ and base64).")
+    secret: str | None = Field(None, description="The signing secret, shown this once (whsec_ and base64): a replay of "
+                               "the creation (the same Idempotency-Key) answers the endpoint without it.")
 
 
 class WebhookEndpointPage(BaseModel):
@@ -75,7 +76,8 @@ class WebhookSecretRotation(RequestBody):
 
 
 class WebhookSecretOut(BaseModel):
-    secret: str = Field(description="The new signing secret, shown this once.")
+    secret: str | None = Field(None, description="The new signing secret, shown this once: a replay of the rotation "
+                               "(the same Idempotency-Key) answers without it.")
     previous_valid_until: datetime | None = None
 
 
