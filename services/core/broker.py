@@ -77,14 +77,16 @@ def make_admin(access: KafkaAccess, **overrides) -> KafkaAdminClient:
 
 
 def declared_channels(asyncapi_path: Path = ASYNCAPI) -> dict[str, frozenset[str]]:
-    """Each channel's address with the names of the messages declared on it (event types, or the
-    dead letter of a `.dlq` twin)."""
+    """Each Kafka channel's address with the names of the messages declared on it (event types, or the
+    dead letter of a `.dlq` twin). A channel naming servers without Kafka (webhooks' deliveries to
+    partners' endpoints) is no topic."""
     spec = yaml.safe_load(asyncapi_path.read_text())
     messages = spec["components"]["messages"]
     return {
         channel["address"]: frozenset(messages[_component(ref["$ref"])]["name"]
                                       for ref in channel.get("messages", {}).values())
         for channel in spec["channels"].values()
+        if "servers" not in channel or any(_component(s["$ref"]) == "kafka" for s in channel["servers"])
     }
 
 
