@@ -154,5 +154,9 @@ async def aggregated_openapi(client: httpx.AsyncClient, gateway_spec: dict[str, 
             continue
         contract = published_contract(service_spec, route)
         spec["paths"].update(contract["paths"])
+        # What a service sends rather than serves (webhooks' deliveries): OpenAPI 3.1 `webhooks`.
+        spec.setdefault("webhooks", {}).update(contract.get("webhooks", {}))
         schemas.update(contract["components"].get("schemas", {}))
+    if not spec["webhooks"]:
+        del spec["webhooks"]
     return spec
