@@ -15,7 +15,8 @@ router = APIRouter(prefix="/v1/changes", tags=["changes"])
 
 
 @router.get("", response_model=ChangePage,
-            summary="The changes your organisation may know, in order; resume from next_cursor (never skips nor repeats)",
+            summary="The changes your organisation may know, in order; resume from next_cursor (never skips nor repeats); "
+                    "a page with fewer items than asked means you are caught up",
             responses=documented(200, examples.CHANGE_PAGE, {**AUTH_ERRORS, 422: "A type or the cursor is not valid."}))
 def list_changes(platform: PlatformDep, feed: FeedDep, caller: ChangesReader,
                  types: Annotated[list[PartnerEventType] | None, Query(

@@ -2,8 +2,10 @@
 
 The cursor is the last position read: positions only grow and are committed in order (one writer),
 so a reader resuming from it never skips nor repeats a change, however long it waited (within the
-retention). Entitlement is the caller's, asked now for each change; a page may hold fewer items
-than asked when changes are not the caller's to know, and `next_cursor` still moves past them.
+retention). Entitlement is the caller's, asked now for each change: changes not the caller's to know
+are passed over, window after window, until the page is full or the feed's end is reached, so a
+page with fewer items than asked (an empty one included) means the caller is caught up, and
+`next_cursor` is where to resume when more has happened.
 """
 from __future__ import annotations
 
@@ -29,14 +31,17 @@ class ChangeFeed:
     def page(self, session: Session, caller: Caller, types: list[str] | None, after: int,
              limit: int) -> tuple[list[dict[str, Any]], int]:
         """The caller's changes after position `after`, and the position to resume from."""
-        facts, today = PersonFactsRepository(session), self.clock().date()
+        facts, today, changes = PersonFactsRepository(session), self.clock().date(), ChangeRepository(session)
         items: list[dict[str, Any]] = []
-        position = after
-        for change in ChangeRepository(session).after(after, types, limit * SCAN_FACTOR):
-            person = facts.get(change.subject) if change.kind != OFFER else None
-            if caller.is_admin or entitled(caller, change.kind, person, today):
-                items.append(change.payload)
-            position = change.position
-            if len(items) == limit:
-                break
-        return items, position
+        position, window = after, limit * SCAN_FACTOR
+        while True:
+            scanned = changes.after(position, types, window)
+            for change in scanned:
+                person = facts.get(change.subject) if change.kind != OFFER else None
+                if caller.is_admin or entitled(caller, change.kind, person, today):
+                    items.append(change.payload)
+                position = change.position
+                if len(items) == limit:
+                    return items, position
+            if len(scanned) < window:  # the end of the feed
+                return items, position
