@@ -1,7 +1,7 @@
 """The change feed: GET /v1/changes, for partners who pull rather than receive."""
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
@@ -22,8 +22,15 @@ def list_changes(platform: PlatformDep, feed: FeedDep, caller: ChangesReader,
                  types: Annotated[list[PartnerEventType] | None, Query(
                      max_length=20, examples=[["registration.person.registered.v2", "orientation.decision.made.v1"]],
                      description="Only these event types (all your organisation may know by default).")] = None,
-                 limit: Limit = 100, cursor: Cursor = None) -> dict[str, Any]:
+                 limit: Limit = 100, cursor: Cursor = None,
+                 start: Annotated[Literal["beginning", "now"], Query(description=(
+                     "Without a cursor, where the feed starts: at the beginning of the retained changes, or now "
+                     "(no items, the cursor of the feed's end: take it, read your snapshot of the resources, "
+                     "then follow the feed from it; changes made during the snapshot come again, and each "
+                     "one's per-subject sequence tells which is newer)."))] = "beginning") -> dict[str, Any]:
     after = decode_cursor(cursor, int)[0] if cursor else 0
     with platform.db.reading() as session:
+        if cursor is None and start == "now":
+            return {"items": [], "next_cursor": encode_cursor([feed.end(session)])}
         items, position = feed.page(session, caller, list(types) if types else None, max(after, 0), limit)
     return {"items": items, "next_cursor": encode_cursor([position])}

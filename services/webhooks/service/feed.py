@@ -28,6 +28,10 @@ class ChangeFeed:
     def __init__(self, clock: Callable[[], datetime]) -> None:
         self.clock = clock
 
+    def end(self, session: Session) -> int:
+        """The position of the last change recorded: where a reader starting from a snapshot resumes."""
+        return ChangeRepository(session).last_position()
+
     def page(self, session: Session, caller: Caller, types: list[str] | None, after: int,
              limit: int) -> tuple[list[dict[str, Any]], int]:
         """The caller's changes after position `after`, and the position to resume from."""
