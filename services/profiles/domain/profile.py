@@ -116,7 +116,9 @@ class Profile:
         """The person's statement replaces their earlier word and the contributions to the same
         single facts; contributed list items (missions, validated skills) stay beside it."""
         for name in SINGLE_FACTS:
-            if name in statement:
+            if name in statement and statement[name] is None:  # null withdraws the fact (merge patch)
+                self.facts.pop(name, None)
+            elif name in statement:
                 self.facts[name] = Fact(statement[name], provenance)
         for name in LIST_FACTS:
             if name in statement:
@@ -182,8 +184,9 @@ class Profile:
 
     # -- reading --------------------------------------------------------------------------------
     def value(self, name: str, default: Any = None) -> Any:
+        """The fact's value, or `default` when there is none (a null kept by an earlier version is none)."""
         fact = self.facts.get(name)
-        return fact.value if fact else default
+        return default if fact is None or fact.value is None else fact.value
 
     def item_values(self, name: str) -> list[Any]:
         return [item.value for item in self.items.get(name, [])]

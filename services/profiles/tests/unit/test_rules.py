@@ -79,6 +79,17 @@ def test_a_statement_clears_a_list_given_as_null_and_keeps_contributed_items():
     assert built.item_values("diplomas") == []
 
 
+def test_a_single_fact_stated_as_null_is_withdrawn_and_every_rule_still_reads_the_profile():
+    # Schemathesis stated contract_types as null: the profile then failed every save and search
+    # (None is not a list), and the index job with it, for every profile.
+    built = profile()
+    built.state({"contract_types": ["MIS"], "rome_codes": ["D1102"]}, Provenance(PERSON, ML, AT))
+    built.state({"contract_types": None, "rome_codes": None, "available_from": None}, Provenance(PERSON, ML, AT))
+    assert built.value("contract_types", []) == [] and built.value("rome_codes", []) == []
+    assert not built.seeks_temporary_work
+    assert all(isinstance(built.findable_by(audience), bool) for audience in Audience)
+
+
 def test_consent_publishes_per_audience_and_its_revocation_withdraws():
     built = profile()
     built.grant(consent(Audience.EMPLOYERS))
