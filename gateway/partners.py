@@ -38,6 +38,8 @@ def load_partners(path: Path) -> dict[str, Partner]:
         unknown = sorted(set(entry["scopes"]) - set(Scope))
         if unknown:
             raise ValueError(f"{path}: {entry['client_id']} has unknown scope(s) {', '.join(unknown)}")
+        if Scope.ME in entry["scopes"]:
+            raise ValueError(f"{path}: {entry['client_id']}: 'me' belongs to persons' tokens, never to a client")
         partners[entry["client_id"]] = Partner(
             client_id=entry["client_id"], client_secret=entry["client_secret"], name=entry["name"],
             org_id=entry["org_id"], org_type=entry["org_type"], territories=tuple(entry.get("territories", ())),

@@ -13,7 +13,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from gateway.partners import Partner
-from services.core.identity import TokenVerifier
+from services.core.identity import PERSON_TOKEN_USE, TokenVerifier
+from services.core.scopes import Scope
 
 TOKEN_LIFETIME_SECONDS = 900
 
@@ -55,6 +56,15 @@ class TokenIssuer:
             "territories": list(partner.territories), "scope": " ".join(sorted(scopes)),
         }
         claims.update({name: value for name in ("siret", "offer_source") if (value := getattr(partner, name))})
+        return jwt.encode(claims, self.key.private_key, algorithm="RS256", headers={"kid": self.key.kid})
+
+    def issue_person(self, person_id: str, lifetime: int = TOKEN_LIFETIME_SECONDS) -> str:
+        """A person's own token, after their OpenID Connect login: the `me` scope, for /v1/me/... only."""
+        now = int(time.time())
+        claims = {
+            "iss": self.issuer, "aud": self.audience, "sub": person_id, "iat": now, "exp": now + lifetime,
+            "jti": str(uuid.uuid4()), "token_use": PERSON_TOKEN_USE, "scope": Scope.ME.value,
+        }
         return jwt.encode(claims, self.key.private_key, algorithm="RS256", headers={"kid": self.key.kid})
 
     def jwks(self) -> dict:

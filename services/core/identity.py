@@ -25,6 +25,9 @@ ORG_TYPES = (
     "france_travail", "mission_locale", "cap_emploi", "apec", "departement", "caf",
     "region", "opco", "temp_agency", "employer", "partner",
 )
+# A person's token (issued by the gateway after an OpenID Connect login) says so in this claim.
+PERSON_TOKEN_USE = "person"
+PERSON_ORG_TYPE = "person"
 QUERY_TOKEN_PARAMS = ("access_token", "token")
 # Tokens remembered as verified: a partner's client reuses its token for its 15 minutes; bounded against a flood.
 REMEMBERED_TOKENS = 10_000
@@ -41,14 +44,27 @@ class Caller:
     # Optional, for publishers of job offers: the employer's SIRET, or a job board's offer source.
     siret: str | None = None
     offer_source: str | None = None
+    # Set on a person's own token only: the platform id of the person logged in.
+    person_id: str | None = None
 
     @property
     def is_admin(self) -> bool:
         """The platform's administrators: every scope, and every organisation's records."""
         return Scope.ADMIN in self.scopes
 
+    @property
+    def is_person(self) -> bool:
+        return self.person_id is not None
+
     def has_scope(self, scope: str) -> bool:
-        return scope in self.scopes or self.is_admin
+        # `me` is a person's own door: an administrator's token does not open it.
+        return scope in self.scopes or (self.is_admin and scope != Scope.ME)
+
+    @classmethod
+    def person(cls, person_id: str) -> "Caller":
+        """A person about themselves: the `me` scope and nothing else, no organisation, no territory."""
+        return cls(client_id=f"person:{person_id}", org_id=f"person:{person_id}", org_type=PERSON_ORG_TYPE,
+                   territories=(), scopes=frozenset({Scope.ME.value}), person_id=person_id)
 
 
 def unauthorized(detail: str) -> Problem:
@@ -125,14 +141,21 @@ class TokenVerifier:
 
 
 def caller_from_claims(claims: dict) -> Caller:
+    scopes = frozenset(str(claims.get("scope", "")).split())
+    if claims.get("token_use") == PERSON_TOKEN_USE:
+        if scopes != {Scope.ME.value} or not str(claims["sub"]).strip():
+            raise unauthorized("A person's access token carries the scope 'me' and a person id, nothing else.")
+        return Caller.person(str(claims["sub"]))
     if claims.get("org_type") not in ORG_TYPES or not claims.get("org_id"):
         raise unauthorized("The access token does not name a known organisation.")
+    if Scope.ME.value in scopes:
+        raise unauthorized("An organisation's access token cannot carry the scope 'me'.")
     return Caller(
         client_id=str(claims["sub"]),
         org_id=str(claims["org_id"]),
         org_type=str(claims["org_type"]),
         territories=tuple(claims.get("territories") or ()),
-        scopes=frozenset(str(claims.get("scope", "")).split()),
+        scopes=scopes,
         siret=_optional(claims.get("siret")),
         offer_source=_optional(claims.get("offer_source")),
     )
@@ -171,3 +194,14 @@ def require_scope(scope: str):
         return caller
 
     return dependency
+
+
+async def require_person(caller: Annotated[Caller, Depends(current_caller)]) -> Caller:
+    """FastAPI dependency of the /v1/me/... routes: a person's own token, whatever an organisation holds."""
+    if not caller.is_person:
+        raise Problem(403, "This route answers a person about their own data; it needs the person's token, "
+                           "obtained by logging in at /auth/login.", slug="insufficient-scope")
+    return caller
+
+
+PersonCaller = Annotated[Caller, Depends(require_person)]

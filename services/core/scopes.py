@@ -28,5 +28,8 @@ class Scope(StrEnum):
     # Partner push (services/webhooks): its own endpoints and deliveries; the change feed.
     WEBHOOKS_MANAGE = "webhooks:manage"
     CHANGES_READ = "changes:read"
+    # A person about themselves (/v1/me/...): only in person tokens, which carry nothing else; no
+    # organisation is granted it, and `admin` does not pass for it (Caller.has_scope).
+    ME = "me"
     # Platform operations: passes every scope check (Caller.has_scope).
     ADMIN = "admin"

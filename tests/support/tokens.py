@@ -24,3 +24,7 @@ class TestTokens:
         partner = demo_partners()[client_id]
         token = self.issuer.issue(partner, frozenset(scopes) if scopes is not None else partner.scopes)
         return {"Authorization": f"Bearer {token}", **extra}
+
+    def person_headers(self, person_id: str, **extra: str) -> dict[str, str]:
+        """A person's own token, as the gateway issues it after an OpenID Connect login."""
+        return {"Authorization": f"Bearer {self.issuer.issue_person(person_id)}", **extra}

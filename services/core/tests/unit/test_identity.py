@@ -95,3 +95,30 @@ def test_the_remembered_tokens_stay_bounded_and_the_latest_are_kept(verifier, lo
     assert lookups == []  # the newest is still remembered
     verifier.verify(tokens[0])
     assert lookups == [tokens[0]]  # the oldest was forgotten, so checked again
+
+
+def test_a_person_token_names_the_person_and_opens_their_own_door_only(verifier):
+    token, _ = signed(sub="per_0001", token_use="person", scope="me", org_id=None, org_type=None)
+    caller = verifier.verify(token)
+    assert caller.is_person and caller.person_id == "per_0001"
+    assert caller.has_scope("me") and not caller.has_scope("registrations:read")
+    assert caller.territories == () and not caller.is_admin
+
+
+@pytest.mark.parametrize("claims", [
+    {"token_use": "person", "scope": "me registrations:read"},  # a person's token carries nothing else
+    {"token_use": "person", "scope": "me", "sub": " "},  # and names someone
+    {"scope": "me registrations:read"},  # an organisation's never carries `me`
+])
+def test_tokens_mixing_a_person_and_an_organisation_are_refused(verifier, claims):
+    token, _ = signed(**claims)
+    with pytest.raises(Problem) as refused:
+        verifier.verify(token)
+    assert refused.value.status == 401
+
+
+def test_an_administrator_passes_every_scope_but_a_persons_own(verifier):
+    token, _ = signed(scope="admin")
+    admin = verifier.verify(token)
+    assert admin.has_scope("registrations:read") and admin.has_scope("sanctions:decide")
+    assert not admin.has_scope("me") and not admin.is_person
