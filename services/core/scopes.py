@@ -28,6 +28,8 @@ class Scope(StrEnum):
     # Partner push (services/webhooks): its own endpoints and deliveries; the change feed.
     WEBHOOKS_MANAGE = "webhooks:manage"
     CHANGES_READ = "changes:read"
+    # The gateway's own, after a person's OpenID Connect login: find the person the identity names.
+    IDENTITY_MATCH = "identity:match"
     # A person about themselves (/v1/me/...): only in person tokens, which carry nothing else; no
     # organisation is granted it, and `admin` does not pass for it (Caller.has_scope).
     ME = "me"
