@@ -24,6 +24,7 @@ from gateway.docs_page import install_docs
 from gateway.idempotency import KeyRegistry
 from gateway.lockout import TokenGuard
 from gateway.partners import Partner, load_partners
+from gateway.personal_space import install_personal_space
 from gateway.problem_pages import problems_router
 from gateway.ratelimit import RateLimiter
 from gateway.proxy import forward, upstream_clients, upstream_pool, upstream_urls
@@ -130,6 +131,7 @@ def create_app(settings: ServiceSettings | None = None, partners_file: Path | No
         return JSONResponse({"status": "ready", "checks": checks})
 
     install_docs(app)
+    install_personal_space(app)  # before the /v1 proxy: the gateway answers /v1/me/export itself
     app.include_router(problems_router())
 
     @app.api_route("/open-data/{path:any_path}", methods=["GET", "HEAD"], include_in_schema=False)
