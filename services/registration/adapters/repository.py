@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from services.core.age import YOUNG_PEOPLE_AGE_LIMIT
 from services.core.db import UniqueKeyTaken
 from services.registration.adapters.orm import NirConflictRow, RegistrationRow
+from services.registration.domain.identity_match import Candidate
 from services.registration.domain.model import Registration, Territory
 from services.core.person_policy import RELATIONS_BY_ORG_TYPE, Relation
 from services.registration.domain.policy import Audience
@@ -38,6 +39,11 @@ class RegistrationRepository:
             select(RegistrationRow).where(RegistrationRow.birth_date == birth_date).limit(limit)
         )
         return [_to_domain(row) for row in rows]
+
+    def identities_born_on(self, birth_date: date) -> list[Candidate]:
+        rows = self.session.execute(
+            select(RegistrationRow.id, RegistrationRow.sections).where(RegistrationRow.birth_date == birth_date))
+        return [Candidate(row.id, row.sections["identity"]) for row in rows]
 
     def add(self, registration: Registration) -> None:
         self._write(lambda: self.session.add(_to_row(registration, RegistrationRow())))

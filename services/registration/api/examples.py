@@ -113,3 +113,8 @@ CONFIRMED_OUT = {
     "possible_duplicate_of": None,
     "registered_at": "2026-11-23T09:35:00Z", "created_at": "2026-11-23T09:31:00Z", "updated_at": "2026-11-23T09:35:00Z",
 }
+
+# The claims an identity provider gives about Camille after her login (FranceConnect's names).
+IDENTITY_MATCH = {"family_name": "MARTIN", "given_names": ["Camille", "Anne"], "birth_date": "2001-03-14",
+                  "birth_place": "49007", "birth_country": "99100"}
+IDENTITY_MATCH_OUT = {"person_id": EXAMPLE_REGISTRATION_ID}

@@ -3,13 +3,14 @@ the sections of `service.sections`."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
-from services.core.http import RequestBody, merge_patch_of
+from services.core.codes import CommuneCode
+from services.core.http import Date, RequestBody, merge_patch_of
 from services.registration.service.sections import (
-    Address, BarriersShown, BirthPlace, Contact, Identity, PreDiagnostic, Project, Situation, SituationShown, Skills,
+    Address, BarriersShown, BirthPlace, Contact, Identity, Name, PreDiagnostic, Project, Situation, SituationShown, Skills,
 )
 
 
@@ -75,3 +76,19 @@ class RegistrationOut(BaseModel):
 class RegistrationPage(BaseModel):
     items: list[RegistrationOut]
     next_cursor: str | None = None
+
+
+class IdentityMatchRequest(RequestBody):
+    """An identity provider's claims about the person who logged in (FranceConnect's, by name)."""
+
+    family_name: Name = Field(description="Birth name (nom de naissance).")
+    given_names: list[Name] = Field(min_length=1, max_length=10, description="Given names, in civil status order.")
+    birth_date: Date
+    birth_place: CommuneCode | None = Field(None, description="INSEE code (COG) of the commune of birth; null when "
+                                                              "born abroad.")
+    birth_country: Annotated[str, StringConstraints(pattern=r"^99[0-9]{3}$", max_length=5)] = Field(
+        description="INSEE code (COG) of the country of birth: 99100 for France.")
+
+
+class IdentityMatchOut(BaseModel):
+    person_id: str = Field(description="The person's platform id: their registration's id.")

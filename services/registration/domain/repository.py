@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from services.registration.domain.identity_match import Candidate
 from services.registration.domain.model import Registration
 from services.registration.domain.policy import Audience
 
@@ -29,6 +30,10 @@ class Registrations(Protocol):
     def by_nir_fingerprint(self, fingerprint: str) -> Registration | None: ...
 
     def born_on(self, birth_date: date) -> list[Registration]: ...
+
+    def identities_born_on(self, birth_date: date) -> list[Candidate]:
+        """Every registration's identity with this birth date, unbounded: a login must see them all."""
+        ...
 
     def add(self, registration: Registration) -> None: ...
 

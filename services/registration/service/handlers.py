@@ -19,6 +19,7 @@ from services.core.merge_patch import merge_patch
 from services.core.outbox import PendingEvent
 from services.core.referentials.geo import GeoReferential
 from services.registration.domain import events
+from services.registration.domain.identity_match import IdentityClaims, the_one_matching
 from services.registration.domain.model import AlreadyRegistered, Registration, Territory
 from services.registration.domain.names import PersonKey, is_likely_duplicate
 from services.registration.domain.nir import InvalidNir, mask_nir, nir_fingerprint, parse_nir
@@ -89,6 +90,10 @@ class RegistrationService:
         if registration is None or not may_read(caller, registration, self.today()):
             raise NotFound(NOT_VISIBLE)
         return registration
+
+    def match_identity(self, uow: RegistrationUnitOfWork, claims: IdentityClaims) -> str:
+        """The person an identity provider's claims name (after an OpenID Connect login), never by NIR."""
+        return the_one_matching(claims, uow.registrations.identities_born_on(claims.birth_date))
 
     def list(self, uow: RegistrationUnitOfWork, caller: Caller, query: ListQuery) -> list[Registration]:
         audience = audience_of(caller)

@@ -8,6 +8,7 @@ from services.core.db import UniqueKeyTaken
 from services.core.events import SchemaRegistry
 from services.core.settings import REPO_ROOT
 from services.core.uow import RecordedEvents
+from services.registration.domain.identity_match import Candidate
 from services.registration.domain.model import Registration
 from services.registration.domain.policy import Audience
 from services.registration.domain.repository import ListQuery
@@ -32,6 +33,10 @@ class InMemoryRegistrations:
 
     def born_on(self, birth_date: date) -> list[Registration]:
         return [copy.deepcopy(r) for r in self.rows.values() if r.birth_date == birth_date]
+
+    def identities_born_on(self, birth_date: date) -> list[Candidate]:
+        return [Candidate(r.id, copy.deepcopy(r.sections["identity"])) for r in self.rows.values()
+                if r.birth_date == birth_date]
 
     def add(self, registration: Registration) -> None:
         if registration.id in self.rows:

@@ -10,6 +10,7 @@ from services.core.http import check_if_match
 from services.core.identity import Caller
 from services.core.referentials.geo import default_geo
 from services.registration.app import validate_sections
+from services.registration.domain.identity_match import IdentityClaims, NoIdentityMatch
 from services.registration.domain.model import PRE_REGISTERED, REGISTERED, AlreadyRegistered
 from services.registration.domain.repository import ListQuery
 from services.registration.published import PERSON_REGISTERED, PERSON_UPDATED, PERSONS
@@ -207,3 +208,14 @@ def test_a_list_holds_only_the_organisation_public_page_after_page():
     assert SERVICE.list(uow, MISSION_LOCALE, ListQuery(after=(second[-1].created_at, second[-1].id))) == []
     assert SERVICE.list(uow, caller("temp_agency"), ListQuery()) == []
 
+
+
+def test_the_person_logging_in_is_found_by_identity_never_by_nir():
+    uow = fake_unit_of_work()
+    register(uow, sections(last_name="Martin", birth=date(2001, 3, 14)))
+    register(uow, sections(last_name="Martin", first_name="Lucie", birth=date(2001, 3, 14)), registration_id=OTHER)
+    claims = IdentityClaims(family_name="MARTIN", given_names=("Camille", "Anne"), birth_date=date(2001, 3, 14),
+                            birth_country="99100", birth_place="49007")
+    assert SERVICE.match_identity(uow, claims) == PERSON
+    with pytest.raises(NoIdentityMatch):
+        SERVICE.match_identity(uow, IdentityClaims(**{**claims.__dict__, "birth_date": date(2001, 3, 15)}))
