@@ -14,6 +14,8 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
+from gateway.me_export import install_export
+
 PAGE_URL = "/espace-personnel/"
 ASSETS_URL = "/espace-personnel/assets"
 FILES = Path(__file__).parent / "personal_space"
@@ -29,6 +31,7 @@ PAGE_HEADERS = {
 
 def install_personal_space(app: FastAPI) -> None:
     """Before the gateway's `/v1/{path}` proxy, so that `/v1/me/export` is answered here."""
+    install_export(app)
     app.mount(ASSETS_URL, StaticFiles(directory=str(FILES)), name="personal-space-assets")
 
     @app.get(PAGE_URL, include_in_schema=False)

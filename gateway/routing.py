@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from services.core.manifest import load_manifest
+from services.core.manifest import RouteSpec, load_manifest
 from services.core.settings import SERVICE_PORTS
 
 READ_METHODS = frozenset({"GET", "HEAD"})
@@ -30,17 +30,29 @@ class Route:
     def public(self) -> bool:
         return self.read_scope is None
 
+    @property
+    def served_by_gateway(self) -> bool:
+        return self.service == GATEWAY
+
     def scope_for(self, method: str) -> str | None:
         return self.read_scope if method in READ_METHODS else self.write_scope
 
 
-ROUTES = tuple(
-    Route(route.prefix, service.name, route.read_scope and route.read_scope.value,
-          route.write_scope and route.write_scope.value, route.max_body_bytes)
-    for service in load_manifest().services for route in service.routes
-)
+# The name routes the gateway answers itself carry in place of a service's.
+GATEWAY = "gateway"
+
+
+def _route(spec: RouteSpec, service: str) -> Route:
+    return Route(spec.prefix, service, spec.read_scope and spec.read_scope.value,
+                 spec.write_scope and spec.write_scope.value, spec.max_body_bytes)
+
+
+# The services' routes, which the gateway proxies.
+ROUTES = tuple(_route(route, service.name) for service in load_manifest().services for route in service.routes)
+# The gateway's own (gateway/me_export.py): checked like the others, answered without a service.
+GATEWAY_ROUTES = tuple(_route(route, GATEWAY) for route in load_manifest().gateway_routes)
 # Longest prefix first, so a service's sub-resource with scopes of its own wins over its root.
-_BY_SPECIFICITY = sorted(ROUTES, key=lambda route: len(route.prefix), reverse=True)
+_BY_SPECIFICITY = sorted(ROUTES + GATEWAY_ROUTES, key=lambda route: len(route.prefix), reverse=True)
 
 
 def route_for(path: str) -> Route | None:

@@ -110,6 +110,8 @@ class Service:
 class Manifest:
     gateway: Process
     services: tuple[Service, ...]
+    # Routes the gateway answers itself, not proxied (a person's export of every /v1/me part).
+    gateway_routes: tuple[RouteSpec, ...] = ()
 
     def service(self, name: str) -> Service:
         return next(service for service in self.services if service.name == name)
@@ -133,15 +135,17 @@ def load_manifest(path: Path = MANIFEST_FILE) -> Manifest:
     manifest = Manifest(
         gateway=_gateway(document["gateway"]),
         services=tuple(_service(name, entry) for name, entry in document["services"].items()),
+        gateway_routes=tuple(_route(route, "gateway") for route in document["gateway"].get("routes", ())),
     )
     _check_unique("port", [process.port for process in manifest.processes()])
     _check_unique("process name", [process.name for process in manifest.processes()])
-    _check_unique("route prefix", [route.prefix for service in manifest.services for route in service.routes])
+    _check_unique("route prefix", [route.prefix for service in manifest.services for route in service.routes]
+                  + [route.prefix for route in manifest.gateway_routes])
     return manifest
 
 
 def _gateway(entry: dict[str, Any]) -> Process:
-    _check_keys(entry, {"app", "port"}, {"replicas", "memory"}, "gateway")
+    _check_keys(entry, {"app", "port"}, {"replicas", "memory", "routes"}, "gateway")
     return Process(name="gateway", service=None, kind="gateway", app=entry["app"], port=int(entry["port"]),
                    replicas=_replicas(entry), memory=entry.get("memory", DEFAULT_MEMORY))
 

@@ -1,0 +1,146 @@
+"""`GET /v1/me/export`: everything the platform holds about the person, as one JSON document (RGPD
+articles 15 and 20, access and portability), answered by the gateway itself.
+
+The parts are the manifest's `/v1/me/...` routes (read scope `me`), each read from the service that
+owns it with the person's own token, all at once: a new service's part joins the export by its
+manifest line. A part whose service fails is named unavailable in the document; the rest still comes.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timezone
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from gateway.routing import ROUTES, Route
+from services.core.identity import Caller, PersonCaller, bearer_token
+from services.core.problems import Problem
+from services.core.scopes import Scope
+
+log = logging.getLogger("gateway.me_export")
+
+EXPORT_PATH = "/v1/me/export"
+ME_PREFIX = "/v1/me/"
+# Within seconds, as the issue asks: a part slower than this is named unavailable.
+PART_TIMEOUT = httpx.Timeout(connect=2.0, read=10.0, write=5.0, pool=5.0)
+# A paged part (`items` and `next_cursor`) is followed to its end, within this many pages.
+MAX_PAGES = 50
+
+
+class UnavailablePart(BaseModel):
+    status: int | None = Field(None, ge=100, le=599, description=(
+        "The service's HTTP status; absent when it did not answer."), examples=[503])
+    detail: str = Field(max_length=500, examples=["The service is unavailable; retry later."])
+
+
+class MyData(BaseModel):
+    """Every part of the person's data, as each service answers `GET /v1/me/<part>`."""
+    generated_at: datetime = Field(examples=["2026-12-07T10:30:00Z"])
+    person_id: str = Field(max_length=64, examples=["0b9c2f8e-5d1a-4c3e-9f7a-2b6d8e4c1a05"])
+    parts: dict[str, Any] = Field(description=(
+        "One entry per part, named after its path (`registration` for /v1/me/registration): the service's "
+        "answer, or null where it holds nothing about the person (404)."),
+        examples=[{"registration": {"person_id": "0b9c2f8e-5d1a-4c3e-9f7a-2b6d8e4c1a05"}, "sanction-cases": None}])
+    unavailable: dict[str, UnavailablePart] = Field(description=(
+        "The parts that could not be read this time, and why; asking again later may bring them."),
+        examples=[{"profile": {"status": 503, "detail": "The service is unavailable; retry later."}}])
+
+
+def me_parts() -> dict[str, Route]:
+    """Each `/v1/me/<part>` route of the services, by part name."""
+    return {route.prefix.removeprefix(ME_PREFIX): route for route in ROUTES
+            if route.read_scope == Scope.ME.value and route.prefix.startswith(ME_PREFIX)}
+
+
+def export_router() -> APIRouter:
+    router = APIRouter()
+
+    @router.get(EXPORT_PATH, tags=["me"], summary="Download everything the platform holds about me",
+                operation_id="export_my_data", response_model=MyData, responses={200: {
+                    "description": "One JSON document, sent as a file to keep.",
+                    "headers": {"Content-Disposition": {"schema": {"type": "string", "maxLength": 200},
+                                                        "description": "attachment; filename=…"}}}})
+    async def export_my_data(request: Request, caller: PersonCaller) -> JSONResponse:
+        document = await collect(request, caller)
+        filename = f"mes-donnees-{document['generated_at'][:10]}.json"
+        return JSONResponse(document, headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                                               "Cache-Control": "no-store"})
+
+    return router
+
+
+async def collect(request: Request, caller: Caller) -> dict[str, Any]:
+    token = bearer_token(request)
+    parts = me_parts()
+    answers = await asyncio.gather(*(_read_part(request, route, token) for route in parts.values()))
+    document: dict[str, Any] = {"generated_at": datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"),
+                                "person_id": caller.person_id, "parts": {}, "unavailable": {}}
+    for name, (ok, value) in zip(parts, answers):
+        document["parts" if ok else "unavailable"][name] = value
+    return document
+
+
+async def _read_part(request: Request, route: Route, token: str) -> tuple[bool, Any]:
+    """(True, the part or None when nothing is held) or (False, why it is unavailable)."""
+    client: httpx.AsyncClient = request.app.state.upstream
+    url = f"{request.app.state.upstream_urls[route.service]}{route.prefix}"
+    headers = {"Authorization": f"Bearer {token}", "X-Request-Id": request.state.request_id}
+    body: Any = None
+    params: dict[str, str] = {}
+    for _ in range(MAX_PAGES):
+        try:
+            answer = await client.get(url, params=params, headers=headers, timeout=PART_TIMEOUT)
+        except httpx.HTTPError as exc:
+            log.warning("export: %s unavailable: %r", route.prefix, exc)
+            return False, {"status": None, "detail": "The service did not answer; retry later."}
+        if answer.status_code == 404 and body is None:
+            return True, None
+        if answer.status_code != 200:
+            return False, {"status": answer.status_code, "detail": _detail(answer)}
+        try:
+            page = answer.json()
+        except ValueError:
+            return False, {"status": answer.status_code, "detail": "The service's answer was not JSON."}
+        body = _joined(body, page)
+        cursor = page.get("next_cursor") if isinstance(page, dict) and isinstance(page.get("items"), list) else None
+        if not cursor:
+            return True, body
+        params = {"cursor": cursor}
+    return True, body
+
+
+def _joined(body: Any, page: Any) -> Any:
+    """A paged list's items, page after page, under its first page's other fields."""
+    if body is None:
+        return page
+    return {**body, "items": [*body["items"], *page["items"]], "next_cursor": page.get("next_cursor")}
+
+
+def _detail(answer: httpx.Response) -> str:
+    try:
+        return str(answer.json().get("detail", ""))[:500] or f"HTTP {answer.status_code}"
+    except (ValueError, AttributeError):
+        return f"HTTP {answer.status_code}"
+
+
+def install_export(app: FastAPI) -> None:
+    """The export, and a problem for any other verb or path under it (the proxy has no service to send
+    them to)."""
+    if getattr(app.state, "token_verifier", None) is None:
+        app.state.token_verifier = app.state.token_issuer.verifier()
+    app.include_router(export_router())
+
+    @app.api_route(EXPORT_PATH, methods=["POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    def other_verbs() -> None:
+        raise Problem(405, "The export is read with GET.", slug="method-not-allowed", headers={"Allow": "GET, HEAD"})
+
+    @app.api_route(EXPORT_PATH + "/{rest:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+                   include_in_schema=False)
+    def below() -> None:
+        raise Problem(404, "No API is published at this path; see /docs.", slug="not-found")
+
