@@ -15,3 +15,8 @@ PERSON_HEALTH = EventType("registration.person.health.v1", PERSONS_HEALTH)
 # Accesses to a person's data, for the person's access log that the dossier keeps.
 ACCESSES = Topic("registration.accesses.v1")
 ACCESS_RECORDED = EventType("registration.person.access_recorded.v1", ACCESSES)
+
+# The person's contact and the channels they opted out of, for the notifications service alone (its
+# ACLs): least data, so reminders reach people without every consumer of registrations learning how.
+CONTACTS = Topic("registration.contacts.v1")
+CONTACT_CHANGED = EventType("registration.person.contact_changed.v1", CONTACTS)

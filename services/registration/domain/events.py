@@ -17,3 +17,8 @@ class PersonRegistered(Event):
 @dataclass(frozen=True)
 class PersonUpdated(Event):
     """A registered person's data was corrected."""
+
+
+@dataclass(frozen=True)
+class ContactChanged(Event):
+    """How to reach a registered person is set (at registration) or changed."""

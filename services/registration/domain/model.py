@@ -39,6 +39,14 @@ class AlreadyRegistered(Conflict):
         self.visible = visible
 
 
+def contact_of(sections: dict[str, Any]) -> dict[str, Any]:
+    """How to reach the person, each field given (a contact registered before opt-outs existed has none)."""
+    contact = sections.get("contact") or {}
+    return {"email": contact.get("email"), "phone": contact.get("phone"),
+            "preferred_channel": contact.get("preferred_channel", "email"),
+            "opted_out_channels": sorted(set(contact.get("opted_out_channels") or ()))}
+
+
 @dataclass(frozen=True)
 class Territory:
     commune_code: str
@@ -71,7 +79,7 @@ class Registration:
             registered_at=None if pre_registration else now,
         )
         if not pre_registration:
-            registration.events.append(events.PersonRegistered(registration.id))
+            registration.events += [events.PersonRegistered(registration.id), events.ContactChanged(registration.id)]
         return registration
 
     @property
@@ -95,12 +103,15 @@ class Registration:
 
     def correct(self, sections: dict[str, Any], territory: Territory, now: datetime) -> None:
         """Replace sections with their corrected versions (already merged and validated)."""
+        contact_changed = contact_of(sections) != contact_of(self.sections)
         self.sections = sections
         self.territory = territory
         self.updated_at = now
         self.version += 1
         if self.status == REGISTERED:
             self.events.append(events.PersonUpdated(self.id))
+            if contact_changed:
+                self.events.append(events.ContactChanged(self.id))
 
     def confirm(self, sections: dict[str, Any], territory: Territory, now: datetime) -> None:
         """The person confirms (or corrects) what a partner prefilled: the registration is made."""
@@ -112,4 +123,4 @@ class Registration:
         self.registered_at = now
         self.updated_at = now
         self.version += 1
-        self.events.append(events.PersonRegistered(self.id))
+        self.events += [events.PersonRegistered(self.id), events.ContactChanged(self.id)]

@@ -20,13 +20,15 @@ from services.core.outbox import PendingEvent
 from services.core.referentials.geo import GeoReferential
 from services.registration.domain import events
 from services.registration.domain.identity_match import IdentityClaims, the_one_matching
-from services.registration.domain.model import AlreadyRegistered, Registration, Territory
+from services.registration.domain.model import AlreadyRegistered, Registration, Territory, contact_of
 from services.registration.domain.names import PersonKey, is_likely_duplicate
 from services.registration.domain.nir import InvalidNir, mask_nir, nir_fingerprint, parse_nir
 from services.registration.domain.nir_conflicts import ConflictAllowance
 from services.registration.domain.policy import audience_of, may_read, may_write
 from services.registration.domain.repository import ListQuery, Registrations
-from services.registration.published import ACCESS_RECORDED, PERSON_HEALTH, PERSON_REGISTERED, PERSON_UPDATED
+from services.registration.published import (
+    ACCESS_RECORDED, CONTACT_CHANGED, PERSON_HEALTH, PERSON_REGISTERED, PERSON_UPDATED,
+)
 from services.registration.service.unit_of_work import RegistrationUnitOfWork
 
 EVENT_TYPES = {events.PersonRegistered: PERSON_REGISTERED, events.PersonUpdated: PERSON_UPDATED}
@@ -181,15 +183,22 @@ class RegistrationService:
         of its transaction): each broadcast without health data, with its twin carrying the health
         data on the restricted topic."""
         data = event_data(registration, self.today())
-        uow.events.emit_all([pending for event in registration.events for pending in (
-            PendingEvent(EVENT_TYPES[type(event)], registration.id, without_health(data, REGISTRATION_PATHS)),
-            PendingEvent(PERSON_HEALTH, registration.id, data))])
+        uow.events.emit_all([pending for event in registration.events for pending in _pending(event, registration, data)])
         registration.events.clear()
 
     @staticmethod
     def _without_nir(sections: dict[str, Any]) -> dict[str, Any]:
         identity = {k: v for k, v in sections["identity"].items() if k != "nir"}
         return {**sections, "identity": identity}
+
+
+def _pending(event: events.Event, registration: Registration, data: dict[str, Any]) -> list[PendingEvent]:
+    if isinstance(event, events.ContactChanged):
+        # On its own topic, read by the notifications service alone: the contact and nothing else.
+        return [PendingEvent(CONTACT_CHANGED, registration.id,
+                             {"person_id": registration.id, **contact_of(registration.sections)})]
+    return [PendingEvent(EVENT_TYPES[type(event)], registration.id, without_health(data, REGISTRATION_PATHS)),
+            PendingEvent(PERSON_HEALTH, registration.id, data)]
 
 
 def _check_nir_matches_identity(nir, identity: dict[str, Any]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, field_validator
 
 from services.core.codes import CommuneCode, ExistingCommuneCode, RomeCode, checked_against
 from services.core.http import Date, EmailAddress, PhoneNumber, PostalCode, RequestBody, visible_text
@@ -42,6 +42,14 @@ class Contact(RequestBody):
     email: EmailAddress | None = None
     phone: PhoneNumber | None = None
     preferred_channel: Literal["email", "sms", "phone", "post"] = "email"
+    opted_out_channels: list[Literal["email", "sms"]] = Field(
+        default_factory=list, max_length=2, description="Channels the person does not want messages on (reminders "
+                                                        "included); a channel named twice counts once.")
+
+    @field_validator("opted_out_channels")
+    @classmethod
+    def _once_each(cls, channels: list[str]) -> list[str]:
+        return sorted(set(channels))
 
 
 class Address(RequestBody):

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 
 from services.core.events import SchemaRegistry
 from services.core.settings import REPO_ROOT
-from services.registration.published import PERSON_REGISTERED, PERSON_UPDATED, PERSONS
+from services.registration.published import CONTACT_CHANGED, CONTACTS, PERSON_REGISTERED, PERSON_UPDATED, PERSONS
 from services.registration.tests.builders import person
 
 pytestmark = pytest.mark.integration
@@ -224,3 +224,22 @@ def test_concurrent_retries_with_one_idempotency_key_make_one_person(service, to
         answers = list(pool.map(lambda _: service.post("/v1/registrations", json=body, headers=headers), range(6)))
     assert [a.status_code for a in answers] == [201] * 6, [a.text for a in answers]
     assert len({a.json()["id"] for a in answers}) == 1
+
+
+def test_the_contact_reaches_its_own_topic_on_registration_and_on_each_change(service, tokens, broker):
+    since = broker.end_offsets(CONTACTS.address)
+    created = post(service, tokens, person()).json()
+    changed = service.patch(f"/v1/registrations/{created['id']}", json={"contact": {"opted_out_channels": ["email"]}},
+                            headers=tokens.headers("ft-agence-nantes", **{"If-Match": '"1"'}))
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["contact"]["opted_out_channels"] == ["email"]
+
+    def mine(messages):
+        return [json.loads(m.value) for m in messages if m.key and m.key.decode() == created["id"]]
+
+    told = mine(broker.read(CONTACTS.address, since, lambda ms: len(mine(ms)) >= 2, 30))
+    for envelope in told:
+        SCHEMAS.validate(envelope)
+    assert [e["type"] for e in told] == [CONTACT_CHANGED.name] * 2
+    assert [e["data"]["opted_out_channels"] for e in told] == [[], ["email"]]
+    assert set(told[0]["data"]) == {"person_id", "email", "phone", "preferred_channel", "opted_out_channels"}

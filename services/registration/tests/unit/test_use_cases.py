@@ -13,7 +13,7 @@ from services.registration.app import validate_sections
 from services.registration.domain.identity_match import IdentityClaims, NoIdentityMatch
 from services.registration.domain.model import PRE_REGISTERED, REGISTERED, AlreadyRegistered
 from services.registration.domain.repository import ListQuery
-from services.registration.published import PERSON_REGISTERED, PERSON_UPDATED, PERSONS
+from services.registration.published import CONTACT_CHANGED, CONTACTS, PERSON_REGISTERED, PERSON_UPDATED, PERSONS
 from services.registration.service.handlers import RegistrationService
 from services.registration.tests.builders import person
 from services.registration.tests.fakes import fake_unit_of_work
@@ -219,3 +219,17 @@ def test_the_person_logging_in_is_found_by_identity_never_by_nir():
     assert SERVICE.match_identity(uow, claims) == PERSON
     with pytest.raises(NoIdentityMatch):
         SERVICE.match_identity(uow, IdentityClaims(**{**claims.__dict__, "birth_date": date(2001, 3, 15)}))
+
+
+def test_the_contact_is_told_on_its_own_topic_at_registration_and_at_each_change():
+    uow = fake_unit_of_work()
+    register(uow, sections())
+    told = uow.events.of_type(CONTACT_CHANGED)
+    assert CONTACT_CHANGED.topic == CONTACTS and [e.subject for e in told] == [PERSON]
+    assert told[0].data == {"person_id": PERSON, "email": "camille.martin@example.org", "phone": "+33 6 12 34 56 78",
+                            "preferred_channel": "sms", "opted_out_channels": []}
+    SERVICE.correct(uow, AGENCY, PERSON, {"project": {"mobility_km": 10}}, current(1))
+    assert len(uow.events.of_type(CONTACT_CHANGED)) == 1  # no change of contact, nothing told
+    SERVICE.correct(uow, AGENCY, PERSON, {"contact": {"opted_out_channels": ["sms", "sms"]}}, current(2))
+    assert uow.events.of_type(CONTACT_CHANGED)[-1].data["opted_out_channels"] == ["sms"]
+    assert len(uow.events.of_type(PERSON_UPDATED)) == 2
