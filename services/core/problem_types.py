@@ -156,6 +156,43 @@ PROBLEM_TYPES: dict[str, ProblemType] = {problem.slug: problem for problem in (
         "Too many wrong secrets were sent for this client, or from this address, in a short time: token "
         "requests are refused for a while.",
         "Check the client secret, then wait the number of seconds in Retry-After before asking again."),
+    # A person's login through OpenID Connect (gateway/oidc.py): the person reads these, in French pages.
+    ProblemType(
+        "login-expired", 400, "Login attempt unknown, expired or already used",
+        "The login callback came without the login attempt the gateway started (its cookie is missing, "
+        "over ten minutes old, or was already used), or with another attempt's state.",
+        "Start again at GET /auth/login, in the same browser."),
+    ProblemType(
+        "login-refused", 403, "Login cancelled",
+        "The identity provider did not authenticate the person: they cancelled, or it refused them; "
+        "`error` is the provider's OAuth error code.",
+        "Start again at GET /auth/login."),
+    ProblemType(
+        "csrf-header-required", 403, "X-Requested-With header required",
+        "A change under /v1/me/... sent with the browser session's cookie lacks the header "
+        "'X-Requested-With: personal-space', which a page of another site cannot add: it guards against "
+        "cross-site request forgery.",
+        "Send the header with every call other than GET and HEAD, or use the bearer token instead of the cookie."),
+    ProblemType(
+        "identity-not-matched", 404, "No registration matches this identity",
+        "After the login, no registration has the identity the provider gave (names, birth date, birth "
+        "place): the person is not registered, or was registered under a name or birth place written "
+        "differently.",
+        "The person contacts their counsellor, who checks and corrects the registration."),
+    ProblemType(
+        "identity-ambiguous", 409, "Several registrations match this identity",
+        "After the login, more than one registration has the identity the provider gave; the platform will "
+        "not guess which is the person's.",
+        "The person contacts their counsellor, who alone can tell which registration is theirs."),
+    ProblemType(
+        "identity-provider-error", 502, "Identity provider's answer refused",
+        "The identity provider refused the login's code (spent already, or expired), or its answer could "
+        "not be verified (ID token signature, issuer, audience, nonce or expiry; missing claims).",
+        "Start again at GET /auth/login; if it persists, the platform team checks the provider's settings."),
+    ProblemType(
+        "identity-provider-unavailable", 503, "Identity provider unavailable",
+        "The gateway could not reach the identity provider to start or finish the login.",
+        "Retry in a few minutes."),
     ProblemType(
         "internal-server-error", 500, "Unexpected error",
         "Something failed on the platform's side. It has been logged with the request id given in the "
