@@ -23,6 +23,7 @@ from gateway.cors import Cors
 from gateway.docs_page import install_docs
 from gateway.idempotency import KeyRegistry
 from gateway.lockout import TokenGuard
+from gateway.oidc import install_oidc, session_token
 from gateway.partners import Partner, load_partners
 from gateway.personal_space import install_personal_space
 from gateway.problem_pages import problems_router
@@ -33,9 +34,10 @@ from gateway.tokens import TokenIssuer, SigningKey
 from services.core.app import TELEMETRY, install_request_context
 from services.core.db import Database
 from services.core.http import BodySizeLimit
-from services.core.identity import bearer_token
+from services.core.identity import Caller
 from services.core.metrics import metrics_router
 from services.core.problems import Problem, install_problem_handlers, problem_response
+from services.core.scopes import Scope
 from services.core.settings import REPO_ROOT, ServiceSettings
 from services.core.telemetry import setup_telemetry
 
@@ -49,6 +51,8 @@ _token_requests = metrics.get_meter("gateway").create_counter(
 
 # Open data has no client to meter: each address gets this many requests a minute.
 OPEN_DATA_PER_MINUTE = int(os.environ.get("GATEWAY_OPEN_DATA_PER_MINUTE", "600"))
+# A person calls through their personal space: each person gets this many requests a minute.
+PERSON_PER_MINUTE = int(os.environ.get("GATEWAY_PERSON_PER_MINUTE", "120"))
 
 
 def create_app(settings: ServiceSettings | None = None, partners_file: Path | None = None) -> FastAPI:
@@ -131,6 +135,7 @@ def create_app(settings: ServiceSettings | None = None, partners_file: Path | No
         return JSONResponse({"status": "ready", "checks": checks})
 
     install_docs(app)
+    install_oidc(app, issuer)  # /auth/login, /auth/callback, /auth/logout: a person's login
     install_personal_space(app)  # before the /v1 proxy: the gateway answers /v1/me/export itself
     app.include_router(problems_router())
 
@@ -156,19 +161,19 @@ def create_app(settings: ServiceSettings | None = None, partners_file: Path | No
         route = route_for(request.url.path)
         if route is None:
             raise Problem(404, "No API is published at this path; see /docs.", slug="not-found")
-        caller = verifier.verify(bearer_token(request))
-        partner = partners.get(caller.client_id)
-        if partner is None:
-            raise Problem(401, "This client is no longer registered.", slug="unauthorized")
+        caller = verifier.verify(session_token(request))
         request.state.caller = caller
-        decision = limiter.check(caller.client_id, partner.rate_limit_per_minute)
+        if caller.is_person:
+            decision = limiter.check(caller.client_id, PERSON_PER_MINUTE, label="person")
+        else:
+            partner = partners.get(caller.client_id)
+            if partner is None:
+                raise Problem(401, "This client is no longer registered.", slug="unauthorized")
+            decision = limiter.check(caller.client_id, partner.rate_limit_per_minute)
         if not decision.allowed:
             raise Problem(429, "Too many requests for this client; retry after the delay given.",
                           slug="rate-limited", headers=decision.headers())
-        scope = route.scope_for(request.method)
-        if not caller.has_scope(scope):
-            raise Problem(403, f"This operation requires the scope '{scope}'.", slug="insufficient-scope",
-                          headers=decision.headers())
+        _check_scope(caller, route.scope_for(request.method), decision.headers())
         key = request.headers.get("idempotency-key")
         if request.method == "POST" and key is not None:
             await run_in_threadpool(keys.claim, caller.client_id, key, request.method, request.scope["path"])
@@ -177,6 +182,18 @@ def create_app(settings: ServiceSettings | None = None, partners_file: Path | No
         return upstream
 
     return app
+
+
+def _check_scope(caller: Caller, scope: str, headers: dict[str, str]) -> None:
+    """A route of scope `me` is a person's own door, and a person's token opens nothing else."""
+    if caller.is_person and scope != Scope.ME:
+        raise Problem(403, "A person's token opens /v1/me/... only.", slug="insufficient-scope", headers=headers)
+    if scope == Scope.ME and not caller.is_person:
+        raise Problem(403, "This route answers a person about their own data; it needs the person's token, "
+                           "obtained by logging in at /auth/login.", slug="insufficient-scope", headers=headers)
+    if not caller.has_scope(scope):
+        raise Problem(403, f"This operation requires the scope '{scope}'.", slug="insufficient-scope",
+                      headers=headers)
 
 
 def _issue_token(issuer: TokenIssuer, partners: dict[str, Partner], grant_type: str, client_id: str | None,

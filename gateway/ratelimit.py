@@ -41,7 +41,9 @@ class RateLimiter:
         self._buckets: dict[str, tuple[float, float]] = {}  # client -> (tokens, last refill time)
         self._lock = threading.Lock()
 
-    def check(self, client_id: str, per_minute: int) -> Decision:
+    def check(self, client_id: str, per_minute: int, label: str | None = None) -> Decision:
+        """`label`: what the rejections metric says in place of the key (a person's bucket is theirs,
+        but their id must not become a metric series)."""
         rate = per_minute / 60.0
         with self._lock:
             now = self.clock()
@@ -52,7 +54,7 @@ class RateLimiter:
                 tokens -= 1.0
             self._buckets[client_id] = (tokens, now)
         if not allowed:
-            _rejections.add(1, {"client_id": client_id})
+            _rejections.add(1, {"client_id": label or client_id})
         wait = 0 if allowed else math.ceil((1.0 - tokens) / rate)
         full_in = math.ceil((per_minute - tokens) / rate)
         return Decision(allowed, per_minute, int(tokens), wait if not allowed else full_in)

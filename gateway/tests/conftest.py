@@ -58,10 +58,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def uvicorn_server(app, **config) -> Iterator[str]:
+def uvicorn_server(app, port: int | None = None, **config) -> Iterator[str]:
     """A real uvicorn server, on the platform's server stack (services/core/serving.py), in a thread; yields
-    its base URL."""
-    port = free_port()
+    its base URL. `port`: one chosen beforehand (a URL naming it was given out before the app was built)."""
+    port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            loop=serving.LOOP, http=serving.HTTP, **config))
     thread = threading.Thread(target=server.run, daemon=True)
