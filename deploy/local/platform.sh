@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts and stops the platform's processes (services and gateway) for `make run` / `make stop`.
+# Starts and stops the platform's processes (services and gateway, and the local OpenID provider) for
+# `make run` / `make stop`.
 # Each is served by services/core/serving.py in the background, with its pid in .data/run and its JSON
 # log in .data/logs.
 # A service's processes log in to Kafka as the service's principal, with the password `make run`'s
@@ -55,10 +56,52 @@ wait_ready() {
   return 1
 }
 
+# The local OpenID provider standing in for FranceConnect (deploy/local/oidc/), on Node.js, installed
+# from npm as its lock file pins it. The gateway's OIDC_* settings default to it.
+OIDC_DIR="$ROOT/deploy/local/oidc"
+OIDC_PORT=${OIDC_PORT:-8090}
+export OIDC_ISSUER=${OIDC_ISSUER:-http://127.0.0.1:$OIDC_PORT}  # the provider's and the gateway's
+
+start_oidc() {
+  local pid_file="$RUN_DIR/oidc-provider.pid"
+  if [[ -f $pid_file ]] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+    echo "oidc-provider already running (pid $(cat "$pid_file"))"
+    return
+  fi
+  "$OIDC_DIR/install.sh"
+  (
+    cd "$OIDC_DIR"
+    OIDC_PORT=$OIDC_PORT setsid node provider.mjs </dev/null >>"$LOG_DIR/oidc-provider.log" 2>&1 &
+    echo $! >"$pid_file"
+  )
+  for _ in $(seq 1 60); do
+    if curl -fsS "http://127.0.0.1:$OIDC_PORT/.well-known/openid-configuration" >/dev/null 2>&1; then
+      echo "oidc-provider ready on http://127.0.0.1:$OIDC_PORT"
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "error: oidc-provider did not become ready on port $OIDC_PORT; last log lines:" >&2
+  tail -n 20 "$LOG_DIR/oidc-provider.log" >&2
+  return 1
+}
+
+stop_pid_file() {
+  local name=$1 pid_file="$RUN_DIR/$1.pid" pid
+  [[ -f $pid_file ]] || return 0
+  pid=$(cat "$pid_file")
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$pid_file"
+  echo "$name stopped"
+}
+
 cd "$ROOT"
 case "${1:-}" in
   start)
     mkdir -p "$RUN_DIR" "$LOG_DIR"
+    start_oidc
     while IFS=$'\t' read -r name principal; do
       PRINCIPALS[$name]=$principal
     done < <("$PY" -m services.core.kafka_acls principals)
@@ -71,16 +114,9 @@ case "${1:-}" in
     ;;
   stop)
     while IFS=$'\t' read -r name _ _ _; do
-      pid_file="$RUN_DIR/$name.pid"
-      if [[ -f $pid_file ]]; then
-        pid=$(cat "$pid_file")
-        kill "$pid" 2>/dev/null || true
-        for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-        kill -9 "$pid" 2>/dev/null || true
-        rm -f "$pid_file"
-        echo "$name stopped"
-      fi
+      stop_pid_file "$name"
     done < <(processes)
+    stop_pid_file oidc-provider
     ;;
   *)
     echo "usage: $0 start|stop" >&2

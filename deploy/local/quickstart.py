@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 from services.core.settings import REPO_ROOT
 from services.dossier.api import examples as dossier_examples
@@ -10,6 +11,7 @@ from services.offers.api import examples as offer_examples
 from services.registration.api import examples
 
 GATEWAY = "http://127.0.0.1:8000"
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "http://127.0.0.1:8090")
 
 
 def main() -> None:
@@ -53,7 +55,12 @@ curl -s '{GATEWAY}/v1/offers?q=boulangeres&departement_code=44' -H "Authorizatio
 # 6. The whole journey (orientation, first appointment, diagnostic, contract, who sees what):
 #    README.md, "A person's journey, step by step"
 
-make stop   # stops the services, the gateway and Kafka
+# 7. A person's own door: once Camille is registered (step 2), open in a browser
+#    {GATEWAY}/auth/login
+#    and log in at the demo identity provider (standing in for FranceConnect, {OIDC_ISSUER}) as
+#    camille.martin, password demo: the gateway finds her registration and opens her personal space.
+
+make stop   # stops the services, the gateway, the identity provider and Kafka
 """)
 
 
