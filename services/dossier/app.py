@@ -7,6 +7,7 @@ from services.core.app import create_service_app
 from services.core.db import utcnow
 from services.core.scheduler import PeriodicJob
 from services.core.settings import ServiceSettings
+from services.dossier.api.me_routes import router as me_router
 from services.dossier.api.routes import router
 from services.dossier.api.schemas import SECTION_MODELS, validate_section
 from services.dossier.consumers import consumer_specs
@@ -24,7 +25,7 @@ FOLLOW_UP_BATCH = 500
 
 def create_app(settings: ServiceSettings | None = None):
     settings = settings or ServiceSettings.from_env("dossier")
-    app = create_service_app(settings, title="Shared dossier API", description=DESCRIPTION, routers=[router])
+    app = create_service_app(settings, title="Shared dossier API", description=DESCRIPTION, routers=[router, me_router])
     platform = app.state.platform
     service = DossierService(clock=utcnow,
                              validators={name: partial(validate_section, name) for name in SECTION_MODELS})

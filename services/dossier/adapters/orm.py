@@ -55,3 +55,5 @@ class AccessRow(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     service: Mapped[str] = mapped_column(String(30), default=DOSSIER)  # the service that accessed the data
     reason: Mapped[str | None] = mapped_column(String(300))  # why a refused attempt was refused
+    # A read made for a control: when its procedure closed (the person sees it from then on).
+    procedure_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

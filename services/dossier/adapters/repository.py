@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,6 +17,7 @@ from services.core.identity import Caller
 from services.dossier.adapters.orm import AccessRow, ChangeRow, SectionRow
 from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.journal import DOSSIER, Access, Change
+from services.dossier.domain.policy import Purpose
 from services.dossier.domain.sections import CONTRACT, DIAGNOSTIC, Section
 
 
@@ -60,9 +61,11 @@ class DossierRepository:
                                    changes=changes, at=now, **_who(caller)))
 
     def record_access(self, person_id: str, caller: Accessor, access: str, sections: list[str],
-                      purpose: str | None, now: datetime, service: str = DOSSIER, reason: str | None = None) -> None:
+                      purpose: str | None, now: datetime, service: str = DOSSIER, reason: str | None = None,
+                      procedure_closed_at: datetime | None = None) -> None:
         self.session.add(AccessRow(person_id=person_id, access=access, sections=sections, purpose=purpose, at=now,
-                                   service=service, reason=reason, **_who(caller)))
+                                   service=service, reason=reason, procedure_closed_at=procedure_closed_at,
+                                   **_who(caller)))
 
     def changes(self, person_id: str, sections: list[str], before_id: int | None, limit: int) -> list[Change]:
         query = select(ChangeRow).where(ChangeRow.person_id == person_id, ChangeRow.section.in_(sections))
@@ -71,11 +74,16 @@ class DossierRepository:
         return [Change(row.id, row.section, row.action, row.version, row.at, row.changes, _by(row))
                 for row in self.session.scalars(query.order_by(ChangeRow.id.desc()).limit(limit))]
 
-    def accesses(self, person_id: str, before_id: int | None, limit: int) -> list[Access]:
+    def accesses(self, person_id: str, before_id: int | None, limit: int,
+                 shown_to_person: bool = False) -> list[Access]:
         query = select(AccessRow).where(AccessRow.person_id == person_id)
         if before_id is not None:
             query = query.where(AccessRow.id < before_id)
-        return [Access(row.id, row.access, row.sections, row.purpose, row.at, _by(row), row.service, row.reason)
+        if shown_to_person:  # journal.shown_to_person, in SQL so that a page is full
+            query = query.where(or_(AccessRow.purpose.is_(None), AccessRow.purpose != Purpose.CONTROL.value,
+                                    AccessRow.procedure_closed_at.is_not(None)))
+        return [Access(row.id, row.access, row.sections, row.purpose, row.at, _by(row), row.service, row.reason,
+                       row.procedure_closed_at)
                 for row in self.session.scalars(query.order_by(AccessRow.id.desc()).limit(limit))]
 
 

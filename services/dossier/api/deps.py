@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from services.core.app import PlatformDep  # noqa: F401  (re-exported for the routes)
-from services.core.identity import Caller, require_scope
+from services.core.identity import Caller, PersonCaller, require_scope
 from services.core.scopes import Scope
 from services.dossier.service.handlers import DossierService
 
@@ -18,3 +18,5 @@ async def _service(request: Request) -> DossierService:
 ServiceDep = Annotated[DossierService, Depends(_service)]
 Reader = Annotated[Caller, Depends(require_scope(Scope.DOSSIER_READ))]
 Writer = Annotated[Caller, Depends(require_scope(Scope.DOSSIER_WRITE))]
+# The /v1/me routes: a person's own token (403 for any organisation's); the person is the token's.
+Person = PersonCaller

@@ -3,6 +3,9 @@ oriented to the mission locale of Nantes, which writes her diagnostic and contra
 order against a fresh `make run` once the orientation API's examples have run: diagnostic and contract
 written (sections at version 0), the contract signed (version 1), a review recorded, then the reads."""
 from services.core.idempotency import resource_id
+from services.core.referentials.obligations import obligations
+from services.dossier.domain.journal import WITHHELD_UNTIL_CLOSED_NOTE
+from services.dossier.domain.obligations import signed_obligations
 
 ML_CLIENT = "mission-locale-nantes"
 PERSON_ID = resource_id("ft-agence-nantes", "example-registration-camille-martin")
@@ -78,6 +81,7 @@ SECTIONS = {
     "diagnostic": DIAGNOSTIC,
     "contract": CONTRACT,
     "reviews": {"items": [REVIEW], "next_review_due": "2027-11-18", "review_overdue": False},
+    "corrections": {"items": []},
 }
 DOSSIER = {"person_id": PERSON_ID, **SECTIONS, "etags": {name: '"2"' for name in SECTIONS}}
 CAF_DOSSIER = {"person_id": PERSON_ID, "rsa_status": SECTIONS["rsa_status"], "etags": {"rsa_status": '"5"'}}
@@ -100,3 +104,27 @@ ACCESS_LOG_PAGE = {"items": [
     {"id": 6, "access": "write", "sections": ["contract"], "purpose": None, "at": SIGNATURE["signed_at"], "by": BY,
      "service": "dossier", "reason": None},
 ], "next_cursor": None}
+
+# -- the person's own door (/v1/me) -----------------------------------------------------------------
+# Camille's own token: its client is the person, so her request's id derives from it and the key.
+PERSON_CLIENT = f"person:{PERSON_ID}"
+CORRECTION_IDEMPOTENCY_KEY = "example-correction-camille-diagnostic"
+CORRECTION_ID = resource_id(PERSON_CLIENT, CORRECTION_IDEMPOTENCY_KEY)
+CORRECTION_CREATE = {"section": "diagnostic", "field": "professional_project.mobility",
+                     "message": "J'ai obtenu mon permis B en octobre : je peux me déplacer à 40 km."}
+CORRECTION = {"correction_id": CORRECTION_ID, **CORRECTION_CREATE, "status": "open",
+              "asked_at": "2026-12-01T18:20:00+00:00", "answer": None, "answered_at": None, "answered_by": None}
+CORRECTION_ANSWER_IDEMPOTENCY_KEY = "example-correction-answer-camille"
+CORRECTION_ANSWER = {"outcome": "accepted",
+                     "answer": "C'est noté : votre diagnostic indique désormais le permis B et 40 km de mobilité."}
+ANSWERED_CORRECTION = {**CORRECTION, "status": "accepted", "answer": CORRECTION_ANSWER["answer"],
+                       "answered_at": "2026-12-02T09:05:00+00:00", "answered_by": ML}
+CORRECTION_PAGE = {"items": [ANSWERED_CORRECTION], "next_cursor": None}
+# Camille's own view spells out the obligations in force: the common base, her pathway's, those agreed.
+OWN_OBLIGATIONS = [{**item, "label": obligations().get(item["code"]).label} for item in signed_obligations(
+    CONTRACT_PATCH, DECISION["pathway"], "rsa")["items"]]
+OWN_DOSSIER = {**DOSSIER, "contract": {**CONTRACT, "obligations_in_force": OWN_OBLIGATIONS},
+               "corrections": {"items": [ANSWERED_CORRECTION]}}
+OWN_ACCESS_LOG_PAGE = {**ACCESS_LOG_PAGE, "items": [
+    {**item, "procedure_closed_at": None} for item in ACCESS_LOG_PAGE["items"]],
+    "withheld_until_closed_note": WITHHELD_UNTIL_CLOSED_NOTE}

@@ -15,8 +15,8 @@ from services.core.idempotency import StoredResponse, idempotent_response, resou
 from services.dossier.api import examples
 from services.dossier.api.deps import PlatformDep, Reader, ServiceDep, Writer
 from services.dossier.api.schemas import (
-    SECTION_VIEWS, Contract, DiagnosticPatch, DossierAccessLogPage, DossierContract, DossierDiagnostic,
-    DossierHistoryPage, DossierReview, DossierView, ReviewCreate, Signature,
+    SECTION_VIEWS, Contract, CorrectionAnswer, DiagnosticPatch, DossierAccessLogPage, DossierContract,
+    DossierCorrection, DossierDiagnostic, DossierHistoryPage, DossierReview, DossierView, ReviewCreate, Signature,
 )
 from services.dossier.domain.policy import Purpose
 from services.dossier.domain.sections import CONTRACT, DIAGNOSTIC, VIEW_SECTIONS
@@ -26,6 +26,7 @@ router = APIRouter(prefix="/v1/dossiers", tags=["dossiers"])
 
 PersonId = id_path(examples.PERSON_ID, "The person's id (their registration id).")
 ReviewId = id_path(examples.REVIEW_ID, "Review id, from the Location of its creation.")
+CorrectionId = id_path(examples.CORRECTION_ID, "The correction request's id, from the person's request.")
 PurposeQuery = Annotated[Purpose, Query(description="Why you read this dossier; kept in the person's access log.",
                                         examples=["accompaniment"])]
 IfMatch = if_match_header("section", '"0"')
@@ -41,11 +42,11 @@ PATCH_ERRORS = {**WRITE_ERRORS, 412: "Stale ETag: another partner changed the se
                 428: "If-Match is required."}
 
 
-def _page(items: list[dict[str, Any]], limit: int) -> dict[str, Any]:
+def page(items: list[dict[str, Any]], limit: int) -> dict[str, Any]:
     return {"items": items, "next_cursor": encode_cursor([items[-1]["id"]]) if len(items) == limit else None}
 
 
-def _before(cursor: str | None) -> int | None:
+def before_id(cursor: str | None) -> int | None:
     return decode_cursor(cursor, int)[0] if cursor is not None else None
 
 
@@ -61,10 +62,10 @@ def read_dossier(person_id: PersonId, purpose: PurposeQuery, platform: PlatformD
             responses=documented(200, examples.HISTORY_PAGE, SECTION_ERRORS))
 def read_history(person_id: PersonId, purpose: PurposeQuery, platform: PlatformDep, service: ServiceDep,
                  caller: Reader, limit: Limit = 20, cursor: Cursor = None) -> JSONResponse:
-    before = _before(cursor)
+    before = before_id(cursor)
     with platform.db.transaction() as session:
         items = service.history(unit_of_work(session, platform.outbox), caller, person_id, purpose, before, limit)
-    return JSONResponse(_page(_jsonable(items), limit))
+    return JSONResponse(page(jsonable_accesses(items), limit))
 
 
 @router.get("/{person_id}/access-log", response_model=DossierAccessLogPage,
@@ -74,10 +75,10 @@ def read_history(person_id: PersonId, purpose: PurposeQuery, platform: PlatformD
             responses=documented(200, examples.ACCESS_LOG_PAGE, SECTION_ERRORS))
 def read_access_log(person_id: PersonId, purpose: PurposeQuery, platform: PlatformDep, service: ServiceDep,
                     caller: Reader, limit: Limit = 20, cursor: Cursor = None) -> JSONResponse:
-    before = _before(cursor)
+    before = before_id(cursor)
     with platform.db.transaction() as session:
         items = service.access_log(unit_of_work(session, platform.outbox), caller, person_id, purpose, before, limit)
-    return JSONResponse(_page(_jsonable(items), limit))
+    return JSONResponse(page(jsonable_accesses(items), limit))
 
 
 @router.get("/{person_id}/reviews/{review_id}", response_model=DossierReview, summary="Read one point d'étape",
@@ -178,5 +179,36 @@ def record_review(
     return idempotent_response(request, platform.db, caller.client_id, idempotency_key, body, operation)
 
 
-def _jsonable(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{**item, "at": item["at"].isoformat()} for item in items]
+@router.post("/{person_id}/corrections/{correction_id}/answer", response_model=DossierCorrection,
+             summary="Answer a correction the person asked: accept or refuse it, with an answer they read",
+             description="For the person's referent. The person reads the outcome on GET /v1/me/corrections; an "
+                         "accepted correction is then made where the data lives (the diagnostic or contract by "
+                         "PATCH here, the registration by its own API).",
+             responses=documented(200, examples.ANSWERED_CORRECTION, {
+                 **WRITE_ERRORS, 404: "No such dossier for your organisation, or no such request in it.",
+                 409: "The request was already answered, or Idempotency-Key reused with another body."}))
+def answer_correction(
+    request: Request, person_id: PersonId, correction_id: CorrectionId, platform: PlatformDep,
+    service: ServiceDep, caller: Writer,
+    answer: Annotated[CorrectionAnswer, Body(openapi_examples={"accepted": {
+        "summary": "The referent corrects the diagnostic", "value": examples.CORRECTION_ANSWER}})],
+    idempotency_key: idempotency_key_header(examples.CORRECTION_ANSWER_IDEMPOTENCY_KEY) = None,
+) -> JSONResponse:
+    body = answer.model_dump(mode="json")
+
+    def operation(session: Session) -> StoredResponse:
+        answered = service.answer_correction(unit_of_work(session, platform.outbox), caller, person_id,
+                                             correction_id, answer.outcome, answer.answer)
+        return StoredResponse(200, answered, {})
+
+    return idempotent_response(request, platform.db, caller.client_id, idempotency_key, body, operation)
+
+
+def jsonable_accesses(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [jsonable_access(item) for item in items]
+
+
+def jsonable_access(item: dict[str, Any]) -> dict[str, Any]:
+    """A journal entry's moments as RFC 3339 text."""
+    closed = item.get("procedure_closed_at")
+    return {**item, "at": item["at"].isoformat(), **({"procedure_closed_at": closed.isoformat()} if closed else {})}

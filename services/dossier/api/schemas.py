@@ -136,6 +136,20 @@ class ReviewCreate(RequestBody):
     summary: Note
 
 
+class CorrectionCreate(RequestBody):
+    """A person asks a correction of what the dossier holds (contact details: /v1/me/registration/contact)."""
+
+    section: Literal["identity", "orientation", "appointments", "diagnostic", "contract", "reviews"] = Field(
+        description="The part of the dossier to correct.")
+    field: visible_text(100) | None = Field(None, description="The field to correct, when the person knows it.")
+    message: Note = Field(description="What is wrong, and what it should say.")
+
+
+class CorrectionAnswer(RequestBody):
+    outcome: Literal["accepted", "refused"]
+    answer: Note = Field(description="The referent's answer, as the person will read it.")
+
+
 SECTION_MODELS: dict[str, type[RequestBody]] = {"diagnostic": Diagnostic, "contract": Contract}
 
 
@@ -256,9 +270,20 @@ class DossierSignature(BaseModel):
     recorded_by: DossierOrganisation
 
 
+class DossierObligationInForce(BaseModel):
+    code: str
+    scope: Literal["common", "pathway", "individual"]
+    label: str = Field(description="As the obligations referential words it, in French.")
+    due_dates: list[date]
+    every: str | None = Field(None, description="How often it is reported, for the person's public.")
+
+
 class DossierContract(Contract):
     signature: DossierSignature | None = None
     jeunes_mention: bool = Field(description="The person was under 26 when the contract was read.")
+    obligations_in_force: list[DossierObligationInForce] = Field(
+        None, description="In the person's own view (/v1/me/dossier): every obligation that applies to them, the "
+                          "common base and the pathway's included, with its label.")
 
 
 class DossierReview(BaseModel):
@@ -277,6 +302,29 @@ class DossierReviews(BaseModel):
     review_overdue: bool
 
 
+class DossierCorrection(BaseModel):
+    correction_id: str
+    section: str
+    field: str | None = None
+    message: str
+    status: Literal["open", "accepted", "refused"]
+    asked_at: datetime
+    answer: str | None = None
+    answered_at: datetime | None = None
+    answered_by: DossierOrganisation | None = None
+
+
+class DossierCorrections(BaseModel):
+    """The person's correction requests, as they asked them (oldest first), and the referent's answers."""
+
+    items: list[DossierCorrection]
+
+
+class DossierCorrectionPage(BaseModel):
+    items: list[DossierCorrection]
+    next_cursor: str | None = None
+
+
 class DossierView(BaseModel):
     """Each section the caller may read, once; a section it may not read is absent."""
 
@@ -288,6 +336,7 @@ class DossierView(BaseModel):
     diagnostic: DossierDiagnostic = None
     contract: DossierContract = None
     reviews: DossierReviews = None
+    corrections: DossierCorrections = None
     etags: dict[str, str] = Field(description="Each section's ETag, by section name.")
 
 
@@ -315,6 +364,8 @@ class DossierAccess(BaseModel):
     by: DossierAuthor
     service: str = Field(description="The service that served the access: the dossier, or one that told it.")
     reason: str | None = None
+    procedure_closed_at: datetime | None = Field(None, description="A read made for a control: when its procedure "
+                                                                   "closed.")
 
 
 class DossierAccessLogPage(BaseModel):
@@ -322,8 +373,15 @@ class DossierAccessLogPage(BaseModel):
     next_cursor: str | None = None
 
 
+class DossierOwnAccessLogPage(DossierAccessLogPage):
+    """Who accessed the person's data, every service; reads made for a control once their procedure closed."""
+
+    withheld_until_closed_note: str = Field(description="Says, in French, that reads made for a control appear "
+                                                        "once the procedure is closed.")
+
+
 SECTION_VIEWS: dict[str, type[BaseModel]] = {
     "identity": DossierIdentity, "rsa_status": DossierRsaStatus, "orientation": DossierOrientation,
     "appointments": DossierAppointments, "diagnostic": DossierDiagnostic, "contract": DossierContract,
-    "reviews": DossierReviews,
+    "reviews": DossierReviews, "corrections": DossierCorrections,
 }

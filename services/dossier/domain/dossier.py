@@ -49,6 +49,12 @@ class Dossier:
         identity = self.section(IDENTITY).content
         return bool(identity) and under_26(date.fromisoformat(identity["birth_date"]), day)
 
+    def public_on(self, day: date) -> str:
+        """The public whose obligations' frequencies apply: RSA recipient, young person (CEJ) or jobseeker."""
+        if self.section(IDENTITY).content.get("rsa_recipient"):
+            return "rsa"
+        return "cej" if self.under_26_on(day) else "jobseeker"
+
     @property
     def signed_at(self) -> datetime | None:
         signed_at = (self.section(CONTRACT).meta.get("signature") or {}).get("signed_at")
@@ -81,7 +87,7 @@ class Dossier:
                                       "recorded_by": by}
         orientation = self.current_orientation
         young = self.under_26_on(now.date())
-        public = "rsa" if self.section(IDENTITY).content.get("rsa_recipient") else ("cej" if young else "jobseeker")
+        public = self.public_on(now.date())
         self.events.append(events.ContractSigned(
             self.person_id, contract.version, now.isoformat(), channel, by, orientation.get("referent"),
             orientation.get("pathway"), young, len(contract.content.get("objectives", [])),

@@ -15,6 +15,14 @@ Grants (Propositions #10, #11, #65, #91–#94; GDPR data minimisation):
 - The CAF reads the RSA-related status only.
 - A counter (a mission locale for the under-26s of its territory) reads the identity only: it
   knows the person, as it registers them, but the dossier belongs to those who accompany them.
+- The referent reads and answers the person's correction requests: it keeps the file and decides.
+- The person themselves (their own token, /v1/me) reads every section, health data included: it is
+  their own (GDPR right of access, art. 15; "everyone has access to all the information France
+  Travail holds about them", Propositions #26 and #92; the contract visible in the personal space,
+  #11 and #65), and the access log (who read it). They change no section written by others: they
+  ask a correction, which the referent answers. Not a relation between an organisation and a
+  person (services.core.person_policy), so the dossier's own key; a person's reads state no
+  purpose and are not logged: the log tells the person who else read their file.
 
 Purposes (GDPR purpose limitation): a read states why; the purpose must be one the caller's
 relation justifies, otherwise 403 naming `purpose`. The read then shows what the relations that
@@ -38,21 +46,25 @@ from services.core.errors import Forbidden
 from services.core.person_policy import Organisation, PersonFacts, Relation, relations
 from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.sections import (
-    ACCESS_LOG, APPOINTMENTS, CONTRACT, DIAGNOSTIC, HEALTH, HISTORY, IDENTITY, ORIENTATION, REVIEWS, RSA_STATUS,
+    ACCESS_LOG, APPOINTMENTS, CONTRACT, CORRECTIONS, DIAGNOSTIC, HEALTH, HISTORY, IDENTITY, ORIENTATION, REVIEWS,
+    RSA_STATUS,
 )
 
 R, RW = "r", "rw"
+PERSON = "person"
 
-POLICY: dict[Relation, dict[str, str]] = {
+POLICY: dict[str, dict[str, str]] = {
     Relation.OPERATOR: {IDENTITY: R, RSA_STATUS: R, ORIENTATION: R, APPOINTMENTS: R, DIAGNOSTIC: RW, CONTRACT: RW,
                         REVIEWS: R, HISTORY: R, ACCESS_LOG: R},
     Relation.REFERENT: {IDENTITY: R, RSA_STATUS: R, ORIENTATION: R, APPOINTMENTS: R, DIAGNOSTIC: RW, CONTRACT: RW,
-                        REVIEWS: RW, HISTORY: R, ACCESS_LOG: R, HEALTH: R},
+                        REVIEWS: RW, HISTORY: R, ACCESS_LOG: R, HEALTH: R, CORRECTIONS: RW},
     Relation.ORIENTATION_TARGET: {IDENTITY: R, RSA_STATUS: R, ORIENTATION: R, APPOINTMENTS: R, DIAGNOSTIC: R},
     Relation.RSA_DEPARTEMENT: {IDENTITY: R, RSA_STATUS: R, ORIENTATION: R, APPOINTMENTS: R, CONTRACT: R,
                                REVIEWS: R, HISTORY: R},
     Relation.RSA_CAF: {RSA_STATUS: R},
     Relation.COUNTER: {IDENTITY: R},
+    PERSON: {IDENTITY: R, RSA_STATUS: R, ORIENTATION: R, APPOINTMENTS: R, DIAGNOSTIC: R, CONTRACT: R, REVIEWS: R,
+             ACCESS_LOG: R, HEALTH: R, CORRECTIONS: RW},
 }
 
 
@@ -87,11 +99,16 @@ def facts_of(dossier: Dossier) -> PersonFacts:
 class Grants:
     """What one caller may do on one person's dossier."""
 
-    relations: frozenset[Relation]
+    relations: frozenset[str]
 
     @classmethod
     def of(cls, caller: Organisation, person: PersonFacts, today: date) -> "Grants":
         return cls(relations(caller, person, today))
+
+    @classmethod
+    def own(cls) -> "Grants":
+        """The person about their own dossier: whose dossier it is comes from their token, never a URL."""
+        return cls(frozenset({PERSON}))
 
     @property
     def knows_person(self) -> bool:
@@ -113,4 +130,4 @@ class Grants:
 
     @property
     def sees_health(self) -> bool:
-        return health_data.sees_health(self.relations)
+        return health_data.sees_health(self.relations) or PERSON in self.relations

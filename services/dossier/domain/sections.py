@@ -1,7 +1,8 @@
 """The shared dossier's sections and the rules on their content. Pure Python, no I/O.
 
 Three sections are built from other services' events (identity, orientation, appointments), three
-are written by partners (diagnostic, contract, reviews); `rsa_status` is derived for the CAF.
+are written by partners (diagnostic, contract, reviews); `rsa_status` is derived for the CAF; the
+person asks corrections and the referent answers them (corrections).
 Each stored section carries its own version, so two partners editing different sections never
 conflict, and two editing the same one get a 412 instead of overwriting each other.
 """
@@ -17,10 +18,12 @@ from services.core.health_data import DIAGNOSTIC_PATHS, DOSSIER_IDENTITY_PATHS
 IDENTITY, RSA_STATUS, ORIENTATION, APPOINTMENTS = "identity", "rsa_status", "orientation", "appointments"
 DIAGNOSTIC, CONTRACT, REVIEWS = "diagnostic", "contract", "reviews"
 HISTORY, ACCESS_LOG = "history", "access_log"
+# The person's requests to correct what the dossier holds (domain/corrections.py), answered by the referent.
+CORRECTIONS = "corrections"
 # Not a section but a facet of two of them, with its own line in the policy table.
 HEALTH = "health"
 
-VIEW_SECTIONS = (IDENTITY, RSA_STATUS, ORIENTATION, APPOINTMENTS, DIAGNOSTIC, CONTRACT, REVIEWS)
+VIEW_SECTIONS = (IDENTITY, RSA_STATUS, ORIENTATION, APPOINTMENTS, DIAGNOSTIC, CONTRACT, REVIEWS, CORRECTIONS)
 PARTNER_SECTIONS = (DIAGNOSTIC, CONTRACT, REVIEWS)
 # rsa_status is computed from these: its ETag moves whenever one of them does.
 RSA_STATUS_SOURCES = (IDENTITY, ORIENTATION, CONTRACT)

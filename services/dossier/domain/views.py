@@ -4,12 +4,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from services.core.referentials.obligations import obligations
 from services.dossier.domain.dossier import Dossier
+from services.dossier.domain.obligations import signed_obligations
 from services.dossier.domain.policy import Grants
 from services.dossier.domain.reviews import review_status
 from services.dossier.domain.sections import (
-    APPOINTMENTS, CONTRACT, DIAGNOSTIC, HEALTH_PATHS, IDENTITY, ORIENTATION, REVIEWS, RSA_STATUS, VIEW_SECTIONS,
-    without_paths,
+    APPOINTMENTS, CONTRACT, CORRECTIONS, DIAGNOSTIC, HEALTH_PATHS, IDENTITY, ORIENTATION, REVIEWS, RSA_STATUS,
+    VIEW_SECTIONS, without_paths,
 )
 
 
@@ -30,6 +32,18 @@ def consolidated(dossier: Dossier, grants: Grants, today: date) -> dict[str, Any
     body: dict[str, Any] = {"person_id": dossier.person_id}
     body.update({name: render(dossier, name, grants, today) for name in readable})
     body["etags"] = {name: f'"{dossier.version(name)}"' for name in readable}
+    return body
+
+
+def own_view(dossier: Dossier, grants: Grants, today: date) -> dict[str, Any]:
+    """The person's own dossier: every section, and the contract's obligations in force spelt out (the
+    common base and the pathway's apply without being listed in the contract), with their labels."""
+    body = consolidated(dossier, grants, today)
+    contract = dossier.section(CONTRACT).content
+    items = signed_obligations(contract, dossier.current_orientation.get("pathway"), dossier.public_on(today))["items"]
+    referential = obligations()
+    body[CONTRACT] = {**body[CONTRACT], "obligations_in_force": [
+        {**item, "label": referential.get(item["code"]).label} for item in items]}
     return body
 
 
@@ -59,6 +73,6 @@ def _public_meta(dossier: Dossier, name: str, today: date) -> dict[str, Any]:
         return {"items": items, **review_status(dossier.signed_at, items, today)}
     if name == ORIENTATION and not section.content:
         return {"current": None, "history": []}
-    if name == APPOINTMENTS and not section.content:
+    if name in (APPOINTMENTS, CORRECTIONS) and not section.content:
         return {"items": []}
     return {}

@@ -17,12 +17,12 @@ from services.core.http import check_if_match
 from services.core.identity import Caller
 from services.core.merge_patch import merge_patch
 from services.core.outbox import PendingEvent
-from services.dossier.domain import events, projections
+from services.dossier.domain import corrections, events, projections
 from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.policy import Grants, facts_of
 from services.dossier.domain.sections import (
-    ACCESS_LOG, APPOINTMENTS, CONTRACT, DIAGNOSTIC, HEALTH_PATHS, HISTORY, IDENTITY, ORIENTATION, PARTNER_SECTIONS,
-    REVIEWS, VIEW_SECTIONS, Section, touches, without_paths,
+    ACCESS_LOG, APPOINTMENTS, CONTRACT, CORRECTIONS, DIAGNOSTIC, HEALTH_PATHS, HISTORY, IDENTITY, ORIENTATION,
+    PARTNER_SECTIONS, REVIEWS, VIEW_SECTIONS, Section, touches, without_paths,
 )
 from services.dossier.domain.views import consolidated, render
 from services.dossier.published import (
@@ -153,6 +153,16 @@ class DossierService:
         item = dossier.record_review(review_id, review, _org(caller), now)
         self._store(uow, dossier, dossier.section(REVIEWS), caller, "recorded", item, now)
         return item
+
+    def answer_correction(self, uow: DossierUnitOfWork, caller: Caller, person_id: str, correction_id: str,
+                          outcome: str, answer: str) -> dict[str, Any]:
+        """The referent accepts or refuses a correction the person asked; the person reads the answer."""
+        dossier, _ = self._open_for_write(uow, caller, person_id, CORRECTIONS)
+        now = self.clock()
+        answered = corrections.answer(dossier.section(CORRECTIONS), correction_id, outcome, answer, _org(caller), now)
+        self._store(uow, dossier, dossier.section(CORRECTIONS), caller, "answered",
+                    {"correction_id": correction_id, "outcome": outcome, "answer": answer}, now)
+        return answered
 
     # -- shared steps -----------------------------------------------------------------------------
     def _open(self, uow: DossierUnitOfWork, caller: Caller, person_id: str, purpose: str | None,

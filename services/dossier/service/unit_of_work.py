@@ -36,14 +36,18 @@ class Dossiers(Protocol):
                       changes: dict[str, Any], now: datetime) -> None: ...
 
     def record_access(self, person_id: str, caller: Accessor, access: str, sections: list[str],
-                      purpose: str | None, now: datetime, service: str = DOSSIER, reason: str | None = None) -> None:
-        """`service`: the one that accessed the data, when another service told the dossier."""
+                      purpose: str | None, now: datetime, service: str = DOSSIER, reason: str | None = None,
+                      procedure_closed_at: datetime | None = None) -> None:
+        """`service`: the one that accessed the data, when another service told the dossier;
+        `procedure_closed_at`: for a read made for a control, when its procedure closed."""
 
     def changes(self, person_id: str, sections: list[str], before_id: int | None, limit: int) -> list[Change]:
         """Newest first, ids below `before_id` when given."""
 
-    def accesses(self, person_id: str, before_id: int | None, limit: int) -> list[Access]:
-        """Newest first, ids below `before_id` when given."""
+    def accesses(self, person_id: str, before_id: int | None, limit: int,
+                 shown_to_person: bool = False) -> list[Access]:
+        """Newest first, ids below `before_id` when given; `shown_to_person`: those `journal.shown_to_person`
+        lets the person see, filtered before the page is cut so that pages stay full."""
 
 
 @dataclass

@@ -11,6 +11,7 @@ from services.core.settings import REPO_ROOT
 from services.core.uow import RecordedEvents
 from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.journal import DOSSIER, Access, Change
+from services.dossier.domain.journal import shown_to_person as person_may_see
 from services.dossier.domain.sections import Section
 from services.dossier.service.unit_of_work import DossierUnitOfWork
 
@@ -38,16 +39,19 @@ class InMemoryDossiers:
         self.changes_made.append((person_id, change))
 
     def record_access(self, person_id: str, caller: Caller, access: str, sections: list[str],
-                      purpose: str | None, now: datetime, service: str = DOSSIER, reason: str | None = None) -> None:
+                      purpose: str | None, now: datetime, service: str = DOSSIER, reason: str | None = None,
+                      procedure_closed_at: datetime | None = None) -> None:
         self.access_log.append((person_id, Access(len(self.access_log) + 1, access, sections, purpose, now,
-                                                  _by(caller), service, reason)))
+                                                  _by(caller), service, reason, procedure_closed_at)))
 
     def changes(self, person_id: str, sections: list[str], before_id: int | None, limit: int) -> list[Change]:
         return _page([c for person, c in self.changes_made if person == person_id and c.section in sections],
                      before_id, limit)
 
-    def accesses(self, person_id: str, before_id: int | None, limit: int) -> list[Access]:
-        return _page([a for person, a in self.access_log if person == person_id], before_id, limit)
+    def accesses(self, person_id: str, before_id: int | None, limit: int,
+                 shown_to_person: bool = False) -> list[Access]:
+        return _page([a for person, a in self.access_log if person == person_id
+                      and (not shown_to_person or person_may_see(a))], before_id, limit)
 
 
 def unit_of_work() -> DossierUnitOfWork:
