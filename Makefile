@@ -47,6 +47,7 @@ demo-caf-fact: venv
 test: venv
 	@deploy/local/tools.sh
 	@tests/contract/spectral/install.sh
+	@tests/e2e/axe/install.sh
 	@$(PG) start
 	@$(TEST_KAFKA_ENV) $(KAFKA) start
 	@set -o pipefail; TEST_KAFKA_PORT=19092 TEST_DATABASE_URL="$$($(PG) url)" \
