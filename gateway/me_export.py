@@ -10,15 +10,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timezone
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
+from starlette.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from gateway.oidc import session_token
 from gateway.routing import ROUTES, Route
-from services.core.identity import Caller, PersonCaller, bearer_token
+from services.core.identity import Caller, TokenVerifier, require_person
 from services.core.problems import Problem
 from services.core.scopes import Scope
 
@@ -65,8 +67,9 @@ def export_router() -> APIRouter:
                     "description": "One JSON document, sent as a file to keep.",
                     "headers": {"Content-Disposition": {"schema": {"type": "string", "maxLength": 200},
                                                         "description": "attachment; filename=…"}}}})
-    async def export_my_data(request: Request, caller: PersonCaller) -> JSONResponse:
-        document = await collect(request, caller)
+    async def export_my_data(request: Request, session: Annotated[tuple[Caller, str], Depends(person_session)]
+                             ) -> JSONResponse:
+        document = await collect(request, *session)
         filename = f"mes-donnees-{document['generated_at'][:10]}.json"
         return JSONResponse(document, headers={"Content-Disposition": f'attachment; filename="{filename}"',
                                                "Cache-Control": "no-store"})
@@ -74,8 +77,16 @@ def export_router() -> APIRouter:
     return router
 
 
-async def collect(request: Request, caller: Caller) -> dict[str, Any]:
-    token = bearer_token(request)
+async def person_session(request: Request) -> tuple[Caller, str]:
+    """The person and their token: the Authorization header, or the browser session's cookie."""
+    token = session_token(request)
+    verifier: TokenVerifier = request.app.state.token_verifier
+    caller = verifier.remembered(token) or await run_in_threadpool(verifier.verify, token)
+    request.state.caller = caller
+    return await require_person(caller), token
+
+
+async def collect(request: Request, caller: Caller, token: str) -> dict[str, Any]:
     parts = me_parts()
     answers = await asyncio.gather(*(_read_part(request, route, token) for route in parts.values()))
     document: dict[str, Any] = {"generated_at": datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"),

@@ -95,3 +95,11 @@ def test_the_export_route_is_the_manifests_and_the_parts_are_its_me_routes():
     expected = {route.prefix for service in load_manifest().services for route in service.routes
                 if route.read_scope == "me"}
     assert {route.prefix for route in me_export.me_parts().values()} == expected
+
+
+def test_the_browser_session_reads_the_export_too(export_gateway):
+    gateway, tokens = export_gateway
+    session = tokens.person_headers(PERSON)["Authorization"].removeprefix("Bearer ")
+    gateway.cookies.set("ft_person_session", session)
+    answer = gateway.get("/v1/me/export")
+    assert answer.status_code == 200 and answer.json()["person_id"] == PERSON
