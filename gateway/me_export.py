@@ -18,9 +18,8 @@ from starlette.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from gateway.oidc import session_token
 from gateway.routing import ROUTES, Route
-from services.core.identity import Caller, TokenVerifier, require_person
+from services.core.identity import Caller, TokenVerifier, bearer_token, require_person
 from services.core.problems import Problem
 from services.core.scopes import Scope
 
@@ -78,8 +77,9 @@ def export_router() -> APIRouter:
 
 
 async def person_session(request: Request) -> tuple[Caller, str]:
-    """The person and their token: the Authorization header, or the browser session's cookie."""
-    token = session_token(request)
+    """The person and their token (the browser session's cookie arrives as the Authorization header:
+    gateway/oidc.py's SessionCookie)."""
+    token = bearer_token(request)
     verifier: TokenVerifier = request.app.state.token_verifier
     caller = verifier.remembered(token) or await run_in_threadpool(verifier.verify, token)
     request.state.caller = caller
