@@ -23,7 +23,7 @@ from gateway.cors import Cors
 from gateway.docs_page import install_docs
 from gateway.idempotency import KeyRegistry
 from gateway.lockout import TokenGuard
-from gateway.oidc import install_oidc, session_token
+from gateway.oidc import install_oidc
 from gateway.partners import Partner, load_partners
 from gateway.personal_space import install_personal_space
 from gateway.problem_pages import problems_router
@@ -34,7 +34,7 @@ from gateway.tokens import TokenIssuer, SigningKey
 from services.core.app import TELEMETRY, install_request_context
 from services.core.db import Database
 from services.core.http import BodySizeLimit
-from services.core.identity import Caller
+from services.core.identity import Caller, bearer_token
 from services.core.metrics import metrics_router
 from services.core.problems import Problem, install_problem_handlers, problem_response
 from services.core.scopes import Scope
@@ -82,6 +82,7 @@ def create_app(settings: ServiceSettings | None = None, partners_file: Path | No
                   docs_url=None, redoc_url=None, openapi_url=None, telemetry=TELEMETRY)
     app.state.token_issuer = issuer
     install_problem_handlers(app)
+    install_oidc(app, issuer)  # a person's login (/auth/...), and their browser session on /v1/me/...
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, larger=larger_bodies())
     app.add_middleware(Cors, partners=partners)
     install_request_context(app)  # added last, so outermost: a 413 has a request id and is measured too
@@ -135,7 +136,6 @@ def create_app(settings: ServiceSettings | None = None, partners_file: Path | No
         return JSONResponse({"status": "ready", "checks": checks})
 
     install_docs(app)
-    install_oidc(app, issuer)  # /auth/login, /auth/callback, /auth/logout: a person's login
     install_personal_space(app)  # before the /v1 proxy: the gateway answers /v1/me/export itself
     app.include_router(problems_router())
 
@@ -161,7 +161,7 @@ def create_app(settings: ServiceSettings | None = None, partners_file: Path | No
         route = route_for(request.url.path)
         if route is None:
             raise Problem(404, "No API is published at this path; see /docs.", slug="not-found")
-        caller = verifier.verify(session_token(request))
+        caller = verifier.verify(bearer_token(request))
         request.state.caller = caller
         if caller.is_person:
             decision = limiter.check(caller.client_id, PERSON_PER_MINUTE, label="person")

@@ -8,7 +8,7 @@ the claims at the userinfo endpoint (as FranceConnect gives them), asks registra
 (`POST /v1/registrations/identity-matches`, with a token the gateway issues itself for the scope
 `identity:match`) and keeps the person token in an `HttpOnly`, `SameSite=Strict` cookie: the browser
 session. On `/v1/me/...` only, the gateway accepts that cookie in place of the Authorization header
-(`session_token`); every verb but GET and HEAD must then say `X-Requested-With: personal-space`, which
+(`SessionCookie`); every verb but GET and HEAD must then say `X-Requested-With: personal-space`, which
 a page of another site cannot send without the gateway's CORS consent (CSRF).
 """
 from __future__ import annotations
@@ -31,14 +31,15 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.oidc_pages import refusal
 from gateway.partners import Partner
 from gateway.routing import READ_METHODS
 from gateway.tokens import TOKEN_LIFETIME_SECONDS, TokenIssuer
 from services.core.identity import bearer_token
-from services.core.problems import Problem
-from services.core.scopes import Scope
+from services.core.problems import Problem, problem_response
+from services.core.scopes import Scope as Scopes
 from services.core.settings import public_api_url
 
 log = logging.getLogger("gateway.oidc")
@@ -57,7 +58,7 @@ PROVIDER_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 # The gateway's own client when it asks registration who logged in: in no partners.yaml, never at /oauth/token.
 IDENTITY_MATCHER = Partner(
     client_id="gateway", client_secret="", name="The gateway, after a person's login", org_id="platform-gateway",
-    org_type="france_travail", territories=(), scopes=frozenset({Scope.IDENTITY_MATCH}), rate_limit_per_minute=0)
+    org_type="france_travail", territories=(), scopes=frozenset({Scopes.IDENTITY_MATCH}), rate_limit_per_minute=0)
 
 
 @dataclass(frozen=True)
@@ -202,20 +203,39 @@ def _provider_error(reason: str) -> Problem:
                    slug="identity-provider-error")
 
 
+def is_me_path(path: str) -> bool:
+    return path == "/v1/me" or path.startswith("/v1/me/")
+
+
+class SessionCookie:
+    """On /v1/me/... only, the browser session's cookie stands for the Authorization header: the
+    request goes on with the header (to the proxy and to the gateway's own /v1/me routes alike) and
+    without the cookie. An Authorization header sent with it wins (an API client). Elsewhere a
+    person's page has nothing to do, and the cookie is no token."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not is_me_path(scope["path"]):
+            return await self.app(scope, receive, send)
+        request = Request(scope)
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if not cookie or "authorization" in request.headers:
+            return await self.app(scope, receive, send)
+        if scope["method"] not in READ_METHODS and request.headers.get(CSRF_HEADER) != CSRF_VALUE:
+            refused = Problem(403, f"With the browser session, every change must carry the header "
+                                   f"'X-Requested-With: {CSRF_VALUE}'.", slug="csrf-header-required")
+            return await problem_response(refused)(scope, receive, send)
+        headers = [(name, value) for name, value in scope["headers"] if name != b"cookie"]
+        headers.append((b"authorization", f"Bearer {cookie}".encode()))
+        return await self.app({**scope, "headers": headers}, receive, send)
+
+
 def session_token(request: Request) -> str:
-    """The caller's token on the /v1 proxy: the Authorization header, else on /v1/me/... the browser
-    session's cookie, which then travels on to the service as that header (and the cookie does not).
-    Only /v1/me/... takes the cookie: elsewhere a person's page has nothing to do."""
-    path = request.url.path
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if "authorization" in request.headers or not cookie or not (path == "/v1/me" or path.startswith("/v1/me/")):
-        return bearer_token(request)
-    if request.method not in READ_METHODS and request.headers.get(CSRF_HEADER) != CSRF_VALUE:
-        raise Problem(403, f"With the browser session, every change must carry the header "
-                           f"'X-Requested-With: {CSRF_VALUE}'.", slug="csrf-header-required")
-    request.scope["headers"] = [(name, value) for name, value in request.scope["headers"] if name != b"cookie"]
-    request.scope["headers"].append((b"authorization", f"Bearer {cookie}".encode()))
-    return cookie
+    """The caller's token on /v1/me/...: the Authorization header, which `SessionCookie` set from the
+    browser session's cookie when the request came with the cookie alone."""
+    return bearer_token(request)
 
 
 class IdentityMatcher:
@@ -331,9 +351,11 @@ class RelyingParty:
 
 
 def install_oidc(app: FastAPI, issuer: TokenIssuer, settings: OidcSettings | None = None) -> RelyingParty:
-    """`/auth/login`, `/auth/callback` and `/auth/logout`; the /v1 proxy takes the session with `session_token`."""
+    """`/auth/login`, `/auth/callback` and `/auth/logout`, and the session cookie's middleware: installed
+    before the gateway's other middleware, it runs inside them (request id, body limit, CORS first)."""
     rp = RelyingParty(settings or OidcSettings.from_env(), issuer)
     app.state.relying_party = rp
+    app.add_middleware(SessionCookie)
 
     @app.get("/auth/login", include_in_schema=False)
     async def login(request: Request) -> Response:

@@ -163,6 +163,8 @@ def test_the_session_cookie_opens_v1_me_only_and_changes_need_the_csrf_header(ga
     assert forged.status_code == 403 and forged.json()["type"].endswith("/csrf-header-required")
     assert gateway.post("/v1/me/registration", json={}, headers={"X-Requested-With": "personal-space"}
                         ).status_code == 200
+    # The gateway's own /v1/me route takes the session as well.
+    assert gateway.get("/v1/me/export").json()["person_id"] == "reg_camille"
     elsewhere = gateway.get("/v1/registrations")  # the cookie is no token anywhere else
     assert elsewhere.status_code == 401 and elsewhere.headers["content-type"] == PROBLEM
     logout = gateway.post("/auth/logout")
