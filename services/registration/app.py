@@ -5,7 +5,7 @@ from services.core.app import create_service_app
 from services.core.db import utcnow
 from services.core.referentials.geo import default_geo
 from services.core.settings import ServiceSettings
-from services.registration.api import identity_routes
+from services.registration.api import identity_routes, me_routes
 from services.registration.api.routes import router
 from services.registration.api.schemas import RegistrationCreate
 from services.registration.consumers import consumer_specs
@@ -22,7 +22,7 @@ def validate_sections(sections: dict) -> dict:
 
 def create_app(settings: ServiceSettings | None = None):
     settings = settings or ServiceSettings.from_env("registration")
-    app = create_service_app(settings, title="Registration API", description=DESCRIPTION, routers=[identity_routes.router, router])
+    app = create_service_app(settings, title="Registration API", description=DESCRIPTION, routers=[identity_routes.router, me_routes.router, router])
     platform = app.state.platform
     service = RegistrationService(geo=default_geo(), pii_secret=settings.pii_hash_secret, validate=validate_sections,
                                   clock=utcnow)

@@ -2,7 +2,7 @@
 register (the Idempotency-Key makes a replay harmless and fixes the id), read, correct, list."""
 from services.core.health_data import REGISTRATION_PATHS, without_health
 from services.core.idempotency import resource_id
-from services.registration.api.schemas import RegistrationOut
+from services.registration.api.schemas import PersonRegistrationOut, RegistrationOut
 
 EXAMPLE_IDEMPOTENCY_KEY = "example-registration-camille-martin"
 # The id derived from the example's Idempotency-Key for the demo client ft-agence-nantes.
@@ -118,3 +118,11 @@ CONFIRMED_OUT = {
 IDENTITY_MATCH = {"family_name": "MARTIN", "given_names": ["Camille", "Anne"], "birth_date": "2001-03-14",
                   "birth_place": "49007", "birth_country": "99100"}
 IDENTITY_MATCH_OUT = {"person_id": EXAMPLE_REGISTRATION_ID}
+
+# Camille's own view of her registration (GET /v1/me/registration), and a change of her contact.
+PERSON_REGISTRATION_OUT = PersonRegistrationOut.model_validate({
+    **{k: v for k, v in REGISTRATION_OUT.items() if k != "possible_duplicate_of"},
+    "situation": {**REGISTRATION_CREATE["situation"], "under_26": True},
+    "pre_diagnostic": REGISTRATION_CREATE["pre_diagnostic"],
+}).model_dump(mode="json")
+PERSON_CONTACT_PATCH = {"email": "camille.martin@example.net", "opted_out_channels": ["sms"]}

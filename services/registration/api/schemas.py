@@ -92,3 +92,31 @@ class IdentityMatchRequest(RequestBody):
 
 class IdentityMatchOut(BaseModel):
     person_id: str = Field(description="The person's platform id: their registration's id.")
+
+
+class PersonSituationOut(Situation):
+    under_26: bool = Field(description="Derived from the birth date, today.")
+
+
+class PersonRegistrationOut(BaseModel):
+    """A person's own registration, as they see it: every section, their health data included (theirs
+    to see), the NIR masked as for everyone."""
+
+    id: str = Field(description="The person's platform id.")
+    status: Literal["pre_registered", "registered"]
+    channel: Literal["online", "counter", "partner_prefill"]
+    identity: IdentityOut
+    contact: Contact
+    address: AddressOut
+    situation: PersonSituationOut | None = None
+    skills: Skills | None = None
+    project: Project | None = None
+    pre_diagnostic: PreDiagnostic | None = None
+    registered_at: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+PersonContactPatch = merge_patch_of(
+    Contact, "PersonContactPatch",
+    doc="JSON merge patch of the person's contact: give only what changes; `null` clears an e-mail or a phone.")

@@ -29,10 +29,12 @@ from services.registration.domain.repository import ListQuery, Registrations
 from services.registration.published import (
     ACCESS_RECORDED, CONTACT_CHANGED, PERSON_HEALTH, PERSON_REGISTERED, PERSON_UPDATED,
 )
+from services.registration.service.sections import Contact
 from services.registration.service.unit_of_work import RegistrationUnitOfWork
 
 EVENT_TYPES = {events.PersonRegistered: PERSON_REGISTERED, events.PersonUpdated: PERSON_UPDATED}
 NOT_VISIBLE = "No registration with this id is visible to your organisation."
+NOT_REGISTERED = "No registration is yours on the platform (any longer)."
 
 
 @dataclass
@@ -77,6 +79,22 @@ class RegistrationService:
                 check_version: Callable[[int], None]) -> Registration:
         return self._change(uow, caller, registration_id, changes, check_version, Registration.confirm)
 
+    def correct_own_contact(self, uow: RegistrationUnitOfWork, person: Caller, changes: dict[str, Any],
+                            check_version: Callable[[int], None]) -> Registration:
+        """The person corrects how to reach them (merge patch of the contact section): their own
+        registration, named by their token, never by the request."""
+        registration = uow.registrations.get(_own_id(person), for_update=True)
+        if registration is None:
+            raise NotFound(NOT_REGISTERED)
+        check_version(registration.version)
+        # The contact alone is validated: a pre-registration's other sections may still be incomplete.
+        contact = Contact.model_validate(merge_patch(registration.sections.get("contact") or {}, changes))
+        registration.correct({**registration.sections, "contact": contact.model_dump(mode="json")},
+                             registration.territory, self.clock())
+        uow.registrations.save(registration)
+        self._publish(uow, registration)
+        return registration
+
     def prefill(self, uow: RegistrationUnitOfWork, registration_id: str, sections: dict[str, Any]) -> Registration:
         """A partner's fact ("dites-le nous une fois") becomes a pre-registration to confirm."""
         repo = uow.registrations
@@ -96,6 +114,13 @@ class RegistrationService:
     def match_identity(self, uow: RegistrationUnitOfWork, claims: IdentityClaims) -> str:
         """The person an identity provider's claims name (after an OpenID Connect login), never by NIR."""
         return the_one_matching(claims, uow.registrations.identities_born_on(claims.birth_date))
+
+    def own(self, uow: RegistrationUnitOfWork, person: Caller) -> Registration:
+        """The person's own registration, whichever organisation registered them."""
+        registration = uow.registrations.get(_own_id(person))
+        if registration is None:
+            raise NotFound(NOT_REGISTERED)
+        return registration
 
     def list(self, uow: RegistrationUnitOfWork, caller: Caller, query: ListQuery) -> list[Registration]:
         audience = audience_of(caller)
@@ -190,6 +215,12 @@ class RegistrationService:
     def _without_nir(sections: dict[str, Any]) -> dict[str, Any]:
         identity = {k: v for k, v in sections["identity"].items() if k != "nir"}
         return {**sections, "identity": identity}
+
+
+def _own_id(person: Caller) -> str:
+    if not person.is_person:  # the routes' dependency already refused it: a second lock on the door
+        raise Forbidden("Only the person themselves reaches their own registration this way.")
+    return person.person_id
 
 
 def _pending(event: events.Event, registration: Registration, data: dict[str, Any]) -> list[PendingEvent]:

@@ -233,3 +233,24 @@ def test_the_contact_is_told_on_its_own_topic_at_registration_and_at_each_change
     SERVICE.correct(uow, AGENCY, PERSON, {"contact": {"opted_out_channels": ["sms", "sms"]}}, current(2))
     assert uow.events.of_type(CONTACT_CHANGED)[-1].data["opted_out_channels"] == ["sms"]
     assert len(uow.events.of_type(PERSON_UPDATED)) == 2
+
+
+def test_a_person_reads_and_corrects_their_own_registration_only():
+    uow = fake_unit_of_work()
+    register(uow, sections())
+    register(uow, sections(), registration_id=OTHER)
+    camille = Caller.person(PERSON)
+    assert SERVICE.own(uow, camille).id == PERSON
+    corrected = SERVICE.correct_own_contact(uow, camille, {"phone": None, "opted_out_channels": ["email"]},
+                                            current(1))
+    assert corrected.sections["contact"]["phone"] is None and corrected.version == 2
+    assert uow.registrations.get(OTHER).version == 1
+    told = uow.events.of_type(CONTACT_CHANGED)[-1]
+    assert told.subject == PERSON and told.data["opted_out_channels"] == ["email"]
+    assert uow.events.of_type(PERSON_UPDATED)[-1].subject == PERSON
+    with pytest.raises(PreconditionFailed):
+        SERVICE.correct_own_contact(uow, camille, {"email": None}, current(1))
+    with pytest.raises(NotFound):
+        SERVICE.own(uow, Caller.person(STRANGER))
+    with pytest.raises(Forbidden):  # an organisation's token never names "its own" registration
+        SERVICE.own(uow, AGENCY)
