@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from datetime import datetime, timezone
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import httpx
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from starlette.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from gateway.ratelimit import RateLimiter
 from gateway.routing import ROUTES, Route
 from services.core.identity import Caller, TokenVerifier, bearer_token, require_person
 from services.core.problems import Problem
@@ -29,6 +31,7 @@ EXPORT_PATH = "/v1/me/export"
 ME_PREFIX = "/v1/me/"
 # Within seconds, as the issue asks: a part slower than this is named unavailable.
 PART_TIMEOUT = httpx.Timeout(connect=2.0, read=10.0, write=5.0, pool=5.0)
+EXPORTS_PER_MINUTE = int(os.environ.get("GATEWAY_PERSON_EXPORTS_PER_MINUTE", "10"))
 # A paged part (`items` and `next_cursor`) is followed to its end, within this many pages.
 MAX_PAGES = 50
 
@@ -58,20 +61,35 @@ def me_parts() -> dict[str, Route]:
             if route.read_scope == Scope.ME.value and route.prefix.startswith(ME_PREFIX)}
 
 
-def export_router() -> APIRouter:
+# What a person may ask as a part: the manifest's, known when the gateway starts.
+PartName = Literal[tuple(me_parts())] if me_parts() else Annotated[str, Field(max_length=50)]  # type: ignore[misc]
+
+
+def export_router(limiter: RateLimiter | None = None) -> APIRouter:
     router = APIRouter()
+    limiter = limiter or RateLimiter()
 
     @router.get(EXPORT_PATH, tags=["me"], summary="Download everything the platform holds about me",
-                operation_id="export_my_data", response_model=MyData, responses={200: {
+                operation_id="exportMyData", response_model=MyData, responses={200: {
                     "description": "One JSON document, sent as a file to keep.",
                     "headers": {"Content-Disposition": {"schema": {"type": "string", "maxLength": 200},
                                                         "description": "attachment; filename=…"}}}})
-    async def export_my_data(request: Request, session: Annotated[tuple[Caller, str], Depends(person_session)]
-                             ) -> JSONResponse:
-        document = await collect(request, *session)
+    async def export_my_data(
+        request: Request, session: Annotated[tuple[Caller, str], Depends(person_session)],
+        part: Annotated[list[PartName] | None, Query(  # type: ignore[valid-type]
+            max_length=max(len(me_parts()), 1), description="Only these parts (repeat the parameter); all by default.",
+            examples=[["registration", "dossier"]])] = None,
+    ) -> JSONResponse:
+        caller, token = session
+        # Each export reads every part: a person's exports are metered apart from their other calls.
+        decision = limiter.check(caller.client_id, EXPORTS_PER_MINUTE, label="person-export")
+        if not decision.allowed:
+            raise Problem(429, "Too many exports; retry after the delay given.", slug="rate-limited",
+                          headers=decision.headers())
+        document = await collect(request, caller, token, set(part) if part else None)
         filename = f"mes-donnees-{document['generated_at'][:10]}.json"
         return JSONResponse(document, headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                                               "Cache-Control": "no-store"})
+                                               "Cache-Control": "no-store", **decision.headers()})
 
     return router
 
@@ -86,8 +104,8 @@ async def person_session(request: Request) -> tuple[Caller, str]:
     return await require_person(caller), token
 
 
-async def collect(request: Request, caller: Caller, token: str) -> dict[str, Any]:
-    parts = me_parts()
+async def collect(request: Request, caller: Caller, token: str, only: set[str] | None = None) -> dict[str, Any]:
+    parts = {name: route for name, route in me_parts().items() if only is None or name in only}
     answers = await asyncio.gather(*(_read_part(request, route, token) for route in parts.values()))
     document: dict[str, Any] = {"generated_at": datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"),
                                 "person_id": caller.person_id, "parts": {}, "unavailable": {}}

@@ -103,3 +103,16 @@ def test_the_browser_session_reads_the_export_too(export_gateway):
     gateway.cookies.set("ft_person_session", session)
     answer = gateway.get("/v1/me/export")
     assert answer.status_code == 200 and answer.json()["person_id"] == PERSON
+
+
+def test_a_person_may_ask_some_parts_only_and_exports_are_metered(export_gateway, monkeypatch):
+    gateway, tokens = export_gateway
+    headers = tokens.person_headers(PERSON)
+    asked = [name for name in me_export.me_parts()][:1]
+    if asked:  # the parts a person may name are the manifest's
+        only = gateway.get("/v1/me/export", params={"part": asked}, headers=headers)
+        assert only.status_code == 200 and set(only.json()["parts"]) | set(only.json()["unavailable"]) <= set(asked)
+    assert gateway.get("/v1/me/export", params={"part": "nothing-of-mine"}, headers=headers).status_code == 422
+    answers = [gateway.get("/v1/me/export", headers=headers) for _ in range(me_export.EXPORTS_PER_MINUTE + 1)]
+    assert answers[0].headers["RateLimit-Limit"] == str(me_export.EXPORTS_PER_MINUTE)
+    assert answers[-1].status_code == 429 and int(answers[-1].headers["Retry-After"]) > 0

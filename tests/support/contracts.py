@@ -13,8 +13,11 @@ from typing import Any
 
 import yaml
 
+from fastapi import FastAPI
+
 from gateway.docs import published_contract
-from gateway.routing import Route, service_routes
+from gateway.me_export import EXPORT_PATH, export_router
+from gateway.routing import GATEWAY, Route, route_for, service_routes
 from services.core.settings import REPO_ROOT
 
 CONTRACTS_DIR = REPO_ROOT / "contracts-openapi"
@@ -28,6 +31,68 @@ def build(route: Route) -> dict[str, Any]:
     """The contract from the service's own app; building the app connects to nothing."""
     app = importlib.import_module(f"services.{route.service}.app").create_app()
     return published_contract(app.openapi(), route)
+
+
+# The person's own door: every service's /v1/me paths and the gateway's export, as one contract.
+ME = "me"
+ME_PREFIX = "/v1/me/"
+ME_INFO = {
+    "title": "My data (/v1/me)",
+    "description": (
+        "A person's own door to the platform: everything it holds about them, who read it, and what they may\n"
+        "do themselves (correct their contact details, ask other corrections, book their first appointment,\n"
+        "give or withdraw consent, send observations), each part from the service that owns it, and the whole\n"
+        "as one JSON document (`GET /v1/me/export`). A person logs in at `/auth/login` (OpenID Connect); their\n"
+        "token carries the scope `me` and names them: it opens these paths and nothing else, and no\n"
+        "organisation's token opens them. The personal space (`/espace-personnel/`) calls them with the\n"
+        "browser session's cookie, with `X-Requested-With: personal-space` on changes."),
+    "version": "1.0.0",
+}
+
+
+def build_me(routes: dict[str, Route]) -> dict[str, Any]:
+    """Each service's /v1/me paths from its own app, and the gateway's export, joined as one contract."""
+    parts = {route.service: _me_only(build(route)) for route in routes.values()}
+    parts[GATEWAY] = _me_only(published_contract(_export_app().openapi(), route_for(EXPORT_PATH)))
+    whole = merged({service: contract for service, contract in parts.items() if contract["paths"]})
+    whole.pop("webhooks", None)
+    whole["info"] = {**ME_INFO, "contact": whole["info"]["contact"]}
+    whole["tags"] = [{"name": tag} for tag in sorted({tag for operations in whole["paths"].values()
+                                                       for op in operations.values() for tag in op.get("tags", [])})]
+    whole["components"]["schemas"] = _referenced(whole, whole["components"]["schemas"])
+    return whole
+
+
+def _me_only(contract: dict[str, Any]) -> dict[str, Any]:
+    return {**contract, "paths": {path: item for path, item in contract["paths"].items()
+                                  if path.startswith(ME_PREFIX)}}
+
+
+def _export_app() -> FastAPI:
+    app = FastAPI(title="France Travail platform", version="1.0.0")
+    app.include_router(export_router())
+    return app
+
+
+def _referenced(contract: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
+    """The schemas the paths reach, directly or through other schemas; the services' others stay theirs."""
+    reached: set[str] = set()
+    pending = [{key: value for key, value in contract.items() if key != "components"}]
+    while pending:
+        for name in _refs(pending.pop()) - reached:
+            reached.add(name)
+            pending.append(schemas[name])
+    return {name: schema for name, schema in schemas.items() if name in reached}
+
+
+def _refs(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["$ref"].rsplit("/", 1)[1]} if isinstance(node.get("$ref"), str) and \
+            node["$ref"].startswith("#/components/schemas/") else set()
+        return found.union(*(_refs(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_refs(value) for value in node))
+    return set()
 
 
 def committed(service: str) -> dict[str, Any]:
@@ -60,16 +125,21 @@ def diff(expected: str, actual: str, name: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    """`write <service>…` / `check <service>…`: those services only (others may have work in progress)."""
+    """`write <service>…` / `check <service>…`: those services only (others may have work in progress);
+    `me` is the person's own contract, joined from every service's /v1/me paths."""
     routes = service_routes()
-    if not argv or argv[0] not in ("write", "check") or set(argv[1:]) - set(routes):
-        print("usage: python -m tests.support.contracts write|check [service…]", file=sys.stderr)
+    if not argv or argv[0] not in ("write", "check") or set(argv[1:]) - set(routes) - {ME}:
+        print("usage: python -m tests.support.contracts write|check [service…|me]", file=sys.stderr)
         return 2
     command, only = argv[:1], set(argv[1:])
     stale = False
-    for route in (r for name, r in routes.items() if not only or name in only):
-        path = contract_path(route.service)
-        text = render(build(route))
+    builders = {name: (lambda route=route: build(route)) for name, route in routes.items()}
+    builders[ME] = lambda: build_me(routes)
+    for name, builder in builders.items():
+        if only and name not in only:
+            continue
+        path = contract_path(name)
+        text = render(builder())
         if command == ["write"]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
