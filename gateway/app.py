@@ -174,6 +174,9 @@ def create_app(settings: ServiceSettings | None = None, partners_file: Path | No
             raise Problem(429, "Too many requests for this client; retry after the delay given.",
                           slug="rate-limited", headers=decision.headers())
         _check_scope(caller, route.scope_for(request.method), decision.headers())
+        if route.served_by_gateway:  # its own route (GET /v1/me/export) did not take this verb or path
+            raise Problem(404, "No operation is published at this path for this method; see /docs.",
+                          slug="not-found", headers=decision.headers())
         key = request.headers.get("idempotency-key")
         if request.method == "POST" and key is not None:
             await run_in_threadpool(keys.claim, caller.client_id, key, request.method, request.scope["path"])

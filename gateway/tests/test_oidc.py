@@ -255,3 +255,10 @@ def test_an_id_token_for_this_login_is_accepted(signed_id_token):
 def test_claims_lacking_what_matching_needs_are_refused():
     with pytest.raises(Problem):
         match_body({"family_name": "Martin", "given_name": "Camille", "birthcountry": "99100"})
+
+
+def test_a_verb_the_gateways_own_me_route_does_not_answer_is_a_404_problem_not_a_failure(gateway):
+    person = {"Authorization": f"Bearer {gateway.app.state.token_issuer.issue_person('reg_camille')}"}
+    for method, path in (("POST", "/v1/me/export"), ("GET", "/v1/me/export/elsewhere")):
+        answer = gateway.request(method, path, headers=person)
+        assert answer.status_code in (404, 405) and answer.headers["content-type"] == PROBLEM, (method, path)

@@ -6,12 +6,13 @@ from __future__ import annotations
 import pytest
 
 from gateway.app import _check_scope
-from gateway.routing import ROUTES
+from gateway.routing import GATEWAY_ROUTES, ROUTES
 from services.core.identity import Caller
 from services.core.problems import Problem
 from services.core.scopes import Scope
 
-TOKEN_ROUTES = [route for route in ROUTES if not route.public]
+ALL_ROUTES = ROUTES + GATEWAY_ROUTES  # the gateway's own (GET /v1/me/export) too
+TOKEN_ROUTES = [route for route in ALL_ROUTES if not route.public]
 ORGANISATION = Caller(client_id="ft-agence-nantes", org_id="ft-nantes", org_type="france_travail",
                       territories=("44",), scopes=frozenset(Scope) - {Scope.ME})
 ADMIN = Caller(client_id="platform-admin", org_id="platform", org_type="france_travail", territories=(),
@@ -23,7 +24,7 @@ def is_me_path(prefix: str) -> bool:
     return prefix == "/v1/me" or prefix.startswith("/v1/me/")
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=lambda route: route.prefix)
+@pytest.mark.parametrize("route", ALL_ROUTES, ids=lambda route: route.prefix)
 def test_a_me_route_is_under_v1_me_with_me_for_every_verb_and_no_other_route_is(route):
     uses_me = Scope.ME in (route.read_scope, route.write_scope)
     assert uses_me == is_me_path(route.prefix), route
