@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from services.core.http import AUTH_ERRORS, Cursor, Limit, decode_cursor, documented, encode_cursor, idempotency_key_header
+from services.core.http import (
+    AUTH_ERRORS, Cursor, Limit, decode_cursor, documented, encode_cursor, idempotency_key_header,
+)
 from services.core.idempotency import StoredResponse, idempotent_response, resource_id
 from services.dossier.api import examples
 from services.dossier.api.deps import Person, PlatformDep, ServiceDep
@@ -25,6 +27,7 @@ router = APIRouter(prefix="/v1/me", tags=["me"])
 ME_ERRORS = {**AUTH_ERRORS, 403: "Not a person's own token: this door opens to the person alone."}
 DOSSIER_ERRORS = {**ME_ERRORS, 404: "The platform holds no dossier about you yet: it opens with your registration."}
 CorrectionKey = idempotency_key_header(examples.CORRECTION_IDEMPOTENCY_KEY)
+PageSize = Annotated[Limit, Query(examples=[20])]
 
 
 @router.get("/dossier", response_model=DossierView, summary="My dossier: everything it holds about me",
@@ -42,7 +45,7 @@ def read_own_dossier(platform: PlatformDep, service: ServiceDep, person: Person)
             description="Every read and write of your data by an organisation: when, which organisation, for what "
                         "purpose, which part. Reads made for a control appear once the procedure is closed.",
             responses=documented(200, examples.OWN_ACCESS_LOG_PAGE, ME_ERRORS))
-def read_own_access_log(platform: PlatformDep, person: Person, limit: Limit = 20,
+def read_own_access_log(platform: PlatformDep, person: Person, limit: PageSize = 20,
                         cursor: Cursor = None) -> JSONResponse:
     before = before_id(cursor)
     with platform.db.transaction() as session:
@@ -53,7 +56,7 @@ def read_own_access_log(platform: PlatformDep, person: Person, limit: Limit = 20
 @router.get("/corrections", response_model=DossierCorrectionPage,
             summary="My correction requests and their outcome (newest first)",
             responses=documented(200, examples.CORRECTION_PAGE, DOSSIER_ERRORS))
-def list_own_corrections(platform: PlatformDep, person: Person, limit: Limit = 20,
+def list_own_corrections(platform: PlatformDep, person: Person, limit: PageSize = 20,
                          cursor: Cursor = None) -> JSONResponse:
     after = decode_cursor(cursor, str, str) if cursor is not None else None
     with platform.db.transaction() as session:
