@@ -8,7 +8,7 @@ from services.core.db import utcnow
 from services.core.settings import ServiceSettings
 from services.core.scheduler import PeriodicJob
 from services.sanctions.adapters.scales import shipped_scales
-from services.sanctions.api import cases, scale
+from services.sanctions.api import cases, me, scale
 from services.sanctions.consumers import consumer_specs
 from services.sanctions.service.cases import CaseService
 from services.sanctions.service.governance import GovernanceService
@@ -25,7 +25,7 @@ DEADLINE_JOB = "sanction-deadlines"
 def create_app(settings: ServiceSettings | None = None):
     settings = settings or ServiceSettings.from_env("sanctions")
     app = create_service_app(settings, title="Sanctions control API", description=DESCRIPTION,
-                             routers=[cases.router, scale.router])
+                             routers=[cases.router, scale.router, me.router])
     platform = app.state.platform
     scales = shipped_scales()
     service = CaseService(scales, clock=utcnow)

@@ -1,10 +1,11 @@
 """Tables of the sanctions service: lapses, cases (the case as a document, with the columns lists,
-the deadline job and statistics filter on), and each territory's choice of scale version."""
+the deadline job and statistics filter on), each territory's choice of scale version, and the reads
+made for a control held back until their procedure closes."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.core.db import Base, UTCDateTime
@@ -58,3 +59,17 @@ class ScaleChoiceRow(Base):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     changed_by: Mapped[str] = mapped_column(String(100))
     comment: Mapped[str | None] = mapped_column(Text)
+
+
+class HeldAccessRow(Base):
+    """A read made for a control while its procedure runs: the person is told of it once the case
+    closes (the law allows delaying it, not dropping it), as the access event it would have been."""
+
+    __tablename__ = "sanction_held_accesses"
+    __table_args__ = (Index("ix_sanction_held_accesses_case", "case_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(String(36))
+    person_id: Mapped[str] = mapped_column(String(36))
+    access: Mapped[dict] = mapped_column(JSON)  # the access event's data, as it will be published
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -4,13 +4,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, delete, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from services.core.db import serialize_on
 from services.core.person_facts import PersonFactsRow
 from services.sanctions.adapters.documents import case_document, case_from
-from services.sanctions.adapters.orm import CaseRow, LapseRow, ScaleChoiceRow
+from services.sanctions.adapters.orm import CaseRow, HeldAccessRow, LapseRow, ScaleChoiceRow
 from services.sanctions.domain.case import IN_FORCE, Case, Lapse, Source, Status
 from services.sanctions.domain.policy import DECIDED
 from services.sanctions.domain.queries import CaseFilter, Visibility
@@ -54,6 +54,12 @@ class CaseRepository:
         """Open cases and decisions in force: what a re-engagement may concern."""
         rows = self.session.scalars(select(CaseRow).where(CaseRow.person_id == person_id,
                                                           CaseRow.status.in_((*OPEN, *IN_FORCE))))
+        return [case_from(row) for row in rows]
+
+    def of_person(self, person_id: str) -> list[Case]:
+        """A person's own cases, newest first: what their personal space shows them."""
+        rows = self.session.scalars(select(CaseRow).where(CaseRow.person_id == person_id)
+                                    .order_by(CaseRow.opened_at.desc(), CaseRow.id.desc()))
         return [case_from(row) for row in rows]
 
     def sanctions_of(self, person_id: str) -> int:
@@ -134,3 +140,22 @@ class ScaleChoices:
         row.version, row.revision, row.changed_at, row.changed_by, row.comment = (
             version, row.revision + 1, now, by, comment)
         return row
+
+
+class HeldAccesses:
+    """Reads made for a control, kept until their case closes, then handed over in its order."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def hold(self, case_id: str, person_id: str, access: dict[str, Any], now: datetime) -> None:
+        self.session.add(HeldAccessRow(case_id=case_id, person_id=person_id, access=access, held_at=now))
+
+    def release(self, case_id: str) -> list[dict[str, Any]]:
+        """The case's held reads, oldest first, removed: the caller publishes them in the same transaction."""
+        self.session.flush()
+        rows = self.session.scalars(select(HeldAccessRow).where(HeldAccessRow.case_id == case_id)
+                                    .order_by(HeldAccessRow.id)).all()
+        if rows:
+            self.session.execute(delete(HeldAccessRow).where(HeldAccessRow.id.in_([r.id for r in rows])))
+        return [row.access for row in rows]

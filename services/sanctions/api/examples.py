@@ -85,3 +85,12 @@ STATS = {"lapses": [{"territory": "44", "month": "2026-12", "obligation": "carry
                      "source": "referent_report", "count": 12}],
          "cases": [{"territory": "44", "month": "2026-12", "outcome": "sanction", "count": 4}],
          "sanctions": [{"territory": "44", "month": "2026-12", "rule": "rsa.obligation.level1", "count": 4}]}
+
+# The person's own door: Camille reads her case and sends her observations herself, within the period.
+MY_OBSERVATIONS_IN = {"text": "Je n'ai pas reçu la convocation : mon adresse a changé en novembre."}
+MY_OBSERVED = _after(CASE, "awaiting_opinion",
+                     ("observations_received", "2026-12-10T14:00:00Z", "person", {"sent_by": "person"}),
+                     ("observations_in", "2026-12-10T14:00:00Z", "system", {"next": "awaiting_opinion"}),
+                     observations={"text": MY_OBSERVATIONS_IN["text"], "accepted_ground": None,
+                                   "at": "2026-12-10T14:00:00+00:00", "sent_by": "person"})
+MY_CASES = {"items": [CASE]}

@@ -39,6 +39,11 @@ class SanctionObservationsIn(RequestBody):
                           "closes without sanction.")
 
 
+class SanctionMyObservationsIn(RequestBody):
+    text: Annotated[str, StringConstraints(min_length=1, max_length=4000)] = Field(
+        description="Your observations: why the lapse happened, what you ask the authority to consider.")
+
+
 class SanctionOpinionIn(RequestBody):
     recommendation: Literal["sanction", "no_sanction"]
     comment: Annotated[str, StringConstraints(max_length=2000)] | None = None
@@ -139,6 +144,12 @@ class SanctionCaseOut(BaseModel):
 class SanctionCasePage(BaseModel):
     items: list[SanctionCaseOut]
     next_cursor: str | None = None
+
+
+class SanctionMyCasesOut(BaseModel):
+    """A person's own cases, newest first, each whole with its timeline."""
+
+    items: list[SanctionCaseOut]
 
 
 class SanctionLapseOut(BaseModel):

@@ -17,6 +17,8 @@ from services.core.errors import InvalidTransition, RuleBroken
 from services.sanctions.domain.scale import Evaluation
 
 REMOBILISATION = "suspension_remobilisation"
+# Who sent observations from the personal space, in the timeline's `by` and the observations' `sent_by`.
+PERSON = "person"
 
 
 class Status(StrEnum):
@@ -134,16 +136,30 @@ class Case:
     def is_open(self) -> bool:
         return self.status in (Status.OBSERVATION, Status.AWAITING_OPINION, Status.AWAITING_DECISION)
 
-    def record_observations(self, text: str, accepted_ground: Ground | None, by: str, now: datetime) -> None:
+    def record_observations(self, text: str, accepted_ground: Ground | None, by: str, now: datetime,
+                            sent_by: str | None = None) -> None:
         self._expect("record observations", Status.OBSERVATION, Status.AWAITING_OPINION, Status.AWAITING_DECISION)
         ground = accepted_ground.value if accepted_ground else None
         self.observations = {"text": text, "accepted_ground": ground, "at": now.isoformat()}
-        self._step("observations_received", now, by, accepted_ground=ground)
+        if sent_by is not None:
+            self.observations["sent_by"] = sent_by
+        self._step("observations_received", now, by, accepted_ground=ground, sent_by=sent_by)
         if accepted_ground is not None:
             self._close(now, by, accepted_ground.value)
         elif self.status is Status.OBSERVATION:
             self._after_observation(now, "observations_in")
         self.version += 1
+
+    def observe_as_person(self, text: str, now: datetime) -> None:
+        """The person's own observations, sent from their personal space: within the period for them
+        only (the notice's `answer_by`), and once; recorded as the authority records those it receives,
+        marked as sent by the person. Accepting a ground stays the authority's call."""
+        deadline = self.observation_ends_at.isoformat()
+        if self.observations is not None:
+            raise InvalidTransition("Observations on this case are already in.", deadline=deadline)
+        if self.status is not Status.OBSERVATION or now >= self.observation_ends_at:
+            raise InvalidTransition(f"The period for observations ended on {deadline}.", deadline=deadline)
+        self.record_observations(text, None, PERSON, now, sent_by=PERSON)
 
     def tick(self, now: datetime) -> bool:
         """The deadline job: the observation period has ended without observations."""

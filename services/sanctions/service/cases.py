@@ -21,6 +21,7 @@ from services.sanctions.service.publishing import publish_changes, record_read
 from services.sanctions.service.unit_of_work import SanctionsUnitOfWork
 
 NOT_VISIBLE = "No sanctions case with this id is visible to your organisation."
+MY_CASE_UNKNOWN = "You have no sanctions case with this id."
 PURPOSES = {Role.AUTHORITY: "control", Role.REFERENT: "accompaniment", Role.PAYER: "rsa_entitlement"}
 
 
@@ -153,6 +154,24 @@ class CaseService:
             raise Forbidden("Only the competent authority of the case's regime and territory acts on it.")
         check_version(case.version)
         command(case, self.clock())
+        uow.cases.save(case)
+        publish_changes(uow, case)
+        return case
+
+    # -- the person's own door (/v1/me/sanction-cases): their cases only, whatever id they send --
+    def mine(self, uow: SanctionsUnitOfWork, person: Caller) -> list[Case]:
+        return uow.cases.of_person(person.person_id)
+
+    def my_case(self, uow: SanctionsUnitOfWork, person: Caller, case_id: str) -> Case:
+        case = uow.cases.get(case_id)
+        if case is None or case.person_id != person.person_id:  # another person's case: as unknown
+            raise NotFound(MY_CASE_UNKNOWN)
+        return case
+
+    def observe(self, uow: SanctionsUnitOfWork, person: Caller, case_id: str, text: str) -> Case:
+        """The person's observations within the period for them (Case.observe_as_person)."""
+        case = self.my_case(uow, person, case_id)
+        case.observe_as_person(text, self.clock())
         uow.cases.save(case)
         publish_changes(uow, case)
         return case

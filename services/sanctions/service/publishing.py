@@ -1,5 +1,8 @@
 """Case changes -> outbox events. A decision tells those who pay what to apply and nothing else about
-the person: no lapse, evidence, observation, opinion, health data nor NIR."""
+the person: no lapse, evidence, observation, opinion, health data nor NIR.
+
+Reads made for a control are told to the person (their access log) once the procedure closes, not
+while it runs: held in the service's table, then published in the transaction that closes the case."""
 from __future__ import annotations
 
 from typing import Any
@@ -27,13 +30,22 @@ def decision_data(change: CaseChanged) -> dict[str, Any]:
     }
 
 
+CONTROL = "control"
+
+
 def publish_changes(uow: SanctionsUnitOfWork, case: Case) -> None:
     for change in case.changes:
         uow.events.emit(EVENT_TYPES[change.kind], case.person_id, decision_data(change))
     case.changes.clear()
+    if not case.is_open:
+        for access in uow.held.release(case.id):
+            uow.events.emit(ACCESS_RECORDED, case.person_id, access)
 
 
 def record_read(uow: SanctionsUnitOfWork, caller: Accessor, case: Case, view: str, purpose: str, now) -> None:
-    uow.events.emit(ACCESS_RECORDED, case.person_id, access_recorded(
-        case.person_id, caller, service="sanctions", action="read_case", access="read", sections=[view],
-        purpose=purpose, reason=None, at=now))
+    access = access_recorded(case.person_id, caller, service="sanctions", action="read_case", access="read",
+                             sections=[view], purpose=purpose, reason=None, at=now)
+    if purpose == CONTROL and case.is_open:
+        uow.held.hold(case.id, case.person_id, access, now)
+    else:
+        uow.events.emit(ACCESS_RECORDED, case.person_id, access)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from services.core.outbox import Outbox
 from services.core.person_facts import PersonFactsRepository
 from services.core.uow import OutboxEvents, UnitOfWork
-from services.sanctions.adapters.repository import CaseRepository, LapseRepository, ScaleChoices
+from services.sanctions.adapters.repository import CaseRepository, HeldAccesses, LapseRepository, ScaleChoices
 
 
 @dataclass
@@ -18,9 +18,11 @@ class SanctionsUnitOfWork(UnitOfWork):
     choices: ScaleChoices
     facts: PersonFactsRepository
     session: Session
+    held: HeldAccesses
 
 
 def on_session(session: Session, outbox: Outbox) -> SanctionsUnitOfWork:
     return SanctionsUnitOfWork(events=OutboxEvents(session, outbox), cases=CaseRepository(session),
                                lapses=LapseRepository(session), choices=ScaleChoices(session),
-                               facts=PersonFactsRepository(session), session=session)
+                               facts=PersonFactsRepository(session), session=session,
+                               held=HeldAccesses(session))

@@ -208,3 +208,25 @@ def test_a_further_lapse_joins_the_open_procedure_and_not_a_decided_one():
     decided = _notified()
     with pytest.raises(InvalidTransition):
         decided.add_lapse(lapse())
+
+
+def test_the_persons_own_observations_within_the_period_are_marked_as_theirs():
+    case = open_case("rsa", "obligation")  # thirty days
+    case.observe_as_person("Mon adresse a changé.", later(29))
+    assert case.status is Status.AWAITING_OPINION
+    assert case.observations["sent_by"] == "person" and case.observations["accepted_ground"] is None
+    step = case.timeline[-2]
+    assert (step.kind, step.by, step.detail) == ("observations_received", "person", {"sent_by": "person"})
+    with pytest.raises(InvalidTransition, match="already in"):
+        case.observe_as_person("Encore une chose.", later(29))
+
+
+@pytest.mark.parametrize("moved_on", [False, True])
+def test_the_persons_observations_after_the_period_are_refused_saying_when_it_ended(moved_on):
+    case = open_case("rsa", "obligation")
+    if moved_on:  # the deadline job already ran, or not yet: the same refusal
+        case.tick(later(30))
+    with pytest.raises(InvalidTransition) as refused:
+        case.observe_as_person("Trop tard.", later(30))
+    assert refused.value.details["deadline"] == later(30).isoformat()
+    assert later(30).isoformat() in refused.value.message and case.observations is None
