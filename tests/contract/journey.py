@@ -13,8 +13,10 @@ from unittest.mock import Mock
 import httpx
 from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
 
+from gateway.tokens import SigningKey, TokenIssuer
 from services.core.app import ConsumerSpec
 from services.core.manifest import load_manifest
+from services.core.settings import TOKEN_AUDIENCE
 from tests.contract.documented import send_example
 from tests.support.contracts import CONTRACTS_DIR, committed
 from tests.support.kafka import unique_prefix
@@ -72,6 +74,13 @@ class Journey:
         if client_id not in self._clients:
             self._clients[client_id] = self.stack.client(client_id)
         return self._clients[client_id]
+
+    def as_person(self, name: str, person_id: str) -> None:
+        """`name` then sends as the person, with the token the gateway issues them once logged in (signed
+        with the gateway's key, as after its OpenID Connect callback)."""
+        issuer = TokenIssuer(SigningKey(self.stack.workdir / "gateway-key.pem"), self.stack.url, TOKEN_AUDIENCE)
+        self._clients[name] = httpx.Client(base_url=self.stack.url, timeout=30, headers={
+            "Authorization": f"Bearer {issuer.issue_person(person_id)}"})
 
     def send(self, client_id: str, service: str, method: str, path: str) -> httpx.Response | None:
         self.sent.add((service, method, path))

@@ -13,6 +13,7 @@ import pytest
 
 from services.core.inbound import PARTNERS_INBOUND
 from services.core.settings import REPO_ROOT
+from services.dossier.api import examples as dossier_examples
 from services.offers.api import examples as offers
 from services.orientation.api import examples as orientation
 from services.profiles.api import examples as profiles
@@ -34,6 +35,7 @@ BAKERY = "boulangerie-nantaise"
 BOARD = "emploi-ouest-board"
 TEMP_AGENCY = "interim-ouest"
 CONTRIBUTOR = "interim-loire"
+CAMILLE = "camille"  # Camille herself, logged in to her personal space
 
 
 def register(journey: Journey, broker) -> None:
@@ -99,9 +101,20 @@ def accompany(journey: Journey) -> None:
     journey.send(ML, "dossier", "post", dossier + "/contract/signature")
     journey.send(ML, "dossier", "post", dossier + "/reviews")
     for path in (dossier, *(f"{dossier}/{section}" for section in (
-            "identity", "rsa_status", "orientation", "appointments", "diagnostic", "contract", "reviews")),
+            "identity", "rsa_status", "orientation", "appointments", "diagnostic", "contract", "reviews",
+            "corrections")),
             dossier + "/reviews/{review_id}", dossier + "/history", dossier + "/access-log"):
         journey.send(ML, "dossier", "get", path)
+
+
+def look_after_herself(journey: Journey) -> None:
+    """Camille, logged in, asks a correction of her diagnostic; the mission locale, her referent, answers
+    it; she reads the outcome, her whole dossier and the newest access to her data (that answer)."""
+    journey.as_person(CAMILLE, dossier_examples.PERSON_ID)
+    journey.send(CAMILLE, "dossier", "post", "/v1/me/corrections")
+    journey.send(ML, "dossier", "post", "/v1/dossiers/{person_id}/corrections/{correction_id}/answer")
+    for path in ("/v1/me/corrections", "/v1/me/corrections/{correction_id}", "/v1/me/dossier", "/v1/me/access-log"):
+        journey.send(CAMILLE, "dossier", "get", path)
 
 
 def publish(journey: Journey) -> None:
@@ -240,6 +253,7 @@ def test_every_documented_example_works_as_it_is(broker, fresh_platform):
         orient(journey)
         book(journey)
         accompany(journey)
+        look_after_herself(journey)
         publish(journey)
         introduce(journey)
         hire(journey)

@@ -125,6 +125,8 @@ OWN_OBLIGATIONS = [{**item, "label": obligations().get(item["code"]).label} for 
     CONTRACT_PATCH, DECISION["pathway"], "rsa")["items"]]
 OWN_DOSSIER = {**DOSSIER, "contract": {**CONTRACT, "obligations_in_force": OWN_OBLIGATIONS},
                "corrections": {"items": [ANSWERED_CORRECTION]}}
-OWN_ACCESS_LOG_PAGE = {**ACCESS_LOG_PAGE, "items": [
-    {**item, "procedure_closed_at": None} for item in ACCESS_LOG_PAGE["items"]],
-    "withheld_until_closed_note": WITHHELD_UNTIL_CLOSED_NOTE}
+# Her newest access, a page of one: the mission locale's answer to her request, a write of her data.
+OWN_ACCESS_LOG_PAGE = {"items": [
+    {"id": 31, "access": "write", "sections": ["corrections"], "purpose": None, "at": ANSWERED_CORRECTION["answered_at"],
+     "by": BY, "service": "dossier", "reason": None, "procedure_closed_at": None}],
+    "next_cursor": "WzMxXQ", "withheld_until_closed_note": WITHHELD_UNTIL_CLOSED_NOTE}

@@ -28,6 +28,8 @@ ME_ERRORS = {**AUTH_ERRORS, 403: "Not a person's own token: this door opens to t
 DOSSIER_ERRORS = {**ME_ERRORS, 404: "The platform holds no dossier about you yet: it opens with your registration."}
 CorrectionKey = idempotency_key_header(examples.CORRECTION_IDEMPOTENCY_KEY)
 PageSize = Annotated[Limit, Query(examples=[20])]
+# The access log's example asks for the newest access alone: the referent's answer to her request.
+NewestFirst = Annotated[Limit, Query(examples=[1])]
 
 
 @router.get("/dossier", response_model=DossierView, summary="My dossier: everything it holds about me",
@@ -45,7 +47,7 @@ def read_own_dossier(platform: PlatformDep, service: ServiceDep, person: Person)
             description="Every read and write of your data by an organisation: when, which organisation, for what "
                         "purpose, which part. Reads made for a control appear once the procedure is closed.",
             responses=documented(200, examples.OWN_ACCESS_LOG_PAGE, ME_ERRORS))
-def read_own_access_log(platform: PlatformDep, person: Person, limit: PageSize = 20,
+def read_own_access_log(platform: PlatformDep, person: Person, limit: NewestFirst = 20,
                         cursor: Cursor = None) -> JSONResponse:
     before = before_id(cursor)
     with platform.db.transaction() as session:
