@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Starts and stops the platform's processes (services and gateway, and the local OpenID provider) for
-# `make run` / `make stop`.
+# Starts and stops the platform's processes (services and gateway, the local OpenID provider and the
+# mail catcher) for `make run` / `make stop`.
 # Each is served by services/core/serving.py in the background, with its pid in .data/run and its JSON
 # log in .data/logs.
 # A service's processes log in to Kafka as the service's principal, with the password `make run`'s
@@ -97,11 +97,43 @@ stop_pid_file() {
   echo "$name stopped"
 }
 
+# The local mail catcher (deploy/local/mailcatcher.py): the SMTP server the notifications service sends
+# reminders to, and an inbox page that also receives its SMS provider calls. Nothing leaves the machine.
+MAILCATCHER_SMTP_PORT=${MAILCATCHER_SMTP_PORT:-1025}
+MAILCATCHER_HTTP_PORT=${MAILCATCHER_HTTP_PORT:-1080}
+export NOTIFICATIONS_SMTP_HOST=${NOTIFICATIONS_SMTP_HOST:-127.0.0.1}
+export NOTIFICATIONS_SMTP_PORT=${NOTIFICATIONS_SMTP_PORT:-$MAILCATCHER_SMTP_PORT}
+export NOTIFICATIONS_SMS_URL=${NOTIFICATIONS_SMS_URL:-http://127.0.0.1:$MAILCATCHER_HTTP_PORT/sms}
+
+start_mailcatcher() {
+  local pid_file="$RUN_DIR/mailcatcher.pid"
+  if [[ -f $pid_file ]] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+    echo "mailcatcher already running (pid $(cat "$pid_file"))"
+    return
+  fi
+  (
+    setsid "$PY" "$ROOT/deploy/local/mailcatcher.py" --smtp-port "$MAILCATCHER_SMTP_PORT" \
+      --http-port "$MAILCATCHER_HTTP_PORT" --folder "$ROOT/.data/mail" </dev/null >>"$LOG_DIR/mailcatcher.log" 2>&1 &
+    echo $! >"$pid_file"
+  )
+  for _ in $(seq 1 40); do
+    if curl -fsS "http://127.0.0.1:$MAILCATCHER_HTTP_PORT/api/messages" >/dev/null 2>&1; then
+      echo "mailcatcher ready: SMTP 127.0.0.1:$MAILCATCHER_SMTP_PORT, inbox http://127.0.0.1:$MAILCATCHER_HTTP_PORT/"
+      return 0
+    fi
+    sleep 0.25
+  done
+  echo "error: mailcatcher did not become ready on port $MAILCATCHER_HTTP_PORT; last log lines:" >&2
+  tail -n 20 "$LOG_DIR/mailcatcher.log" >&2
+  return 1
+}
+
 cd "$ROOT"
 case "${1:-}" in
   start)
     mkdir -p "$RUN_DIR" "$LOG_DIR"
     start_oidc
+    start_mailcatcher
     while IFS=$'\t' read -r name principal; do
       PRINCIPALS[$name]=$principal
     done < <("$PY" -m services.core.kafka_acls principals)
@@ -117,6 +149,7 @@ case "${1:-}" in
       stop_pid_file "$name"
     done < <(processes)
     stop_pid_file oidc-provider
+    stop_pid_file mailcatcher
     ;;
   *)
     echo "usage: $0 start|stop" >&2

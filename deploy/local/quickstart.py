@@ -12,6 +12,7 @@ from services.registration.api import examples
 
 GATEWAY = "http://127.0.0.1:8000"
 OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "http://127.0.0.1:8090")
+INBOX = f"http://127.0.0.1:{os.environ.get('MAILCATCHER_HTTP_PORT', '1080')}/"
 
 
 def main() -> None:
@@ -60,7 +61,10 @@ curl -s '{GATEWAY}/v1/offers?q=boulangeres&departement_code=44' -H "Authorizatio
 #    and log in at the demo identity provider (standing in for FranceConnect, {OIDC_ISSUER}) as
 #    camille.martin, password demo: the gateway finds her registration and opens her personal space.
 
-make stop   # stops the services, the gateway, the identity provider and Kafka
+# 8. Reminders: the e-mails and SMS the platform sends (48 h and 2 h before a first appointment) land
+#    in the local inbox, {INBOX} (nothing leaves this machine)
+
+make stop   # stops the services, the gateway, the identity provider, the mail catcher and Kafka
 """)
 
 
