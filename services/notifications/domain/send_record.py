@@ -17,8 +17,10 @@ from services.notifications.domain.reminder import Reminder
 
 PENDING, SENT, SKIPPED, FAILED = "pending", "sent", "skipped", "failed"
 # Why a channel was not used: the person opted out of it, gave no address for it, no contact of theirs
-# arrived in time, or the appointment began before the message could go.
+# arrived in time, or the appointment began before the message could go; or the person cancelled the
+# appointment, or moved it (the reminders of the new time are records of their own).
 OPTED_OUT, NO_ADDRESS, NO_CONTACT, APPOINTMENT_STARTED = "opted_out", "no_address", "no_contact", "appointment_started"
+APPOINTMENT_CANCELLED, APPOINTMENT_MOVED = "appointment_cancelled", "appointment_moved"
 NAMESPACE = uuid.UUID("6f1c1d8e-4b0a-4c55-9a53-2f0a5b7c9e11")
 
 
@@ -109,6 +111,11 @@ class SendRecord:
     def give_up(self, error: str, now: datetime) -> None:
         self.status, self.finished_at, self.next_attempt_at, self.last_error = FAILED, now, None, error[:200]
         self.events.append(MessageFailed(self, now))
+
+    def withdraw(self, reason: str, now: datetime) -> None:
+        """Not to be sent any more (the appointment was cancelled or moved); one already sent or given up stays so."""
+        if self.status == PENDING:
+            self._skip(reason, now)
 
     def _skip(self, reason: str, now: datetime) -> None:
         self.status, self.reason, self.finished_at, self.next_attempt_at = SKIPPED, reason, now, None

@@ -26,3 +26,16 @@ def contact_data(person_id: str, *, email: str | None = "camille.martin@example.
     """registration.person.contact_changed.v1's data."""
     return {"person_id": person_id, "email": email, "phone": phone, "preferred_channel": preferred,
             "opted_out_channels": list(opted_out)}
+
+
+def cancelled_data(reminder: dict, *, at: datetime) -> dict:
+    """orientation.appointment.cancelled.v1's data, for the appointment a reminder announced."""
+    kept = {k: v for k, v in reminder.items() if k not in ("reminder", "due_at")}
+    return {**kept, "cancelled_at": iso(at), "cancelled_by": f"person:{reminder['person_id']}"}
+
+
+def moved_data(reminder: dict, *, to: datetime, at: datetime) -> dict:
+    """orientation.appointment.moved.v1's data: the appointment in its new slot."""
+    kept = {k: v for k, v in reminder.items() if k not in ("reminder", "due_at")}
+    return {**kept, "slot_id": str(uuid.uuid4()), "starts_at": iso(to), "previous_slot_id": reminder["slot_id"],
+            "previous_starts_at": reminder["starts_at"], "moved_at": iso(at), "moved_by": f"person:{reminder['person_id']}"}

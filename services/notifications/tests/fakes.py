@@ -54,6 +54,9 @@ class FakeRecords:
     def save(self, record: SendRecord) -> None:
         self.rows[record.id] = copy.deepcopy(record)
 
+    def of_person(self, person_id: str) -> list[SendRecord]:
+        return [copy.deepcopy(r) for r in self.rows.values() if r.reminder.person_id == person_id]
+
 
 @dataclass
 class FakeStore:

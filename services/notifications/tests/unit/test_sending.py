@@ -4,12 +4,14 @@ from datetime import datetime, timedelta, timezone
 
 from services.notifications.domain.contact import EMAIL, SMS
 from services.notifications.domain.send_record import (
-    APPOINTMENT_STARTED, FAILED, NO_ADDRESS, NO_CONTACT, OPTED_OUT, PENDING, SENT, SKIPPED, RetryPolicy, record_id,
+    APPOINTMENT_CANCELLED, APPOINTMENT_MOVED, APPOINTMENT_STARTED, FAILED, NO_ADDRESS, NO_CONTACT, OPTED_OUT, PENDING, SENT, SKIPPED, RetryPolicy, record_id,
 )
 from services.notifications.published import MESSAGE_FAILED
-from services.notifications.service.handlers import on_contact_changed, on_reminder_due
+from services.notifications.service.handlers import (
+    on_appointment_cancelled, on_appointment_moved, on_contact_changed, on_reminder_due,
+)
 from services.notifications.service.sending import Sender
-from services.notifications.tests.builders import contact_data, reminder_data
+from services.notifications.tests.builders import cancelled_data, contact_data, moved_data, reminder_data
 from services.notifications.tests.fakes import FakeChannel, FakeStore
 
 NOW = datetime(2026, 12, 8, 13, 30, tzinfo=timezone.utc)
@@ -130,3 +132,30 @@ def test_a_crash_between_a_send_and_its_record_sends_that_one_message_again_afte
     sent = [m[0] for m in mail.sent + sms.sent]
     assert sorted(sent) == sorted([first.record_id, first.record_id, second.record_id])
     assert status(store, first.channel)[0] == status(store, second.channel)[0] == SENT
+
+
+def test_a_cancelled_appointment_is_not_reminded_and_a_sent_reminder_stays_sent():
+    store, sender, mail, sms, data = setup(contact={})
+    with store.transaction() as uow:
+        on_appointment_cancelled(uow, cancelled_data(data, at=NOW), NOW)
+    assert sender.run(NOW) == 0 and mail.sent == sms.sent == []
+    assert status(store, EMAIL) == status(store, SMS) == (SKIPPED, APPOINTMENT_CANCELLED, 0)
+
+    store, sender, mail, sms, data = setup(contact={})
+    sender.run(NOW)
+    with store.transaction() as uow:
+        on_appointment_cancelled(uow, cancelled_data(data, at=NOW), NOW)
+    assert status(store, EMAIL) == (SENT, None, 1)
+
+
+def test_a_moved_appointment_keeps_the_reminders_of_its_new_time_only():
+    store, sender, mail, sms, data = setup(contact={})
+    later = STARTS + timedelta(days=2)
+    new_time = reminder_data(data["person_id"], starts_at=later)
+    new_time["appointment_id"] = data["appointment_id"]
+    with store.transaction() as uow:
+        on_reminder_due(uow, "0193a6f2-c1e8-7b3d-9f2a-4c5e6b7d8e90", new_time, NOW)  # read before the move
+        on_appointment_moved(uow, moved_data(data, to=later, at=NOW), NOW)
+    assert status(store, EMAIL) == (SKIPPED, APPOINTMENT_MOVED, 0)
+    assert sender.run(NOW) == 2
+    assert [m[0] for m in mail.sent] == [record_id("0193a6f2-c1e8-7b3d-9f2a-4c5e6b7d8e90", EMAIL)]
