@@ -10,7 +10,7 @@ from services.core.referentials.geo import default_geo
 from services.core.scheduler import PeriodicJob
 from services.core.settings import ServiceSettings
 from services.profiles.adapters.search_index import SearchIndex, search_dir
-from services.profiles.api import partners, recruiters, referents
+from services.profiles.api import me, partners, recruiters, referents
 from services.profiles.consumers import consumer_specs
 from services.profiles.domain.pseudonyms import LOCAL_SECRET, Pseudonyms
 from services.profiles.service.introductions import IntroductionService
@@ -29,7 +29,7 @@ INDEX_JOB = "profile-search-index"
 def create_app(settings: ServiceSettings | None = None):
     settings = settings or ServiceSettings.from_env("profiles")
     app = create_service_app(settings, title="Profile bank API", description=DESCRIPTION,
-                             routers=[referents.router, partners.router, recruiters.router])
+                             routers=[referents.router, partners.router, recruiters.router, me.router])
     platform = app.state.platform
     profiles = ProfileService(clock=utcnow)
     search = SearchService(

@@ -134,3 +134,12 @@ ACCESS_PAGE = {"items": [
      "at": HIRED["contact_released_at"], "reference": REQUEST_ID},
     {"id": 1, "action": "detail_view", "org_id": "interim-ouest", "org_type": "temp_agency",
      "at": "2026-11-24T16:25:00Z", "reference": None}], "next_cursor": None}
+
+# Camille's own door (/v1/me/profile): she reads her profile, withdraws her consent herself, and answers
+# Intérim Ouest's request herself.
+MY_CONSENT_IN = {"granted": False}
+MY_WITHDRAWN_PROFILE = {**WITHDRAWN_PROFILE, "consents": [
+    {**CONSENT_GIVEN, "revoked_at": "2026-12-15T09:00:00+00:00", "revoked_by": f"person:{PERSON_ID}"}]}
+MY_INTEREST = {**REQUESTED_FOR_REFERENT, "requester": {"org_id": TEMP_AGENCY, "org_type": "temp_agency"}}
+MY_ANSWERED = {**ANSWERED, "requester": MY_INTEREST["requester"]}
+MY_ANSWER_KEY = "my-answer-camille-boulangerie"

@@ -176,6 +176,25 @@ class IntroductionList(BaseModel):
     items: list[IntroductionOut]
 
 
+class ProfileMyConsentIn(RequestBody):
+    granted: bool = Field(description="true: my profile may be shown to this audience; false: no longer.")
+
+
+class ProfileRequesterOut(BaseModel):
+    org_id: str
+    org_type: str
+
+
+class ProfileMyInterestOut(IntroductionOut):
+    """An employer's or agency's interest request, as the person asked sees it: who asks, about what."""
+
+    requester: ProfileRequesterOut
+
+
+class ProfileMyInterestList(BaseModel):
+    items: list[ProfileMyInterestOut]
+
+
 class ContactOut(BaseModel):
     first_name: str
     last_name: str

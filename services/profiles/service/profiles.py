@@ -94,6 +94,17 @@ class ProfileService:
         self._save(uow, profile)
         return profile
 
+    def set_consent(self, uow: ProfilesUnitOfWork, caller: Caller, person_id: str, audience: Audience,
+                    granted: bool, method: str) -> Profile:
+        """Consent as a state (the person's PUT): the referent's grant or revoke when it changes,
+        nothing when it already is as asked, so a repeated PUT answers the same."""
+        profile = self.managed(uow, caller, person_id)
+        if granted == (audience in profile.active_audiences):
+            return profile
+        if granted:
+            return self.grant(uow, caller, person_id, audience, method)
+        return self.revoke(uow, caller, person_id, audience)
+
     def state(self, uow: ProfilesUnitOfWork, caller: Caller, person_id: str, statement: dict[str, Any],
               check_version: Callable[[int], None]) -> Profile:
         profile = self.managed(uow, caller, person_id, for_update=True)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from services.core.errors import Conflict, Forbidden, InvalidTransition, LimitReached, NotFound, RuleBroken
+from services.core.identity import Caller
 from services.core.referentials.geo import default_geo
 from services.profiles import published
 from services.profiles.domain.consent import Audience
@@ -183,3 +184,33 @@ def test_offers_are_kept_and_only_their_owner_gets_matches(world):
     profiles.on_offer(uow, offer(offer_id, "employer-41234567800019"))
     with pytest.raises(NotFound):
         search.for_offer(uow, TEMP, offer_id, 10)
+
+
+def test_the_person_manages_their_own_consent_and_answers_through_the_referents_use_cases(world):
+    _, uow, profiles, search, introductions = world
+    person_id, other_id = published_person(uow, profiles), published_person(uow, profiles)
+    me = Caller.person(person_id)
+    assert profiles.managed(uow, me, person_id).person_id == person_id
+    with pytest.raises(NotFound):  # another person's profile: as unknown
+        profiles.managed(uow, me, other_id)
+    emitted = len(uow.events.emitted)
+    profiles.set_consent(uow, me, person_id, Audience.TEMP_AGENCIES, True, "online")  # already given: no change
+    assert len(uow.events.emitted) == emitted
+    withdrawn = profiles.set_consent(uow, me, person_id, Audience.TEMP_AGENCIES, False, "online")
+    assert withdrawn.active_audiences == [] and withdrawn.consents[Audience.TEMP_AGENCIES].revoked_by == me.org_id
+    assert uow.events.emitted[-1].event_type == published.PROFILE_WITHDRAWN  # as the referent's revocation
+    given = profiles.set_consent(uow, me, person_id, Audience.EMPLOYERS, True, "online")
+    assert given.active_audiences == [Audience.EMPLOYERS] and given.consents[Audience.EMPLOYERS].method == "online"
+
+    asked = introductions.request(uow, TEMP, str(uuid.uuid4()), search.pseudonyms.of(TEMP.org_id, other_id),
+                                  None, "Mission")
+    with pytest.raises(NotFound):  # another person's request: as unknown
+        introductions.answer(uow, me, person_id, asked.id, "interested", None)
+    profiles.set_consent(uow, me, person_id, Audience.TEMP_AGENCIES, True, "online")
+    mine = introductions.request(uow, TEMP, str(uuid.uuid4()), search.pseudonyms.of(TEMP.org_id, person_id),
+                                 None, "Mission")
+    with pytest.raises(RuleBroken):  # the same rule: a no needs a reason
+        introductions.answer(uow, me, person_id, mine.id, "declined", None)
+    answered = introductions.answer(uow, me, person_id, mine.id, "interested", None)
+    assert answered.answered_by == me.org_id
+    assert uow.events.emitted[-1].event_type == published.INTEREST_ANSWERED
