@@ -7,6 +7,7 @@ from services.core.referentials.geo import default_geo
 from services.core.scheduler import PeriodicJob
 from services.core.settings import ServiceSettings
 from services.orientation.adapters.files import load_directory
+from services.orientation.api import me_routes
 from services.orientation.api.appointment_routes import router as appointment_router
 from services.orientation.api.routes import router
 from services.orientation.consumers import consumer_specs
@@ -24,7 +25,7 @@ booked in the referent's slots, with reminders."""
 def create_app(settings: ServiceSettings | None = None):
     settings = settings or ServiceSettings.from_env("orientation")
     app = create_service_app(settings, title="Orientation API", description=DESCRIPTION,
-                             routers=[router, appointment_router])
+                             routers=[router, appointment_router, me_routes.router])
     platform = app.state.platform
     orientation = OrientationService(directory=load_directory(), geo=default_geo(), clock=utcnow)
     appointments = AppointmentService(clock=utcnow)

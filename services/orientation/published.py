@@ -11,3 +11,7 @@ APPOINTMENTS = Topic("orientation.appointments.v1")
 APPOINTMENT_BOOKED = EventType("orientation.appointment.booked.v1", APPOINTMENTS)
 APPOINTMENT_NO_SHOW = EventType("orientation.appointment.no_show.v1", APPOINTMENTS)
 APPOINTMENT_REMINDER_DUE = EventType("orientation.appointment.reminder_due.v1", APPOINTMENTS)
+# The person moved or cancelled their appointment themselves (issue 15): its slot is free again, and the
+# reminders of the old time are not due any more.
+APPOINTMENT_MOVED = EventType("orientation.appointment.moved.v1", APPOINTMENTS)
+APPOINTMENT_CANCELLED = EventType("orientation.appointment.cancelled.v1", APPOINTMENTS)

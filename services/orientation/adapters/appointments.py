@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -92,6 +92,34 @@ class AppointmentRepository:
             .order_by(AppointmentRow.starts_at).limit(limit))
         return [self._appointment(row) for row in rows]
 
+    def of_person(self, person_id: str) -> list[Appointment]:
+        rows = self.session.scalars(select(AppointmentRow).where(AppointmentRow.person_id == person_id)
+                                    .order_by(AppointmentRow.starts_at.desc(), AppointmentRow.id))
+        return [self._appointment(row) for row in rows]
+
+    def cancel(self, cancelled: Appointment) -> bool:
+        result = self.session.execute(update(AppointmentRow).where(
+            AppointmentRow.id == cancelled.appointment_id, AppointmentRow.status == BOOKED).values(
+            status=cancelled.status, cancelled_at=cancelled.cancelled_at))
+        if result.rowcount != 1:
+            return False
+        self._free(cancelled.slot.slot_id, cancelled.appointment_id)
+        return True
+
+    def move(self, moved: Appointment, previous_slot_id: str) -> bool:
+        if not self.claim_slot(moved.slot.slot_id, moved.appointment_id):
+            return False
+        self._free(previous_slot_id, moved.appointment_id)
+        self.session.execute(update(AppointmentRow).where(AppointmentRow.id == moved.appointment_id).values(
+            slot_id=moved.slot.slot_id, org_id=moved.slot.org_id, starts_at=moved.slot.starts_at,
+            delay_days=moved.delay_days))
+        self.session.execute(delete(ReminderRow).where(ReminderRow.appointment_id == moved.appointment_id))
+        return True
+
+    def _free(self, slot_id: str, appointment_id: str) -> None:
+        self.session.execute(update(SlotRow).where(SlotRow.id == slot_id, SlotRow.appointment_id == appointment_id)
+                             .values(appointment_id=None))
+
     def claim_reminder(self, appointment_id: str, kind: str, now: datetime) -> bool:
         """Record a reminder as sent; False if another run (or replica) already did."""
         try:
@@ -106,7 +134,8 @@ class AppointmentRepository:
         return Appointment(
             appointment_id=row.id, person_id=row.person_id, slot=_slot(self.session.get(SlotRow, row.slot_id)),
             decision_id=row.decision_id, status=row.status, delay_days=row.delay_days, booked_at=row.booked_at,
-            booked_by=row.booked_by, no_show_recorded_at=row.no_show_recorded_at, reminders_sent=frozenset(sent))
+            booked_by=row.booked_by, no_show_recorded_at=row.no_show_recorded_at, reminders_sent=frozenset(sent),
+            cancelled_at=row.cancelled_at)
 
 
 def _slot(row: SlotRow) -> Slot:

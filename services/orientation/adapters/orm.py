@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.core.db import Base, UTCDateTime
@@ -70,12 +70,18 @@ class SlotRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+# Unique among the appointments holding their slot: a second appointment on a slot is refused by the
+# database itself, while cancelled ones keep the slot they had for the person's history.
+HOLDS_SLOT = text("status != 'cancelled'")
+
+
 class AppointmentRow(Base):
     __tablename__ = "orientation_appointments"
+    __table_args__ = (Index("uq_orientation_appointments_slot_held", "slot_id", unique=True,
+                            sqlite_where=HOLDS_SLOT, postgresql_where=HOLDS_SLOT),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    # Unique: a second appointment on a slot is refused by the database itself.
-    slot_id: Mapped[str] = mapped_column(String(36), ForeignKey("orientation_slots.id"), unique=True)
+    slot_id: Mapped[str] = mapped_column(String(36), ForeignKey("orientation_slots.id"))
     person_id: Mapped[str] = mapped_column(String(36), ForeignKey("orientation_persons.person_id"), index=True)
     org_id: Mapped[str] = mapped_column(String(100))
     decision_id: Mapped[str] = mapped_column(String(36))
@@ -85,6 +91,7 @@ class AppointmentRow(Base):
     booked_at: Mapped[datetime] = mapped_column(UTCDateTime)
     booked_by: Mapped[str] = mapped_column(String(100))
     no_show_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class ReminderRow(Base):

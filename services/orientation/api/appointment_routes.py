@@ -39,7 +39,7 @@ def appointment_out(appointment: Appointment) -> dict[str, Any]:
     return AppointmentOut.model_validate({
         **{name: getattr(appointment, name) for name in (
             "appointment_id", "person_id", "decision_id", "status", "delay_days", "booked_at", "booked_by",
-            "no_show_recorded_at")},
+            "no_show_recorded_at", "cancelled_at")},
         "slot": slot_out(appointment.slot), "within_target": within_target(appointment.delay_days),
         "reminders_sent": sorted(appointment.reminders_sent),
     }).model_dump(mode="json")

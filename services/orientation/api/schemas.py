@@ -178,10 +178,32 @@ class AppointmentOut(BaseModel):
     person_id: str
     slot: SlotOut
     decision_id: str
-    status: Literal["booked", "no_show"]
+    status: Literal["booked", "no_show", "cancelled"]
     delay_days: int = Field(description="Calendar days from registration to the appointment (target: 15 at most).")
     within_target: bool
     booked_at: datetime
     booked_by: str
     no_show_recorded_at: datetime | None = None
+    cancelled_at: datetime | None = Field(None, description="When the person cancelled it (the slot is free again).")
     reminders_sent: list[str]
+
+
+class ReferentOrganisationOut(BaseModel):
+    org_id: str
+    org_type: str
+    name: str | None = Field(None, description="As the directory of accompanying organisations names it.")
+
+
+class PersonOrientationOut(OrientationOut):
+    """A person's own orientation: the decisions, their history, and who accompanies them."""
+
+    referent_organisation: ReferentOrganisationOut | None = Field(
+        None, description="The organisation of the current decision, once there is one.")
+
+
+class PersonAppointmentIn(RequestBody):
+    slot_id: EntityId = Field(description="A free slot of your referent organisation (GET /v1/me/appointments/slots).")
+
+
+class PersonAppointmentList(BaseModel):
+    items: list[AppointmentOut] = Field(description="Your appointments, the latest first (cancelled ones included).")

@@ -6,15 +6,20 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from services.core.errors import Conflict, InvalidTransition, RuleBroken
-from services.orientation.domain.events import AppointmentBooked, NoShowRecorded, ReminderDue
+from services.orientation.domain.events import (
+    AppointmentBooked, AppointmentCancelled, AppointmentMoved, NoShowRecorded, ReminderDue,
+)
 from services.orientation.domain.model import DECIDED, Decision, Person
 
 TARGET_DAYS = 15
 # Reminders, nearest last: when several are due at once (booked late, job delayed) only the
 # nearest is sent; a reminder is never sent twice.
 REMINDERS = (("48h", timedelta(hours=48)), ("2h", timedelta(hours=2)))
-BOOKED, NO_SHOW = "booked", "no_show"
-NOT_BOOKED = "This appointment is not booked any more (no-show already recorded)."
+BOOKED, NO_SHOW, CANCELLED = "booked", "no_show", "cancelled"
+NOT_BOOKED = "This appointment is not booked any more (no-show already recorded, or cancelled)."
+# The person moves or cancels their appointment themselves until this long before it starts; later,
+# the organisation has prepared it and may not fill the slot again: they call it instead.
+CHANGE_NOTICE = timedelta(hours=24)
 # Days are counted on the French calendar: 23:30 UTC on the 1st is already the 2nd in Paris.
 LOCAL = ZoneInfo("Europe/Paris")
 
@@ -61,6 +66,20 @@ def booking_refusal(slot_org_id: str, slot_starts_at: datetime, referent_org_id:
     return None
 
 
+def change_deadline(starts_at: datetime) -> datetime:
+    """Until when the person may move or cancel an appointment starting then."""
+    return starts_at - CHANGE_NOTICE
+
+
+class TooLateToChange(Conflict):
+    """The appointment starts in less than 24 hours: the person calls their referent instead."""
+
+    def __init__(self, deadline: datetime) -> None:
+        super().__init__(f"An appointment can be moved or cancelled until 24 hours before it starts, here until "
+                         f"{deadline.astimezone(LOCAL):%d/%m/%Y at %H:%M} (Paris time); past that, call your referent "
+                         "organisation.", deadline=deadline.isoformat())
+
+
 class SlotTaken(Conflict):
     """Another booking took the slot first."""
 
@@ -101,6 +120,7 @@ class Appointment:
     booked_by: str
     no_show_recorded_at: datetime | None = None
     reminders_sent: frozenset[str] = frozenset()
+    cancelled_at: datetime | None = None
     events: list = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
@@ -131,6 +151,37 @@ class Appointment:
         missed = replace(self, status=NO_SHOW, no_show_recorded_at=now, events=[])
         missed.events.append(NoShowRecorded(missed, person, by_org))
         return missed
+
+    def cancel(self, person: Person, by: str, now: datetime) -> Appointment:
+        """Cancelled by the person, until 24 hours before it starts; the slot is free again."""
+        self._check_changeable(now)
+        cancelled = replace(self, status=CANCELLED, cancelled_at=now, events=[])
+        cancelled.events.append(AppointmentCancelled(cancelled, person, by))
+        return cancelled
+
+    def move(self, person: Person, slot: Slot | None, referent_org_id: str, by: str, now: datetime) -> Appointment:
+        """Moved by the person to another free slot of their referent, until 24 hours before it starts.
+        The reminders already sent were for the old time: the new time gets its own."""
+        self._check_changeable(now)
+        if slot is None:
+            raise RuleBroken("No slot with this id.", field="slot_id")
+        if slot.slot_id == self.slot.slot_id:
+            raise RuleBroken("The appointment is already in this slot.", field="slot_id")
+        refusal = booking_refusal(slot.org_id, slot.starts_at, referent_org_id, now)
+        if refusal:
+            raise RuleBroken(refusal, field="slot_id")
+        if not slot.available:
+            raise SlotTaken()
+        moved = replace(self, slot=replace(slot, available=False), delay_days=delay_days(person.registered_at,
+                        slot.starts_at), reminders_sent=frozenset(), events=[])
+        moved.events.append(AppointmentMoved(moved, person, self.slot, by, now))
+        return moved
+
+    def _check_changeable(self, now: datetime) -> None:
+        if self.status != BOOKED:
+            raise InvalidTransition(NOT_BOOKED)
+        if now >= change_deadline(self.slot.starts_at):
+            raise TooLateToChange(change_deadline(self.slot.starts_at))
 
     def remind(self, now: datetime) -> str | None:
         """The reminder due now, if any, raised as an event (sent once the caller claims it)."""

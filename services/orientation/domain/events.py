@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from services.orientation.domain.appointments import Appointment
+    from services.orientation.domain.appointments import Appointment, Slot
     from services.orientation.domain.model import Decision, Person
 
 
@@ -36,3 +36,24 @@ class ReminderDue:
     appointment: Appointment
     reminder: str  # "48h" or "2h"
     due_at: datetime
+
+
+@dataclass(frozen=True)
+class AppointmentCancelled:
+    """The person cancelled their appointment: the slot is free again, no reminder is due any more."""
+
+    appointment: Appointment
+    person: Person
+    cancelled_by: str
+
+
+@dataclass(frozen=True)
+class AppointmentMoved:
+    """The person moved their appointment to another slot of their referent: the previous slot is free
+    again, and the reminders are due anew for the new time."""
+
+    appointment: Appointment
+    person: Person
+    previous_slot: Slot
+    moved_by: str
+    moved_at: datetime

@@ -111,6 +111,13 @@ class OrientationService:
             raise NotFound(NOT_VISIBLE)
         return orientation
 
+    def own(self, uow: OrientationUnitOfWork, person: Caller) -> Orientation:
+        """The person's own orientation, named by their token."""
+        orientation = uow.orientations.get(person.person_id) if person.is_person else None
+        if orientation is None:
+            raise NotFound("You are not oriented yet: orientation follows registration within days.")
+        return orientation
+
     # -- referentials --------------------------------------------------------------------------
     def referential_for(self, uow: OrientationUnitOfWork, departement_code: str) -> ref.Referential:
         """The referential in force for a person living in this département."""

@@ -61,6 +61,16 @@ class Appointments(Protocol):
 
     def upcoming(self, now: datetime, until: datetime, limit: int = 1000) -> list[Appointment]: ...
 
+    def of_person(self, person_id: str) -> list[Appointment]:
+        """The person's appointments, the latest first."""
+
+    def cancel(self, cancelled: Appointment) -> bool:
+        """Record the cancellation and free its slot; False if the appointment was no longer booked."""
+
+    def move(self, moved: Appointment, previous_slot_id: str) -> bool:
+        """Claim the new slot, free the previous one and forget the reminders sent for the old time;
+        False if another booking took the new slot first."""
+
     def claim_reminder(self, appointment_id: str, kind: str, now: datetime) -> bool:
         """Record a reminder as sent; False if it already was."""
 

@@ -8,10 +8,13 @@ from typing import Any
 from services.core.outbox import PendingEvent
 from services.core.uow import EventSink
 from services.orientation.domain.appointments import Appointment, within_target
-from services.orientation.domain.events import AppointmentBooked, NoShowRecorded, ReminderDue
+from services.orientation.domain.events import (
+    AppointmentBooked, AppointmentCancelled, AppointmentMoved, NoShowRecorded, ReminderDue,
+)
 from services.orientation.domain.model import MADE, REORIENTED, Decision, Orientation
 from services.orientation.published import (
-    APPOINTMENT_BOOKED, APPOINTMENT_NO_SHOW, APPOINTMENT_REMINDER_DUE, DECISION_MADE, DECISION_REORIENTED,
+    APPOINTMENT_BOOKED, APPOINTMENT_CANCELLED, APPOINTMENT_MOVED, APPOINTMENT_NO_SHOW, APPOINTMENT_REMINDER_DUE,
+    DECISION_MADE, DECISION_REORIENTED,
 )
 
 DECISION_TYPES = {MADE: DECISION_MADE, REORIENTED: DECISION_REORIENTED}
@@ -48,7 +51,10 @@ def decision_event(orientation: Orientation, decision: Decision) -> dict[str, An
     return body
 
 
-def _appointment_message(event: AppointmentBooked | NoShowRecorded | ReminderDue) -> PendingEvent:
+AppointmentEvent = AppointmentBooked | NoShowRecorded | ReminderDue | AppointmentCancelled | AppointmentMoved
+
+
+def _appointment_message(event: AppointmentEvent) -> PendingEvent:
     appointment = event.appointment
     common = appointment_event(appointment)
     if isinstance(event, AppointmentBooked):
@@ -60,6 +66,14 @@ def _appointment_message(event: AppointmentBooked | NoShowRecorded | ReminderDue
         return PendingEvent(APPOINTMENT_NO_SHOW, appointment.person_id, {
             **common, "recorded_at": iso(appointment.no_show_recorded_at), "recorded_by": event.recorded_by,
             "departement_code": event.person.departement_code, "rsa_recipient": event.person.rsa_recipient})
+    if isinstance(event, AppointmentCancelled):
+        return PendingEvent(APPOINTMENT_CANCELLED, appointment.person_id, {
+            **common, "cancelled_at": iso(appointment.cancelled_at), "cancelled_by": event.cancelled_by})
+    if isinstance(event, AppointmentMoved):
+        return PendingEvent(APPOINTMENT_MOVED, appointment.person_id, {
+            **common, "previous_slot_id": event.previous_slot.slot_id,
+            "previous_starts_at": iso(event.previous_slot.starts_at), "moved_at": iso(event.moved_at),
+            "moved_by": event.moved_by})
     return PendingEvent(APPOINTMENT_REMINDER_DUE, appointment.person_id,
                         {**common, "reminder": event.reminder, "due_at": iso(event.due_at)})
 

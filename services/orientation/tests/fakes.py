@@ -115,6 +115,25 @@ class FakeAppointments:
         return [self.get(a.appointment_id) for a in sorted(self.stored.values(), key=lambda a: a.slot.starts_at)
                 if a.status == BOOKED and now < a.slot.starts_at <= until][:limit]
 
+    def of_person(self, person_id: str) -> list[Appointment]:
+        mine = [a for a in self.stored.values() if a.person_id == person_id]
+        return [self.get(a.appointment_id) for a in sorted(mine, key=lambda a: a.slot.starts_at, reverse=True)]
+
+    def cancel(self, cancelled: Appointment) -> bool:
+        if self.stored[cancelled.appointment_id].status != BOOKED:
+            return False
+        self.stored[cancelled.appointment_id] = replace(cancelled, events=[])
+        self.booked_slots.pop(cancelled.slot.slot_id, None)
+        return True
+
+    def move(self, moved: Appointment, previous_slot_id: str) -> bool:
+        if not self.claim_slot(moved.slot.slot_id, moved.appointment_id):
+            return False
+        self.booked_slots.pop(previous_slot_id, None)
+        self.stored[moved.appointment_id] = replace(moved, events=[])
+        self.reminders = {(one, kind) for one, kind in self.reminders if one != moved.appointment_id}
+        return True
+
     def claim_reminder(self, appointment_id: str, kind: str, now: datetime) -> bool:
         if (appointment_id, kind) in self.reminders:
             return False
