@@ -21,9 +21,11 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from opentelemetry import metrics
+
 from services.notifications.domain.contact import EMAIL
 from services.notifications.domain.message import Text, compose
-from services.notifications.domain.send_record import PENDING, RetryPolicy
+from services.notifications.domain.send_record import PENDING, RetryPolicy, SendRecord
 from services.notifications.domain.senders import Mailer, SendFailed, SmsGateway
 from services.notifications.service.publishing import publish
 from services.notifications.service.unit_of_work import NotificationsUnitOfWork
@@ -36,6 +38,11 @@ LEASE = timedelta(minutes=10)
 BATCH = 20
 # How long a reminder waits for the person's contact, whose topic may be read later than orientation's.
 CONTACT_WAIT = timedelta(minutes=10)
+
+# What operators watch: failing SMTP or SMS provider (retry, failed), people unreachable (skipped and why).
+_messages = metrics.get_meter("notifications").create_counter(
+    "notifications.messages", unit="{message}",
+    description="Reminder messages by channel and outcome: sent, retry, failed, or skipped with its reason.")
 
 Transaction = Callable[[], AbstractContextManager[NotificationsUnitOfWork]]
 
@@ -79,6 +86,7 @@ class Sender:
                     text = compose(record.reminder, record.channel, self.space_url)
                     attempts.append(Attempt(record.id, record.channel, address, text))
                 elif record.status != PENDING:
+                    _count(record)
                     log.info("reminder %s on %s: %s", record.id, record.channel, record.reason or record.status,
                              extra={"event_id": record.event_id})
         return attempts, len(due)
@@ -107,4 +115,9 @@ class Sender:
                             error, extra={"event_id": record.event_id})
             uow.records.save(record)
             publish(uow.events, record)
+        _count(record)
 
+
+def _count(record: SendRecord) -> None:
+    outcome = "retry" if record.status == PENDING else record.status
+    _messages.add(1, {"channel": record.channel, "outcome": outcome, "reason": record.reason or ""})

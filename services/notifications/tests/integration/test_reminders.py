@@ -128,6 +128,8 @@ def test_a_failing_smtp_server_is_retried_then_the_referent_is_told(start, broke
         assert table_rows(database_url, RECORDS, {"p": person}, lambda rows: rows[0][1] == "failed")[0] == (
             "email", "failed", None, 3)
         [failed] = broker.events(MESSAGES.address, since, person, count=1)
+        scraped = client.get("/metrics").text  # what operators watch
+    assert 'notifications_messages_total{channel="email",outcome="failed",reason=""}' in scraped
     assert to.caught(catcher) == ([], [])
     assert failed["type"] == "notifications.message.failed.v1"
     assert failed["data"]["org_id"] == "ml-nantes-metropole"
