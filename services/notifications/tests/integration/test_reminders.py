@@ -1,6 +1,7 @@
 """Reminders through the real broker to a real SMTP server and a real HTTP SMS receiver (the mail
 catcher), on SQLite and PostgreSQL: each sent once, also after a restart and a replay from offset 0,
-never on a channel opted out of; a failing SMTP server retried, then the referent told."""
+never on a channel opted out of nor for an appointment cancelled; a failing SMTP server retried, then the
+referent told."""
 from __future__ import annotations
 
 import time
@@ -13,11 +14,11 @@ import pytest
 from services.core.db import utcnow
 from services.core.events import Envelope
 from services.notifications.consumers import CONSUMER
-from services.notifications.domain.send_record import record_id
+from services.notifications.domain.send_record import APPOINTMENT_CANCELLED as CANCELLED, record_id
 from services.notifications.published import MESSAGES
-from services.notifications.tests.builders import contact_data, reminder_data
+from services.notifications.tests.builders import cancelled_data, contact_data, reminder_data
 from services.notifications.tests.integration.conftest import send_job
-from services.orientation.published import APPOINTMENT_REMINDER_DUE
+from services.orientation.published import APPOINTMENT_CANCELLED, APPOINTMENT_REMINDER_DUE
 from services.registration.published import CONTACT_CHANGED
 from tests.support.kafka import unique_prefix
 from tests.support.polling import table_rows
@@ -57,16 +58,16 @@ class Addresses:
                 [s for s in catcher.sms() if s["to"] == self.phone])
 
 
-def person_with_reminder(broker, database_url, **contact) -> tuple[str, str]:
+def person_with_reminder(broker, database_url, with_data: bool = False, **contact) -> tuple:
     """A person's contact and a reminder of an appointment in two days, both read into the service."""
     person = str(uuid.uuid4())
     publish(broker, CONTACT_CHANGED, "registration", contact_data(person, **contact))
-    event_id = publish(broker, APPOINTMENT_REMINDER_DUE, "orientation",
-                       reminder_data(person, starts_at=utcnow() + timedelta(hours=48)))
+    reminder = reminder_data(person, starts_at=utcnow() + timedelta(hours=48))
+    event_id = publish(broker, APPOINTMENT_REMINDER_DUE, "orientation", reminder)
     table_rows(database_url, "SELECT person_id FROM notification_contacts WHERE person_id = :p", {"p": person},
                lambda rows: len(rows) == 1)
     table_rows(database_url, RECORDS, {"p": person}, lambda rows: len(rows) == 2)
-    return person, event_id
+    return (person, event_id, reminder) if with_data else (person, event_id)
 
 
 def caught_up(broker, group: str, timeout: float = 120.0) -> None:
@@ -83,6 +84,11 @@ def test_a_reminder_is_sent_once_by_email_and_sms_across_restarts_and_replays(st
         # Another person opted out of SMS: the e-mail alone goes.
         opted_out, _ = person_with_reminder(broker, database_url, email=to.dominique, phone=to.phone,
                                             opted_out=("sms",))
+        # A third cancelled her appointment after its reminder was announced: nothing goes.
+        cancelled, _, announced = person_with_reminder(broker, database_url, email=to.camille, phone=to.phone,
+                                                       with_data=True)
+        publish(broker, APPOINTMENT_CANCELLED, "orientation", cancelled_data(announced, at=utcnow()))
+        table_rows(database_url, RECORDS, {"p": cancelled}, lambda rows: {row[2] for row in rows} == {CANCELLED})
         send_job(client).run(utcnow())
 
     mails, sms = to.caught(catcher)
