@@ -6,6 +6,7 @@ from services.core.db import utcnow
 from services.core.scheduler import PeriodicJob
 from services.core.settings import ServiceSettings
 from services.offers.api.ingest_routes import router as ingest_router
+from services.offers.api.me_routes import router as me_router
 from services.offers.api.routes import router
 from services.offers.api.subscription_routes import router as subscription_router
 from services.offers.adapters.search_index import SearchIndex, search_dir
@@ -27,7 +28,7 @@ def create_app(settings: ServiceSettings | None = None):
     settings = settings or ServiceSettings.from_env("offers")
     # Subscription routes first: "/v1/offers/subscriptions" must not be read as an offer id.
     app = create_service_app(settings, title="Offers API", description=DESCRIPTION,
-                             routers=[subscription_router, ingest_router, router],
+                             routers=[subscription_router, ingest_router, router, me_router],
                              published_models=[NativeOffer])
     platform = app.state.platform
     index = SearchIndex(search_dir())

@@ -198,3 +198,10 @@ SUBSCRIPTION_IN = {"person_id": PERSON_ID, "criteria": CRITERIA}
 SUBSCRIPTION = {"id": SUBSCRIPTION_ID, "person_id": PERSON_ID, "org_id": "ft-agence-44-nantes-est",
                 "created_by": "ft-agence-nantes", "criteria": CRITERIA, "created_at": "2026-11-23T09:00:00Z"}
 SUBSCRIPTION_PAGE = {"items": [SUBSCRIPTION], "next_cursor": None}
+
+# Camille's own door: the search the agency saved for her, and the baker's offer it sent her.
+MY_SAVED_SEARCHES = {"items": [{
+    "id": SUBSCRIPTION_ID, "criteria": CRITERIA, "saved_by": {"org_id": "ft-agence-44-nantes-est",
+                                                              "org_type": "france_travail"},
+    "created_at": SUBSCRIPTION["created_at"], "matches_total": 1,
+    "matches": [{"matched_at": "2026-11-24T08:00:00Z", "offer": SUMMARY}]}]}

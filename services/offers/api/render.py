@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.offers.adapters.orm import ImportErrorRow, ImportRow, OfferRow, OfferSourceRow, SubscriptionRow
+from services.offers.adapters.orm import ImportErrorRow, ImportRow, MatchRow, OfferRow, OfferSourceRow, SubscriptionRow
 from services.offers.domain.model import Finding
 from services.offers.domain.rome import RomeReference
 from services.offers.service.lifecycle import OfferView
@@ -61,3 +61,11 @@ def import_job(row: ImportRow, errors: list[ImportErrorRow], next_cursor: str | 
 def subscription(row: SubscriptionRow) -> dict[str, Any]:
     return {"id": row.id, "person_id": row.person_id, "org_id": row.org_id, "created_by": row.created_by,
             "criteria": row.criteria, "created_at": row.created_at}
+
+
+def my_saved_search(row: SubscriptionRow, matches: list[tuple[MatchRow, OfferRow]], total: int) -> dict[str, Any]:
+    """A search as the person it was saved for sees it: who saved it is the organisation only (no
+    client, agent nor territories), and the offers it sent them."""
+    return {"id": row.id, "criteria": row.criteria, "saved_by": {"org_id": row.org_id, "org_type": row.org_type},
+            "created_at": row.created_at, "matches_total": total,
+            "matches": [{"matched_at": match.matched_at, "offer": summary(offer)} for match, offer in matches]}

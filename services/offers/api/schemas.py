@@ -181,6 +181,31 @@ class OfferSubscriptionPage(BaseModel):
     next_cursor: str | None = None
 
 
+class OfferSavedByOut(BaseModel):
+    """The organisation that saved the search: nothing about the counsellor beyond it."""
+
+    org_id: str
+    org_type: str
+
+
+class OfferMyMatchOut(BaseModel):
+    matched_at: datetime
+    offer: OfferSummary
+
+
+class OfferMySavedSearchOut(BaseModel):
+    id: str
+    criteria: dict
+    saved_by: OfferSavedByOut
+    created_at: datetime
+    matches: list[OfferMyMatchOut] = Field(description="The offers sent to me under this search, newest first.")
+    matches_total: int = Field(description="How many were sent: the newest 50 are listed.")
+
+
+class OfferMySavedSearchList(BaseModel):
+    items: list[OfferMySavedSearchOut]
+
+
 class ImportLineError(BaseModel):
     line: int = Field(description="Line of the file where the record starts (the CSV header is line 1).")
     errors: list[dict[str, str]] = Field(description='[{"field", "message"}], as for a single deposit.')

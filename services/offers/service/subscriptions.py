@@ -43,6 +43,8 @@ _FILED_UNDER = sa.text("SELECT DISTINCT subscription_id FROM offer_subscription_
     sa.bindparam("keys", expanding=True))
 NOT_YOURS = "No saved search of your organisation has this id."
 NOT_VISIBLE = "No person with this id is visible to your organisation."
+# The offers a person's saved search lists, newest first: the rest are counted, not listed.
+MATCHES_SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,23 @@ class Subscriptions:
         session.execute(sa.delete(SubscriptionKeyRow).where(SubscriptionKeyRow.subscription_id == row.id))
         session.delete(row)
         session.flush()
+
+    # -- the person's own door (/v1/me/saved-searches) -----------------------------------------
+    def of_person(self, session: Session, person_id: str,
+                  matches_shown: int = MATCHES_SHOWN) -> list[tuple[SubscriptionRow, list[tuple[MatchRow, OfferRow]], int]]:
+        """The searches saved for the person, newest first, each with the offers sent to them under it
+        (the newest `matches_shown`) and how many there are. Only theirs: the person is the token's."""
+        s = SubscriptionRow
+        rows = list(session.scalars(sa.select(s).where(s.person_id == person_id)
+                                    .order_by(s.created_at.desc(), s.id.desc())))
+        found = session.execute(
+            sa.select(MatchRow, OfferRow).join(OfferRow, OfferRow.id == MatchRow.offer_id)
+            .where(MatchRow.person_id == person_id, MatchRow.subscription_id.in_([row.id for row in rows]))
+            .order_by(MatchRow.matched_at.desc(), MatchRow.offer_id)).all() if rows else []
+        by_search: dict[str, list[tuple[MatchRow, OfferRow]]] = {row.id: [] for row in rows}
+        for match, offer in found:
+            by_search[match.subscription_id].append((match, offer))
+        return [(row, by_search[row.id][:matches_shown], len(by_search[row.id])) for row in rows]
 
     # -- matching ------------------------------------------------------------------------------
     def on_published(self, session: Session, offer_id: str, rome_code: str, departement_code: str | None) -> int:

@@ -130,3 +130,24 @@ def test_no_match_is_sent_for_a_person_the_subscriber_no_longer_knows(offers, br
     # Its organisation may still stop it.
     assert offers.service.delete(f"/v1/offers/subscriptions/{search['id']}",
                                  headers=offers.headers(OTHER_COUNSELLOR)).status_code == 200
+
+
+def test_a_person_sees_the_searches_saved_for_them_and_the_offers_sent_nothing_of_others(offers, broker):
+    camille, dominique = registered(offers, broker), registered(offers, broker)
+    mine = subscribe(offers, camille, {"rome_codes": ["D1102"], "departement_codes": ["44"]}).json()
+    subscribe(offers, dominique, {"rome_codes": ["D1102"]})
+    assert offers.get("/v1/me/saved-searches").status_code == 403  # an organisation never passes
+    since = broker.end_offsets(MATCHES_TOPIC)
+    baker = offers.published(offer(source_offer_id=f"me-{camille}"))
+    offers.events(MATCHES_TOPIC, since, camille, 1)
+    offers.events(MATCHES_TOPIC, since, dominique, 1)
+
+    seen = offers.service.get("/v1/me/saved-searches", headers=offers.tokens.person_headers(camille))
+    assert seen.status_code == 200, seen.text
+    [search] = seen.json()["items"]
+    assert search["id"] == mine["id"] and search["criteria"] == mine["criteria"]
+    assert search["saved_by"] == {"org_id": mine["org_id"], "org_type": "france_travail"}
+    assert "created_by" not in str(search) and "territor" not in str(search)  # the counsellor: their organisation only
+    assert search["matches_total"] == 1 and [m["offer"]["id"] for m in search["matches"]] == [baker["id"]]
+    stranger = offers.service.get("/v1/me/saved-searches", headers=offers.tokens.person_headers(str(uuid.uuid4())))
+    assert stranger.json() == {"items": []}
