@@ -2,6 +2,14 @@
 
 A worker with no public routes: its api process serves /healthz, /readyz and /metrics only (the
 gateway routes nothing to it), and runs the consumer, the outbox relay and the send job.
+
+Settings (environment), with their local defaults, which point at the mail catcher `make run` starts:
+NOTIFICATIONS_SMTP_HOST (127.0.0.1), _SMTP_PORT (1025), _SMTP_TLS (none | starttls | tls),
+_SMTP_USERNAME and _SMTP_PASSWORD (none: no login), _MAIL_FROM; NOTIFICATIONS_SMS_URL
+(http://127.0.0.1:1080/sms), _SMS_TOKEN (a bearer token, if the provider asks one), _SMS_SENDER;
+NOTIFICATIONS_MAX_ATTEMPTS (5), _RETRY_FIRST_DELAY_SECONDS (30, then x4, 30 min at most),
+_CONTACT_WAIT_SECONDS (600: how long a reminder waits for a contact still to come),
+_SEND_INTERVAL_SECONDS (5). The personal space's link is GATEWAY_URL + /espace-personnel/.
 """
 from __future__ import annotations
 
