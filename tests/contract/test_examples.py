@@ -117,6 +117,25 @@ def look_after_herself(journey: Journey) -> None:
         journey.send(CAMILLE, "dossier", "get", path)
 
 
+def door(journey: Journey) -> None:
+    """After her login the gateway asks registration who Camille is; logged in, she reads her registration
+    and corrects her contact, reads her orientation and the appointment the mission locale booked for her,
+    moves it to a later slot the mission locale opens, cancels it, and books the first slot herself."""
+    journey.send(ADMIN, "registration", "post", "/v1/registrations/identity-matches")
+    journey.send(CAMILLE, "registration", "get", "/v1/me/registration")
+    journey.send(CAMILLE, "registration", "patch", "/v1/me/registration/contact")
+    journey.send(CAMILLE, "orientation", "get", "/v1/me/orientation")
+    journey.send(CAMILLE, "orientation", "get", "/v1/me/appointments")
+    journey.send(CAMILLE, "orientation", "get", "/v1/me/appointments/{appointment_id}")
+    later = journey.api(ML).post("/v1/orientation/slots", json=orientation.LATER_SLOT_IN,
+                                 headers={"Idempotency-Key": orientation.LATER_SLOT_KEY})
+    assert later.status_code == 201, later.text
+    journey.send(CAMILLE, "orientation", "get", "/v1/me/appointments/slots")
+    journey.send(CAMILLE, "orientation", "patch", "/v1/me/appointments/{appointment_id}")
+    journey.send(CAMILLE, "orientation", "delete", "/v1/me/appointments/{appointment_id}")
+    journey.send(CAMILLE, "orientation", "post", "/v1/me/appointments")
+
+
 def publish(journey: Journey) -> None:
     """The bakery publishes its baker's offer and imports a file; Emploi Ouest's copy of the same job joins
     it; the agency saves a search for Camille and reads the offer, its distribution and attractiveness."""
@@ -254,6 +273,7 @@ def test_every_documented_example_works_as_it_is(broker, fresh_platform):
         book(journey)
         accompany(journey)
         look_after_herself(journey)
+        door(journey)
         publish(journey)
         introduce(journey)
         hire(journey)

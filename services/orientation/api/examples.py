@@ -129,19 +129,20 @@ NO_SHOW_OUT = {"appointment_id": MISSED_APPOINTMENT_ID, "person_id": SOFIANE_ID,
                "booked_at": "2026-12-02T10:06:00Z", "booked_by": "departement-44",
                "no_show_recorded_at": "2026-12-04T15:10:00Z", "reminders_sent": ["48h", "2h"]}
 
-# The person's own door (issue 15): Camille, logged in, sees her orientation at the mission locale,
-# books the example slot herself, moves it to a later one, or cancels it.
+# The person's own door (issue 15): Camille, logged in, sees her orientation at the mission locale and
+# the appointment it booked for her, moves it a week later, cancels it, then books the first slot herself.
 PERSON_ORIENTATION_OUT = {**ORIENTATION, "referent_organisation": {
     "org_id": "ml-nantes-metropole", "org_type": "mission_locale", "name": "Mission locale Nantes Métropole"}}
 PERSON_APPOINTMENT_KEY = "example-my-appointment-camille"
 PERSON_APPOINTMENT_ID = resource_id(f"person:{PERSON_ID}", PERSON_APPOINTMENT_KEY)
-LATER_SLOT_ID = resource_id(ML, "example-slot-mission-locale-nantes-later")
+LATER_SLOT_KEY = "example-slot-mission-locale-nantes-later"
+LATER_SLOT_ID = resource_id(ML, LATER_SLOT_KEY)
+LATER_SLOT_IN = {**SLOT_IN, "starts_at": "2031-03-10T09:30:00Z"}
+PERSON_APPOINTMENTS = {"items": [APPOINTMENT_OUT]}
+PERSON_MOVE_IN = {"slot_id": LATER_SLOT_ID}
+PERSON_MOVED_OUT = {**APPOINTMENT_OUT, "slot": {**SLOT_OUT, **LATER_SLOT_IN, "slot_id": LATER_SLOT_ID, "available": False},
+                    "delay_days": 1567}
+PERSON_CANCELLED_OUT = {**PERSON_MOVED_OUT, "status": "cancelled", "cancelled_at": "2026-11-25T08:00:00Z"}
 PERSON_APPOINTMENT_IN = {"slot_id": SLOT_ID}
 PERSON_APPOINTMENT_OUT = {**APPOINTMENT_OUT, "appointment_id": PERSON_APPOINTMENT_ID, "booked_by": f"person:{PERSON_ID}",
-                          "booked_at": "2026-11-24T18:40:00Z"}
-PERSON_MOVE_IN = {"slot_id": LATER_SLOT_ID}
-PERSON_MOVED_OUT = {**PERSON_APPOINTMENT_OUT, "slot": {**SLOT_OUT, "slot_id": LATER_SLOT_ID,
-                                                       "starts_at": "2031-03-10T09:30:00Z", "available": False},
-                    "delay_days": 1567}
-PERSON_CANCELLED_OUT = {**PERSON_APPOINTMENT_OUT, "status": "cancelled", "cancelled_at": "2026-11-25T08:00:00Z"}
-PERSON_APPOINTMENTS = {"items": [PERSON_APPOINTMENT_OUT]}
+                          "booked_at": "2026-11-25T08:01:00Z"}

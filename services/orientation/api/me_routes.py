@@ -28,7 +28,8 @@ from services.orientation.service.unit_of_work import on_session
 router = APIRouter(prefix="/v1/me", tags=["me"])
 
 PersonAppointmentKey = idempotency_key_header(examples.PERSON_APPOINTMENT_KEY)
-MyAppointmentId = id_path(examples.PERSON_APPOINTMENT_ID, "The id of one of your appointments.")
+# The examples act on the appointment the mission locale booked for Camille: hers, whoever booked it.
+MyAppointmentId = id_path(examples.APPOINTMENT_ID, "The id of one of your appointments.")
 DOOR = {401: "Missing, invalid or expired access token.", 403: "Not a person's token: this door is the person's own."}
 INVALID = {422: "The request is not valid; `errors` names each field."}
 NOT_YOURS = {404: "You have no appointment with this id."}
@@ -95,7 +96,7 @@ def book_my_appointment(request: Request, platform: PlatformDep, service: Appoin
 
 
 @router.get("/appointments/{appointment_id}", response_model=AppointmentOut, summary="One of my appointments",
-            responses=documented(200, examples.PERSON_APPOINTMENT_OUT, {**DOOR, **INVALID, **NOT_YOURS}))
+            responses=documented(200, examples.APPOINTMENT_OUT, {**DOOR, **INVALID, **NOT_YOURS}))
 def read_my_appointment(appointment_id: MyAppointmentId, platform: PlatformDep, service: AppointmentsDep,
                         person: PersonCaller) -> dict[str, Any]:
     with platform.db.transaction() as session:
