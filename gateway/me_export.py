@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 
 from gateway.ratelimit import RateLimiter
 from gateway.routing import ROUTES, Route
+from services.core.http import AUTH_ERRORS, documented
 from services.core.identity import Caller, TokenVerifier, bearer_token, require_person
 from services.core.problems import Problem
 from services.core.scopes import Scope
@@ -61,6 +62,16 @@ def me_parts() -> dict[str, Route]:
             if route.read_scope == Scope.ME.value and route.prefix.startswith(ME_PREFIX)}
 
 
+EXAMPLE = {"generated_at": "2026-12-07T10:30:00Z", "person_id": "0b9c2f8e-5d1a-4c3e-9f7a-2b6d8e4c1a05",
+           "parts": {"registration": {"person_id": "0b9c2f8e-5d1a-4c3e-9f7a-2b6d8e4c1a05"}, "sanction-cases": None},
+           "unavailable": {"profile": {"status": 503, "detail": "The service is unavailable; retry later."}}}
+EXPORT_RESPONSES = documented(200, EXAMPLE, {
+    **AUTH_ERRORS, 403: "Not a person's own token.", 422: "A part asked is not one of the parts; `errors` names it.",
+    429: "Too many exports for this person; retry after the delay given."})
+EXPORT_RESPONSES[200].update(description="One JSON document, sent as a file to keep.", headers={
+    "Content-Disposition": {"schema": {"type": "string", "maxLength": 200},
+                            "description": 'attachment; filename="mes-donnees-<date>.json"'}})
+
 # What a person may ask as a part: the manifest's, known when the gateway starts.
 PartName = Literal[tuple(me_parts())] if me_parts() else Annotated[str, Field(max_length=50)]  # type: ignore[misc]
 
@@ -70,10 +81,7 @@ def export_router(limiter: RateLimiter | None = None) -> APIRouter:
     limiter = limiter or RateLimiter()
 
     @router.get(EXPORT_PATH, tags=["me"], summary="Download everything the platform holds about me",
-                operation_id="exportMyData", response_model=MyData, responses={200: {
-                    "description": "One JSON document, sent as a file to keep.",
-                    "headers": {"Content-Disposition": {"schema": {"type": "string", "maxLength": 200},
-                                                        "description": "attachment; filename=…"}}}})
+                operation_id="exportMyData", response_model=MyData, responses=EXPORT_RESPONSES)
     async def export_my_data(
         request: Request, session: Annotated[tuple[Caller, str], Depends(person_session)],
         part: Annotated[list[PartName] | None, Query(  # type: ignore[valid-type]

@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from gateway.docs import published_contract
 from gateway.me_export import EXPORT_PATH, export_router
 from gateway.routing import GATEWAY, Route, route_for, service_routes
+from services.core.problems import install_problem_handlers
 from services.core.settings import REPO_ROOT
 
 CONTRACTS_DIR = REPO_ROOT / "contracts-openapi"
@@ -59,8 +60,16 @@ def build_me(routes: dict[str, Route]) -> dict[str, Any]:
     whole["info"] = {**ME_INFO, "contact": whole["info"]["contact"]}
     whole["tags"] = [{"name": tag} for tag in sorted({tag for operations in whole["paths"].values()
                                                        for op in operations.values() for tag in op.get("tags", [])})]
-    whole["components"]["schemas"] = _referenced(whole, whole["components"]["schemas"])
+    whole["components"]["schemas"] = referenced_schemas(whole, whole["components"]["schemas"])
     return whole
+
+
+def gateway_operations(contract: dict[str, Any]) -> dict[str, Any]:
+    """The part of a contract the gateway answers itself (the export), with the schemas it reaches."""
+    only = {**contract, "paths": {path: item for path, item in contract["paths"].items()
+                                  if route_for(path) is not None and route_for(path).served_by_gateway}}
+    return {**only, "components": {**contract["components"],
+                                   "schemas": referenced_schemas(only, contract["components"]["schemas"])}}
 
 
 def _me_only(contract: dict[str, Any]) -> dict[str, Any]:
@@ -70,11 +79,12 @@ def _me_only(contract: dict[str, Any]) -> dict[str, Any]:
 
 def _export_app() -> FastAPI:
     app = FastAPI(title="France Travail platform", version="1.0.0")
+    install_problem_handlers(app)  # its problems documented as the services' are
     app.include_router(export_router())
     return app
 
 
-def _referenced(contract: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
+def referenced_schemas(contract: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
     """The schemas the paths reach, directly or through other schemas; the services' others stay theirs."""
     reached: set[str] = set()
     pending = [{key: value for key, value in contract.items() if key != "components"}]
