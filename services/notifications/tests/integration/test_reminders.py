@@ -16,6 +16,7 @@ from services.core.events import Envelope
 from services.notifications.consumers import CONSUMER
 from services.notifications.domain.send_record import APPOINTMENT_CANCELLED as CANCELLED, record_id
 from services.notifications.published import MESSAGES
+from services.notifications.service.sending import LEASE
 from services.notifications.tests.builders import cancelled_data, contact_data, reminder_data
 from services.notifications.tests.integration.conftest import send_job
 from services.orientation.published import APPOINTMENT_CANCELLED, APPOINTMENT_REMINDER_DUE
@@ -142,3 +143,31 @@ def test_a_failing_smtp_server_is_retried_then_the_referent_is_told(start, broke
     assert {k: failed["data"][k] for k in ("message_id", "reminder_event_id", "channel", "attempts", "error")} == {
         "message_id": record_id(event_id, "email"), "reminder_event_id": event_id, "channel": "email", "attempts": 3,
         "error": "smtp 451"}
+
+
+def test_a_crash_between_a_send_and_its_record_sends_that_message_again_and_the_sms_provider_drops_it(
+        start, broker, database_url, catcher):
+    prefix, to = unique_prefix(), Addresses()
+    with start(prefix) as client:
+        person, event_id = person_with_reminder(broker, database_url, email=to.camille, phone=to.phone)
+        sender, now = client.app.state.notification_sender, utcnow()
+        ours, claimed = {record_id(event_id, "email"), record_id(event_id, "sms")}, True
+        while ours and claimed:  # batch after batch: the replay's reminders may come first
+            attempts, claimed = sender.claim(now)
+            for attempt in attempts:
+                if attempt.record_id in ours:
+                    sender.send(attempt)  # sent; the process dies before recording it
+                    ours.remove(attempt.record_id)
+        assert not ours
+    with start(prefix) as client:
+        send_job(client).run(now + LEASE - timedelta(seconds=1))  # leased: not yet
+        assert table_rows(database_url, RECORDS, {"p": person}, lambda rows: len(rows) == 2) == [
+            ("email", "pending", None, 1), ("sms", "pending", None, 1)]
+        send_job(client).run(now + LEASE)
+    assert table_rows(database_url, RECORDS, {"p": person}, lambda rows: len(rows) == 2) == [
+        ("email", "sent", None, 2), ("sms", "sent", None, 2)]
+    mails, sms = to.caught(catcher)
+    # The e-mail went twice under one Message-ID (SMTP has no idempotency key); the SMS provider saw the
+    # same key twice and kept one.
+    assert [m["Message-ID"] for m in mails] == [f"<{record_id(event_id, 'email')}@france-travail.local>"] * 2
+    assert [s["idempotency_key"] for s in sms] == [record_id(event_id, "sms")]
