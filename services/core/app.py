@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from services.core.broker import broker_reachable, declared_channels
-from services.core.consumer import Handler, IdempotentConsumer
+from services.core.consumer import BatchHandler, Handler, IdempotentConsumer
 from services.core.db import Database
 from services.core.events import EventType, SchemaRegistry
 from services.core.http import BodySizeLimit, operation_id
@@ -42,6 +42,8 @@ class ConsumerSpec:
 
     name: str
     handlers: dict[EventType, Handler]
+    # A projection of many events (indicators): the transaction's events together (core/consumer.py).
+    batch_handler: BatchHandler | None = None
 
     @property
     def topics(self) -> list[str]:
@@ -70,7 +72,8 @@ class Platform:
         self.consumers.extend(
             IdempotentConsumer(self.settings.consumer_group_prefix + spec.name, self.db, self.schemas,
                                self.settings.kafka,
-                               {event_type.name: handler for event_type, handler in spec.handlers.items()}, spec.topics)
+                               {event_type.name: handler for event_type, handler in spec.handlers.items()}, spec.topics,
+                               batch_handler=spec.batch_handler)
             for spec in specs
         )
 

@@ -20,8 +20,14 @@ FACTS = (PERSON_REGISTERED, OFFER_PUBLISHED, OFFER_FILLED, APPOINTMENT_BOOKED, A
 
 
 def consumer_specs(facts: IndicatorFacts, outbox: Outbox) -> list[ConsumerSpec]:
+    """A replay is a million events: they are applied a transaction's worth at a time (apply_all)."""
+
+    def apply_all(session, events) -> None:
+        facts.apply_all(on_session(session, outbox), [(event.id, event.type, event.data) for event in events])
+
     def apply(session, event) -> None:
-        facts.apply(on_session(session, outbox), event.id, event.type, event.data)
+        apply_all(session, [event])
 
     handler: Handler = apply
-    return [ConsumerSpec(name=CONSUMER_NAME, handlers={event_type: handler for event_type in FACTS})]
+    return [ConsumerSpec(name=CONSUMER_NAME, handlers={event_type: handler for event_type in FACTS},
+                         batch_handler=apply_all)]

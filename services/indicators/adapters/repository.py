@@ -1,10 +1,17 @@
-"""Stores of the indicators service (no commit: the consumer's transaction holds the event's id too)."""
+"""Stores of the indicators service (no commit: the consumer's transaction holds the events' ids too).
+
+A replay applies a million events, so the stores work per transaction rather than per event: what a
+transaction's events need is read in one statement each (`prefetch`), and what they change is kept
+in memory and written by `write_pending`, one statement compiled once and run for many rows.
+Statement by statement, building and compiling SQL cost more than running it (docs/performance.md).
+"""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 
-from sqlalchemy import bindparam, delete, event, select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -13,25 +20,41 @@ from services.indicators.domain.facts import Place
 from services.indicators.domain.observations import CellKey
 
 KEY_COLUMNS = ("indicator", "measure", "level", "territory", "month", "breakdown", "category")
+_CELLS = IndicatorCellRow.__table__
+_PLACES = IndicatorPersonPlaceRow.__table__
+_EARLY = IndicatorEarlyEventRow.__table__
+
+
+def _insert(session: Session):
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+@lru_cache(maxsize=None)
+def _cell_upsert(insert):
+    statement = insert(_CELLS)
+    return statement.on_conflict_do_update(index_elements=list(KEY_COLUMNS),
+                                           set_={"value": _CELLS.c.value + statement.excluded.value})
+
+
+@lru_cache(maxsize=None)
+def _place_insert(insert):
+    return insert(_PLACES).on_conflict_do_nothing(index_elements=["person_id"])
 
 
 class CellStore:
-    """Cells are summed in memory through the transaction and written once, just before it commits:
-    one upsert statement, compiled once and executed for many rows. Writing each event's cells as a
-    statement of its own (a multi-row VALUES of a different shape every time) spent 80% of a replay
-    compiling SQL and held it to ~600 events/s in process (docs/performance.md)."""
-
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._pending: Counter[CellKey] = Counter()
 
     def add(self, cells: Counter[CellKey]) -> None:
-        if not cells:
-            return
-        pending = self.session.info.get(_PENDING_CELLS)
-        if pending is None:
-            pending = self.session.info[_PENDING_CELLS] = Counter()
-            event.listen(self.session, "before_commit", _write_pending_cells, once=True)
-        pending.update(cells)
+        self._pending.update(cells)
+
+    def write_pending(self) -> None:
+        if self._pending:
+            # In key order: two writers (a replay beside the live consumer) lock rows in the same order.
+            rows = [{**dict(zip(KEY_COLUMNS, key)), "value": amount} for key, amount in sorted(self._pending.items())]
+            self.session.connection().execute(_cell_upsert(_insert(self.session)), rows)
+            self._pending.clear()
 
     def of_indicator(self, indicator: str, months: tuple[str, str] | None = None) -> Counter[CellKey]:
         query = select(IndicatorCellRow).where(IndicatorCellRow.indicator == indicator)
@@ -41,69 +64,72 @@ class CellStore:
                         for row in self.session.scalars(query)})
 
 
-_PENDING_CELLS = "indicator_cells_pending"
-
-
-def _write_pending_cells(session: Session) -> None:
-    pending: Counter[CellKey] = session.info.pop(_PENDING_CELLS, Counter())
-    if pending:
-        # In key order: two writers (a replay beside the live consumer) lock rows in the same order.
-        rows = [{**dict(zip(KEY_COLUMNS, key)), "value": amount} for key, amount in sorted(pending.items())]
-        session.connection().execute(_cell_upsert(session.get_bind().dialect.name), rows)
-
-
-@lru_cache(maxsize=None)
-def _cell_upsert(dialect: str):
-    table = IndicatorCellRow.__table__
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(table)
-    return statement.on_conflict_do_update(index_elements=list(KEY_COLUMNS),
-                                           set_={"value": table.c.value + statement.excluded.value})
-
-
-_PLACES = IndicatorPersonPlaceRow.__table__
-_EARLY = IndicatorEarlyEventRow.__table__
-# Built once: a replay runs these once per event, and building a statement costs more than running it.
-_PLACE_OF = select(_PLACES.c.commune_code).where(_PLACES.c.person_id == bindparam("person_id"))
-_TAKE_EARLY = (delete(_EARLY).where(_EARLY.c.person_id == bindparam("person_id"))
-               .returning(_EARLY.c.event_id, _EARLY.c.event_type, _EARLY.c.data))
-
-
-@lru_cache(maxsize=None)
-def _place_insert(dialect: str):
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    # RETURNING tells whether the row went in: psycopg's rowcount does not after ON CONFLICT.
-    return insert(_PLACES).on_conflict_do_nothing(index_elements=["person_id"]).returning(_PLACES.c.person_id)
-
-
 class PersonPlaces:
-    """Core statements rather than the ORM's identity map: a replay asks for a place once per event,
-    and the ORM's load and flush cost more than the statement (docs/performance.md)."""
+    """Each person's commune, kept for the transaction once read; a person placed is never moved."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._known: dict[str, str | None] = {}
+        self._new: dict[str, str] = {}
+
+    def prefetch(self, person_ids: Iterable[str]) -> None:
+        wanted = set(person_ids) - self._known.keys()
+        if wanted:
+            self._known.update(dict.fromkeys(wanted))
+            self._known.update(tuple(row) for row in self.session.execute(
+                select(_PLACES.c.person_id, _PLACES.c.commune_code).where(_PLACES.c.person_id.in_(wanted))))
 
     def place_of(self, person_id: str) -> Place | None:
-        commune_code = self.session.execute(_PLACE_OF, {"person_id": person_id}).scalar()
+        self.prefetch([person_id])
+        commune_code = self._known[person_id]
         return Place(commune_code) if commune_code is not None else None
 
     def remember(self, person_id: str, commune_code: str) -> bool:
         """False when the person was already placed: a person counts where they first registered."""
-        inserted = self.session.execute(_place_insert(self.session.get_bind().dialect.name),
-                                        {"person_id": person_id, "commune_code": commune_code})
-        return inserted.first() is not None
+        if self.place_of(person_id) is not None:
+            return False
+        self._known[person_id] = self._new[person_id] = commune_code
+        return True
+
+    def write_pending(self) -> None:
+        if self._new:
+            rows = [{"person_id": person_id, "commune_code": code} for person_id, code in sorted(self._new.items())]
+            self.session.connection().execute(_place_insert(_insert(self.session)), rows)
+            self._new.clear()
 
 
 class EarlyEvents:
+    """Person facts that arrived before the person's registration, until it places them."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._waiting: dict[str, list[tuple[str, str, dict]]] = {}
+        self._taken: list[str] = []
+
+    def prefetch(self, person_ids: Iterable[str]) -> None:
+        wanted = set(person_ids) - self._waiting.keys()
+        if wanted:
+            for person_id in wanted:
+                self._waiting[person_id] = []
+            rows = self.session.execute(select(_EARLY.c.person_id, _EARLY.c.event_id, _EARLY.c.event_type, _EARLY.c.data)
+                                        .where(_EARLY.c.person_id.in_(wanted)))
+            for person_id, event_id, event_type, data in rows:
+                self._waiting[person_id].append((event_id, event_type, data))
 
     def keep(self, event_id: str, person_id: str, event_type: str, data: dict) -> None:
-        self.session.add(IndicatorEarlyEventRow(event_id=event_id, person_id=person_id, event_type=event_type,
-                                                data=data))
-        self.session.flush()
+        self.prefetch([person_id])
+        self.session.execute(_EARLY.insert(), {"event_id": event_id, "person_id": person_id,
+                                               "event_type": event_type, "data": data})
+        self._waiting[person_id].append((event_id, event_type, data))
 
     def take(self, person_id: str) -> list[tuple[str, dict]]:
-        """One statement, as most registrations have nothing waiting for them."""
-        rows = self.session.execute(_TAKE_EARLY, {"person_id": person_id}).all()
-        return [(event_type, data) for _, event_type, data in sorted(rows)]
+        self.prefetch([person_id])
+        waiting = sorted(self._waiting.pop(person_id), key=lambda early: early[0])
+        self._waiting[person_id] = []
+        self._taken.extend(event_id for event_id, _, _ in waiting)
+        return [(event_type, data) for _, event_type, data in waiting]
+
+    def write_pending(self) -> None:
+        if self._taken:
+            self.session.execute(delete(_EARLY).where(_EARLY.c.event_id.in_(self._taken)))
+            self._taken.clear()

@@ -18,6 +18,16 @@ class IndicatorFacts:
     def __init__(self, territories: Territories) -> None:
         self.territories = territories
 
+    def apply_all(self, uow: IndicatorsUnitOfWork, events: list[tuple[str, str, dict]]) -> None:
+        """A transaction's events, in order: the places and early facts they need read at once, what
+        they change written once at the end."""
+        registering = [data["registration_id"] for _, event_type, data in events if event_type == REGISTERED]
+        uow.places.prefetch([*registering, *(data["person_id"] for _, _, data in events if "person_id" in data)])
+        uow.early.prefetch(registering)
+        for event_id, event_type, data in events:
+            self.apply(uow, event_id, event_type, data)
+        uow.write_pending()
+
     def apply(self, uow: IndicatorsUnitOfWork, event_id: str, event_type: str, data: dict) -> None:
         if event_type == REGISTERED:
             self._registered(uow, data)

@@ -16,6 +16,12 @@ class IndicatorsUnitOfWork(UnitOfWork):
     places: PersonPlaces
     early: EarlyEvents
 
+    def write_pending(self) -> None:
+        """What the stores kept in memory through the transaction, before it commits."""
+        self.places.write_pending()
+        self.early.write_pending()
+        self.cells.write_pending()
+
 
 def on_session(session: Session, outbox: Outbox) -> IndicatorsUnitOfWork:
     return IndicatorsUnitOfWork(events=OutboxEvents(session, outbox), cells=CellStore(session),

@@ -215,6 +215,24 @@ def test_a_failing_handler_in_a_batch_rolls_it_back_and_each_event_is_redone_alo
     assert sorted(effects) == ids  # the rolled-back batch left nothing behind: each effect once
 
 
+def test_a_batch_handler_gets_each_runs_new_events_together_and_a_redone_event_alone(db, monkeypatch):
+    monkeypatch.setattr("services.core.consumer.time.sleep", lambda _: None)
+    ids = [f"00000000-0000-4000-8000-00000000000{i}" for i in range(4)]
+    calls = []
+
+    def together(session, events):
+        calls.append([event.id for event in events])
+        if ids[3] in calls[-1] and len(calls[-1]) > 1:
+            raise RuntimeError("one event of the run fails: the run is redone event by event")
+
+    consumer = IdempotentConsumer("test", db, SCHEMAS, UNUSED_BROKER, {FACT["type"]: lambda s, e: None},
+                                  ["partners.inbound.v1"], batch_handler=together)
+    consumer.process_batch(facts(ids[0], ids[1], ids[0]))  # the same event twice in a run: once
+    consumer.process_batch(facts(ids[1], ids[2], ids[3]))  # a re-delivery overlapping the first run
+    assert calls == [[ids[0], ids[1]], [ids[2], ids[3]], [ids[2]], [ids[3]]]
+    assert processed(db) == 4
+
+
 def test_an_invalid_event_in_a_batch_is_parked_and_the_others_applied(db):
     applied, dlq = [], FakeProducer()
     good = "00000000-0000-4000-8000-000000000001"
