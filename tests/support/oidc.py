@@ -39,7 +39,11 @@ class OidcProvider:
         process = subprocess.Popen(["node", "provider.mjs"], cwd=OIDC_DIR, env=env, stdout=log,
                                    stderr=subprocess.STDOUT)
         provider = cls(issuer, redirect_uri, process)
-        provider._wait_ready()
+        try:
+            provider._wait_ready()
+        except BaseException:
+            provider.stop()
+            raise
         return provider
 
     def _wait_ready(self, timeout: float = 30.0) -> None:

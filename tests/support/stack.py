@@ -10,6 +10,7 @@ import httpx
 from services.core.manifest import load_manifest
 from services.core.migrations import upgrade
 from tests.support.kafka import TestBroker, unique_prefix
+from tests.support.oidc import OidcProvider
 from tests.support.processes import ServiceProcess, free_port
 from tests.support.tokens import demo_partners
 
@@ -20,6 +21,7 @@ class Stack:
     workdir: Path
     services: dict[str, ServiceProcess] = field(default_factory=dict)
     gateway: ServiceProcess | None = None
+    oidc: OidcProvider | None = None  # the local OpenID provider people log in at (deploy/local/oidc/)
     _tokens: dict[str, tuple[str, float]] = field(default_factory=dict)
 
     @classmethod
@@ -37,7 +39,10 @@ class Stack:
         # resolves nowhere: both allowed past the SSRF rule, as the local demo's setting would.
         common = {"GATEWAY_URL": gateway_url, "DATA_DIR": str(workdir), "LOG_LEVEL": "INFO",
                   "WEBHOOKS_ALLOWED_HOSTS": "127.0.0.1,rsa.loire-atlantique.example"}
-        gateway_env = {**common, "GATEWAY_KEY_FILE": str(workdir / "gateway-key.pem")}
+        stack.oidc = OidcProvider.start(f"{gateway_url}/auth/callback", workdir)
+        # A person's token is metered per person; the tests sweep every route with one.
+        gateway_env = {**common, "GATEWAY_KEY_FILE": str(workdir / "gateway-key.pem"), **stack.oidc.gateway_env(),
+                       "GATEWAY_PERSON_PER_MINUTE": "6000"}
         manifest = load_manifest()
         for service in manifest.services:
             url = urls.setdefault(service.name, f"sqlite:///{workdir / service.name}.db")
@@ -49,10 +54,14 @@ class Stack:
                 broker.allow_groups(service.name, env["CONSUMER_GROUP_PREFIX"])
                 stack.services[spec.name] = ServiceProcess(spec.name, spec.app, free_port(), env, workdir)
             gateway_env[f"{service.name.upper()}_URL"] = stack.services[service.api.name].url
-        for process in stack.services.values():
-            process.start()
         stack.gateway = ServiceProcess("gateway", manifest.gateway.app, int(gateway_url.rsplit(":", 1)[1]),
-                                       gateway_env, workdir).start()
+                                       gateway_env, workdir)
+        try:
+            for process in (*stack.services.values(), stack.gateway):
+                process.start()
+        except BaseException:
+            stack.stop()  # a process that did not get ready leaves none of the others running
+            raise
         return stack
 
     @property
@@ -88,3 +97,5 @@ class Stack:
         for process in (self.gateway, *self.services.values()):
             if process is not None:
                 process.stop()
+        if self.oidc is not None:
+            self.oidc.stop()
