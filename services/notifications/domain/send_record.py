@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from services.notifications.domain.contact import Contact
+from services.notifications.domain.contact import EMAIL, Contact
 from services.notifications.domain.reminder import Reminder
 
 PENDING, SENT, SKIPPED, FAILED = "pending", "sent", "skipped", "failed"
@@ -21,6 +21,7 @@ PENDING, SENT, SKIPPED, FAILED = "pending", "sent", "skipped", "failed"
 # appointment, or moved it (the reminders of the new time are records of their own).
 OPTED_OUT, NO_ADDRESS, NO_CONTACT, APPOINTMENT_STARTED = "opted_out", "no_address", "no_contact", "appointment_started"
 APPOINTMENT_CANCELLED, APPOINTMENT_MOVED = "appointment_cancelled", "appointment_moved"
+UNUSABLE_ADDRESS = "unusable_address"  # a phone number no SMS can be sent to
 NAMESPACE = uuid.UUID("6f1c1d8e-4b0a-4c55-9a53-2f0a5b7c9e11")
 
 
@@ -89,9 +90,12 @@ class SendRecord:
         if self.channel in contact.opted_out_channels:
             self._skip(OPTED_OUT, now)
             return None
-        address = contact.address(self.channel)
-        if not address:
+        if not (contact.email if self.channel == EMAIL else contact.phone):
             self._skip(NO_ADDRESS, now)
+            return None
+        address = contact.address(self.channel)
+        if address is None:
+            self._skip(UNUSABLE_ADDRESS, now)
             return None
         self.attempts += 1
         self.next_attempt_at = now + lease

@@ -4,7 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 from services.notifications.domain.contact import EMAIL, SMS
 from services.notifications.domain.send_record import (
-    APPOINTMENT_CANCELLED, APPOINTMENT_MOVED, APPOINTMENT_STARTED, FAILED, NO_ADDRESS, NO_CONTACT, OPTED_OUT, PENDING, SENT, SKIPPED, RetryPolicy, record_id,
+    APPOINTMENT_CANCELLED, APPOINTMENT_MOVED, APPOINTMENT_STARTED, FAILED, NO_ADDRESS, NO_CONTACT, OPTED_OUT, PENDING,
+    SENT, SKIPPED, UNUSABLE_ADDRESS, RetryPolicy, record_id,
 )
 from services.notifications.published import MESSAGE_FAILED
 from services.notifications.service.handlers import (
@@ -63,6 +64,15 @@ def test_a_channel_without_an_address_is_skipped_and_the_record_says_why():
     store, sender, mail, sms, _ = setup(contact={"phone": None})
     sender.run(NOW)
     assert sms.sent == [] and status(store, SMS) == (SKIPPED, NO_ADDRESS, 0)
+
+
+def test_a_phone_is_sent_to_as_e164_and_one_that_is_no_number_is_skipped():
+    store, sender, mail, sms, _ = setup(contact={"phone": "06.12.34.56.78"})
+    sender.run(NOW)
+    assert [m[1] for m in sms.sent] == ["+33612345678"]
+    store, sender, mail, sms, _ = setup(contact={"phone": "demandez à l'accueil"})
+    sender.run(NOW)
+    assert sms.sent == [] and status(store, SMS) == (SKIPPED, UNUSABLE_ADDRESS, 0)
 
 
 def test_a_reminder_waits_for_a_contact_still_to_come_then_is_skipped():
