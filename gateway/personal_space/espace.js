@@ -23,10 +23,15 @@ const LABELS = {
   interests: "Intérêts d'employeurs", items: "Éléments", offers: "Offres", matches: "Offres correspondantes",
   title: "Intitulé", deadline: "Date limite", timeline: "Chronologie", observations: "Observations",
   case_id: "Procédure", created_at: "Créé le", updated_at: "Modifié le", version: "Version",
+  channel: "Modalité", duration_minutes: "Durée (minutes)", available: "Disponible", slot: "Créneau",
+  delay_days: "Délai depuis l'inscription (jours)", within_target: "Dans le délai visé", booked_at: "Réservé le",
+  booked_by: "Réservé par", decision_id: "Décision", no_show_recorded_at: "Absence constatée le",
 };
 const CODES = {
   read: "lecture", write: "écriture", open: "en cours", accepted: "acceptée", refused: "refusée",
-  email: "courriel", sms: "SMS", booked: "réservé", cancelled: "annulé",
+  email: "courriel", sms: "SMS", booked: "réservé", cancelled: "annulé", no_show: "absence",
+  on_site: "sur place", phone: "par téléphone", video: "en visioconférence", accompaniment: "accompagnement",
+  control: "contrôle", rsa_entitlement: "droit au RSA", proposed: "proposée", decided: "décidée",
 };
 const HIDDEN_KEYS = new Set(["next_cursor", "withheld_until_closed_note", "_links"]);
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
@@ -198,7 +203,7 @@ function slotId(slot) { return slot.slot_id || slot.id; }
 
 function slotText(slot) {
   const when = scalar(slot.starts_at || slot.start || slot.at);
-  const where = slot.place || slot.location || slot.org_name || "";
+  const where = [CODES[slot.channel] || slot.channel, slot.place || slot.location].filter(Boolean).join(", ");
   return where ? `${when} — ${where}` : when;
 }
 

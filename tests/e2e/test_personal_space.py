@@ -5,17 +5,27 @@ install.sh) finds no serious or critical violation; nothing is fetched from anot
 keeps each page's screenshot under .data/artefacts/."""
 from __future__ import annotations
 
+import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
+from deploy.local.mailcatcher import MailCatcher
+from services.registration.api import examples as registration_examples
 from services.registration.tests.builders import person
+from tests.support.oidc import DEMO_PASSWORD
+from tests.support.polling import eventually
+from tests.support.stack import Stack
 from tests.support.tokens import TestTokens as GatewayTokens
 
 pytestmark = pytest.mark.e2e
 
 AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 SESSION_COOKIE = "ft_person_session"  # gateway/oidc.py: the browser session the login leaves
+CAMILLE_LOGIN = "camille.martin"  # deploy/local/oidc/provider.mjs
+CAMILLE_EMAIL = registration_examples.REGISTRATION_CREATE["contact"]["email"]
+MISSION_LOCALE_ORG = "ml-nantes-metropole"
 SECTIONS = ["inscription", "orientation", "rendez-vous", "dossier", "contrat", "consultations", "corrections",
             "profil", "recherches", "sanctions", "export"]
 
@@ -65,3 +75,99 @@ def test_camille_sees_each_part_of_her_space_in_her_browser_session(browser_page
     assert page.get_by_role("link", name="Télécharger le fichier de mes données").get_attribute("href") == "/v1/me/export"
     assert serious_violations(page) == []
     assert browser_page.off_machine() == []
+
+
+# -- Camille's journey, on a platform of its own: the OpenID provider's Camille is one person there ------
+
+@pytest.fixture(scope="module")
+def journey(broker, tmp_path_factory):
+    """A fresh platform whose notifications send to a mail catcher of the test's own (a real SMTP server
+    and SMS receiver); the OpenID provider's demo Camille matches the one person registered there."""
+    workdir = tmp_path_factory.mktemp("personal-space")
+    with MailCatcher(workdir / "mail") as catcher, pytest.MonkeyPatch.context() as env:
+        # The processes take the test's environment as it is when they start.
+        env.setenv("NOTIFICATIONS_SMTP_PORT", str(catcher.smtp_port))
+        env.setenv("NOTIFICATIONS_SMS_URL", catcher.sms_url)
+        stack = Stack.start(broker, workdir)
+        env.undo()
+        try:
+            yield stack, catcher
+        finally:
+            stack.stop()
+
+
+def until(read, timeout: float):
+    """`read()` again until it gives something; the last (empty) answer when the time is out."""
+    deadline = time.monotonic() + timeout
+    while not (answer := read()) and time.monotonic() < deadline:
+        time.sleep(1)
+    return answer
+
+
+def camille_registered_and_oriented(stack) -> str:
+    """Camille of the registration examples (the provider's demo identity), oriented to the mission locale."""
+    agency, departement = stack.client("ft-agence-nantes"), stack.client("departement-44")
+    registered = agency.post("/v1/registrations", json=registration_examples.REGISTRATION_CREATE)
+    assert registered.status_code == 201, registered.text
+    camille = registered.json()["id"]
+    decision = eventually(lambda: departement.get(f"/v1/orientation/decisions/{camille}"),
+                          lambda answer: answer.status_code == 200)
+    validated = departement.post(f"/v1/orientation/decisions/{camille}/validate", json={},
+                                 headers={"If-Match": decision.headers["ETag"]})
+    assert validated.status_code == 200, validated.text
+    assert validated.json()["current"]["referent"]["org_id"] == MISSION_LOCALE_ORG
+    return camille
+
+
+def test_camille_logs_in_books_her_first_appointment_is_reminded_and_sees_who_read_her_file(journey, browser_page):
+    stack, catcher = journey
+    camille = camille_registered_and_oriented(stack)
+    mission_locale = stack.client("mission-locale-nantes")
+    # A free slot in 30 hours: the 48-hour reminder is due as soon as it is booked.
+    starts_at = (datetime.now(timezone.utc) + timedelta(hours=30)).replace(microsecond=0).isoformat()
+    slot = mission_locale.post("/v1/orientation/slots", json={"starts_at": starts_at, "duration_minutes": 45,
+                                                              "channel": "on_site"})
+    assert slot.status_code == 201, slot.text
+    # The mission locale reads her dossier for her accompaniment.
+    read = eventually(lambda: mission_locale.get(f"/v1/dossiers/{camille}?purpose=accompaniment"),
+                      lambda answer: answer.status_code == 200)
+    assert read.status_code == 200, read.text
+
+    page = browser_page.page
+    page.goto(f"{stack.url}/espace-personnel/")
+    page.wait_for_function("() => window.personalSpaceReady === true", timeout=30_000)
+    page.get_by_role("link", name="Me connecter").click()
+    page.get_by_label("Identifiant").fill(CAMILLE_LOGIN)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("button", name="Continuer").click()
+    page.wait_for_url(f"{stack.url}/espace-personnel/", timeout=30_000)
+    page.wait_for_function("() => window.personalSpaceReady === true", timeout=30_000)
+
+    # Her dossier, as the dossier service gives it to her.
+    assert page.locator("#connexion").is_hidden()
+    assert "Martin" in page.locator("#dossier").inner_text()
+
+    # She books the mission locale's free slot.
+    page.locator("#rendez-vous .creneaux input[type=radio]").first.check()
+    page.get_by_role("button", name="Réserver ce créneau").click()
+    page.wait_for_function("() => document.getElementById('annonce').textContent.includes('est réservé')",
+                           timeout=30_000)
+    page.wait_for_function("() => document.querySelector('#rendez-vous .donnees').textContent.includes('réservé')",
+                           timeout=30_000)
+
+    # The reminder reaches her mailbox (orientation's reminder job runs every minute).
+    reminded = until(lambda: [mail for mail in catcher.mails() if CAMILLE_EMAIL in str(mail["To"])], timeout=180)
+    assert reminded, "no reminder e-mail reached the test SMTP server"
+
+    # Her access log shows the mission locale's reads for her accompaniment.
+    def access_log_rows() -> list[str]:
+        page.reload()
+        page.wait_for_function("() => window.personalSpaceReady === true", timeout=30_000)
+        return page.locator("#consultations tbody tr").all_inner_texts()
+
+    rows = until(lambda: [row for row in access_log_rows() if MISSION_LOCALE_ORG in row and "accompagnement" in row],
+                 timeout=60)
+    assert any(MISSION_LOCALE_ORG in row and "accompagnement" in row for row in rows), rows
+    assert serious_violations(page) == []
+    assert browser_page.off_machine() == [], browser_page.off_machine()
