@@ -99,23 +99,31 @@ class AppointmentService:
         return self._book(uow, orientation, appointment_id, slot_id, person.org_id)
 
     def move_own(self, uow: OrientationUnitOfWork, person: Caller, appointment_id: str, slot_id: str) -> Appointment:
-        orientation = uow.orientations.get(own_id(person), for_update=True)
-        appointment = self._own(uow, person, appointment_id)
-        moved = appointment.move(orientation.person, uow.appointments.slot(slot_id),  # type: ignore[union-attr]
-                                 referent_org_id(orientation), person.org_id, self.clock())
+        orientation, appointment = self._own_with_orientation(uow, person, appointment_id)
+        moved = appointment.move(orientation.person, uow.appointments.slot(slot_id), referent_org_id(orientation),
+                                 person.org_id, self.clock())
         if not uow.appointments.move(moved, appointment.slot.slot_id):
             raise SlotTaken()
         publish_appointment(uow.events, moved)
         return moved
 
     def cancel_own(self, uow: OrientationUnitOfWork, person: Caller, appointment_id: str) -> Appointment:
-        orientation = uow.orientations.get(own_id(person), for_update=True)
-        appointment = self._own(uow, person, appointment_id)
-        cancelled = appointment.cancel(orientation.person, person.org_id, self.clock())  # type: ignore[union-attr]
+        orientation, appointment = self._own_with_orientation(uow, person, appointment_id)
+        cancelled = appointment.cancel(orientation.person, person.org_id, self.clock())
         if not uow.appointments.cancel(cancelled):
             raise InvalidTransition(NOT_BOOKED)
         publish_appointment(uow.events, cancelled)
         return cancelled
+
+    def _own_with_orientation(self, uow: OrientationUnitOfWork, person: Caller,
+                              appointment_id: str) -> tuple[Orientation, Appointment]:
+        """The person's orientation, locked first as a booking locks it (one change at a time per
+        person), and their appointment."""
+        orientation = uow.orientations.get(own_id(person), for_update=True)
+        appointment = self._own(uow, person, appointment_id)
+        if orientation is None:  # an appointment follows an orientation: never met, but never guessed either
+            raise NotFound(NOT_YOURS)
+        return orientation, appointment
 
     def own_appointment(self, uow: OrientationUnitOfWork, person: Caller, appointment_id: str) -> Appointment:
         return self._own(uow, person, appointment_id, for_update=False)

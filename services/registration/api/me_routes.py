@@ -15,6 +15,7 @@ from services.core.http import check_if_match, documented, etag, if_match_header
 from services.core.identity import PersonCaller
 from services.registration.api import examples
 from services.registration.api.deps import PlatformDep, ServiceDep
+from services.registration.api.routes import derived_fields
 from services.registration.api.schemas import PersonContactPatch, PersonRegistrationOut
 from services.registration.domain.model import Registration
 from services.registration.service.unit_of_work import on_session
@@ -30,18 +31,12 @@ ERRORS = {401: "Missing, invalid or expired access token.",
 
 def to_person_out(registration: Registration, today: date) -> dict[str, Any]:
     """Every section the person gave, their health data included, with what the platform derives."""
-    s = registration.sections
-    derived = {
-        "identity": {"nir_masked": registration.nir_masked},
-        "address": {"departement_code": registration.territory.departement_code,
-                    "region_code": registration.territory.region_code},
-        "situation": {"under_26": registration.under_26_on(today)},
-    }
+    derived = derived_fields(registration, today)
     body: dict[str, Any] = {
         "id": registration.id, "status": registration.status, "channel": registration.channel,
         "registered_at": registration.registered_at, "created_at": registration.created_at,
         "updated_at": registration.updated_at,
-        **{name: {**section, **derived.get(name, {})} for name, section in s.items()},
+        **{name: {**section, **derived.get(name, {})} for name, section in registration.sections.items()},
     }
     body.setdefault("contact", {})
     return PersonRegistrationOut.model_validate(body).model_dump(mode="json")

@@ -62,6 +62,16 @@ def recording_nir_conflicts(platform: Platform, service: RegistrationService, ca
         raise
 
 
+def derived_fields(registration: Registration, today: date) -> dict[str, dict[str, Any]]:
+    """What the platform adds to the sections given, per section: the NIR's mask, the territory, the age."""
+    return {
+        "identity": {"nir_masked": registration.nir_masked},
+        "address": {"departement_code": registration.territory.departement_code,
+                    "region_code": registration.territory.region_code},
+        "situation": {"under_26": registration.under_26_on(today)},
+    }
+
+
 def to_out(registration: Registration, sections: tuple[str, ...], today: date) -> dict[str, Any]:
     """The response body, limited to the sections the caller's organisation type may read."""
     s = registration.sections
@@ -71,12 +81,7 @@ def to_out(registration: Registration, sections: tuple[str, ...], today: date) -
         "registered_at": registration.registered_at, "created_at": registration.created_at,
         "updated_at": registration.updated_at,
     }
-    derived = {
-        "identity": {"nir_masked": registration.nir_masked},
-        "address": {"departement_code": registration.territory.departement_code,
-                    "region_code": registration.territory.region_code},
-        "situation": {"under_26": registration.under_26_on(today)},
-    }
+    derived = derived_fields(registration, today)
     for section in sections:
         if section in s:
             body[section] = {**s[section], **derived.get(section, {})}
