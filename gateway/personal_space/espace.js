@@ -26,12 +26,22 @@ const LABELS = {
   channel: "Modalité", duration_minutes: "Durée (minutes)", available: "Disponible", slot: "Créneau",
   delay_days: "Délai depuis l'inscription (jours)", within_target: "Dans le délai visé", booked_at: "Réservé le",
   booked_by: "Réservé par", decision_id: "Décision", no_show_recorded_at: "Absence constatée le",
+  id: "Identifiant", usage_name: "Nom d'usage", first_names: "Prénoms", sex: "Sexe", birth_place: "Lieu de naissance",
+  commune_code: "Code commune", country_code: "Code pays", city: "Ville", nationality: "Nationalité", line: "Adresse",
+  situation: "Situation", project: "Projet", rsa_recipient: "Allocataire du RSA", rqth: "RQTH", household: "Foyer",
+  mobility_km: "Mobilité (km)", jobs_sought: "Métiers recherchés", skills: "Compétences", experiences: "Expériences",
+  diplomas: "Diplômes", label: "Libellé", code: "Code", org_name: "Organisme", name: "Nom", type: "Type",
+  sections_read: "Parties consultées", procedure_closed_at: "Procédure close le", text: "Texte", notice: "Notification",
+  observations_deadline: "Observations jusqu'au", decision: "Décision", scale: "Barème", current: "Actuelle",
+  signature: "Signature", summary: "Résumé", due_at: "Échéance", searches: "Recherches", query: "Critères",
 };
 const CODES = {
   read: "lecture", write: "écriture", open: "en cours", accepted: "acceptée", refused: "refusée",
   email: "courriel", sms: "SMS", booked: "réservé", cancelled: "annulé", no_show: "absence",
   on_site: "sur place", phone: "par téléphone", video: "en visioconférence", accompaniment: "accompagnement",
   control: "contrôle", rsa_entitlement: "droit au RSA", proposed: "proposée", decided: "décidée",
+  registered: "inscrit·e", counter: "au guichet", online: "en ligne", partner_prefill: "pré-inscription partenaire",
+  F: "femme", M: "homme", FR: "France",
 };
 const HIDDEN_KEYS = new Set(["next_cursor", "withheld_until_closed_note", "_links"]);
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;

@@ -1,8 +1,10 @@
-"""The personal space in Debian's headless Chromium (issue 15): a visitor is offered to log in; Camille,
-in her browser session, sees every section of her space, each from its service or, where a part does not
-answer, with a French message in its place; axe-core (injected from tests/e2e/axe/, installed by its
-install.sh) finds no serious or critical violation; nothing is fetched from another host. The fixture
-keeps each page's screenshot under .data/artefacts/."""
+"""The personal space in Debian's headless Chromium (issue 15), on a platform of its own: a visitor is
+offered to log in; Camille logs in through the OpenID provider, sees every section of her space (each
+from its service, or a French message where a part does not answer), her dossier, books her first
+appointment, is reminded by e-mail in a real SMTP server, and sees the mission locale's reads for her
+accompaniment in her access log. axe-core (tests/e2e/axe/, installed by its install.sh) finds no
+serious or critical violation; nothing is fetched from another host. The fixture keeps each page's
+screenshot under .data/artefacts/."""
 from __future__ import annotations
 
 import time
@@ -13,16 +15,13 @@ import pytest
 
 from deploy.local.mailcatcher import MailCatcher
 from services.registration.api import examples as registration_examples
-from services.registration.tests.builders import person
 from tests.support.oidc import DEMO_PASSWORD
 from tests.support.polling import eventually
 from tests.support.stack import Stack
-from tests.support.tokens import TestTokens as GatewayTokens
 
 pytestmark = pytest.mark.e2e
 
 AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-SESSION_COOKIE = "ft_person_session"  # gateway/oidc.py: the browser session the login leaves
 CAMILLE_LOGIN = "camille.martin"  # deploy/local/oidc/provider.mjs
 CAMILLE_EMAIL = registration_examples.REGISTRATION_CREATE["contact"]["email"]
 MISSION_LOCALE_ORG = "ml-nantes-metropole"
@@ -42,43 +41,6 @@ def serious_violations(page) -> list[dict]:
             for v in results["violations"] if v["impact"] in ("serious", "critical")]
 
 
-def open_space(page, stack) -> None:
-    page.goto(f"{stack.url}/espace-personnel/")
-    page.wait_for_function("() => window.personalSpaceReady === true", timeout=30_000)
-
-
-def test_a_visitor_is_offered_to_log_in(browser_page, stack):
-    page = browser_page.page
-    open_space(page, stack)
-    assert page.locator("html").get_attribute("lang") == "fr"
-    login = page.get_by_role("link", name="Me connecter")
-    assert login.is_visible() and login.get_attribute("href") == "/auth/login"
-    assert page.locator("#espace").is_hidden()
-    assert serious_violations(page) == []
-    assert browser_page.off_machine() == []
-
-
-def test_camille_sees_each_part_of_her_space_in_her_browser_session(browser_page, stack):
-    with stack.client("ft-agence-nantes") as agency:
-        registered = agency.post("/v1/registrations", json=person())
-        assert registered.status_code == 201, registered.text
-    camille = registered.json()["id"]
-    token = GatewayTokens(stack.workdir / "gateway-key.pem", issuer=stack.url).issuer.issue_person(camille)
-    browser_page.page.context.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": stack.url,
-                                            "httpOnly": True, "sameSite": "Strict"}])
-    page = browser_page.page
-    open_space(page, stack)
-    assert page.locator("#connexion").is_hidden()
-    for section in SECTIONS:  # each shows its part, or a French message where the part does not answer
-        assert page.locator(f"#{section} h2").is_visible()
-        assert page.locator(f"#{section}").inner_text().strip()
-    assert page.get_by_role("link", name="Télécharger le fichier de mes données").get_attribute("href") == "/v1/me/export"
-    assert serious_violations(page) == []
-    assert browser_page.off_machine() == []
-
-
-# -- Camille's journey, on a platform of its own: the OpenID provider's Camille is one person there ------
-
 @pytest.fixture(scope="module")
 def journey(broker, tmp_path_factory):
     """A fresh platform whose notifications send to a mail catcher of the test's own (a real SMTP server
@@ -94,6 +56,23 @@ def journey(broker, tmp_path_factory):
             yield stack, catcher
         finally:
             stack.stop()
+
+
+def open_space(page, stack) -> None:
+    page.goto(f"{stack.url}/espace-personnel/")
+    page.wait_for_function("() => window.personalSpaceReady === true", timeout=30_000)
+
+
+def test_a_visitor_is_offered_to_log_in(browser_page, journey):
+    stack, _ = journey
+    page = browser_page.page
+    open_space(page, stack)
+    assert page.locator("html").get_attribute("lang") == "fr"
+    login = page.get_by_role("link", name="Me connecter")
+    assert login.is_visible() and login.get_attribute("href") == "/auth/login"
+    assert page.locator("#espace").is_hidden()
+    assert serious_violations(page) == []
+    assert browser_page.off_machine() == []
 
 
 def until(read, timeout: float):
@@ -144,8 +123,12 @@ def test_camille_logs_in_books_her_first_appointment_is_reminded_and_sees_who_re
     page.wait_for_url(f"{stack.url}/espace-personnel/", timeout=30_000)
     page.wait_for_function("() => window.personalSpaceReady === true", timeout=30_000)
 
-    # Her dossier, as the dossier service gives it to her.
+    # Every section shows its part, or a French message where the part does not answer.
     assert page.locator("#connexion").is_hidden()
+    for section in SECTIONS:
+        assert page.locator(f"#{section} h2").is_visible() and page.locator(f"#{section}").inner_text().strip()
+    assert page.get_by_role("link", name="Télécharger le fichier de mes données").get_attribute("href") == "/v1/me/export"
+    # Her dossier, as the dossier service gives it to her.
     assert "Martin" in page.locator("#dossier").inner_text()
 
     # She books the mission locale's free slot.
