@@ -1,5 +1,5 @@
-"""Kafka events → the dossier's read model (registrations, orientation decisions, appointments) and the
-access log (other services' accesses to the person's data)."""
+"""Kafka events → the dossier's read model (registrations, orientation decisions, appointments, reminders
+that failed) and the access log (other services' accesses to the person's data)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -15,6 +15,7 @@ from services.orientation.published import (
     APPOINTMENT_BOOKED, APPOINTMENT_NO_SHOW, DECISION_MADE, DECISION_REORIENTED,
 )
 from services.dossier.service.access_intake import record_told_access
+from services.notifications.published import MESSAGE_FAILED
 from services.registration.published import ACCESS_RECORDED, PERSON_HEALTH
 from services.sanctions.published import ACCESS_RECORDED as SANCTIONS_ACCESS_RECORDED
 
@@ -23,7 +24,7 @@ def consumer_specs(service: DossierService, outbox: Outbox) -> list[ConsumerSpec
     def on(handle: Callable[[DossierUnitOfWork, Envelope], None]) -> Handler:
         return lambda session, event: handle(unit_of_work(session, outbox), event)
 
-    # One subscription for the five topics: the read model is one projection, replayed as one.
+    # One subscription for the six topics: the read model is one projection, replayed as one.
     return [ConsumerSpec(name="dossier.read-model", handlers={
         # The restricted twin of each registration event: the referent's view shows its health data.
         PERSON_HEALTH: on(service.on_registration),
@@ -33,4 +34,6 @@ def consumer_specs(service: DossierService, outbox: Outbox) -> list[ConsumerSpec
         DECISION_REORIENTED: on(partial(service.on_decision, kind="reoriented")),
         APPOINTMENT_BOOKED: on(partial(service.on_appointment, status="booked")),
         APPOINTMENT_NO_SHOW: on(partial(service.on_appointment, status="no_show")),
+        # Reminders notifications gave up on: the referent's view shows them.
+        MESSAGE_FAILED: on(service.on_message_failed),
     })]

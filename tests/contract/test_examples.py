@@ -102,7 +102,7 @@ def accompany(journey: Journey) -> None:
     journey.send(ML, "dossier", "post", dossier + "/reviews")
     for path in (dossier, *(f"{dossier}/{section}" for section in (
             "identity", "rsa_status", "orientation", "appointments", "diagnostic", "contract", "reviews",
-            "corrections")),
+            "corrections", "failed_reminders")),
             dossier + "/reviews/{review_id}", dossier + "/history", dossier + "/access-log"):
         journey.send(ML, "dossier", "get", path)
 

@@ -82,6 +82,7 @@ SECTIONS = {
     "contract": CONTRACT,
     "reviews": {"items": [REVIEW], "next_review_due": "2027-11-18", "review_overdue": False},
     "corrections": {"items": []},
+    "failed_reminders": {"items": []},
 }
 DOSSIER = {"person_id": PERSON_ID, **SECTIONS, "etags": {name: '"2"' for name in SECTIONS}}
 CAF_DOSSIER = {"person_id": PERSON_ID, "rsa_status": SECTIONS["rsa_status"], "etags": {"rsa_status": '"5"'}}

@@ -325,6 +325,24 @@ class DossierCorrectionPage(BaseModel):
     next_cursor: str | None = None
 
 
+class DossierFailedReminder(BaseModel):
+    """A reminder notifications gave up on, on one channel: the referent reaches the person another way."""
+
+    message_id: str
+    appointment_id: str
+    org_id: str = Field(description="The organisation holding the appointment, told of the failure.")
+    starts_at: datetime
+    reminder: Literal["48h", "2h"]
+    channel: Literal["email", "sms"]
+    attempts: int
+    error: str = Field(description="The last failure, without personal data (e.g. 'smtp 451').")
+    failed_at: datetime
+
+
+class DossierFailedReminders(BaseModel):
+    items: list[DossierFailedReminder]
+
+
 class DossierView(BaseModel):
     """Each section the caller may read, once; a section it may not read is absent."""
 
@@ -337,6 +355,7 @@ class DossierView(BaseModel):
     contract: DossierContract = None
     reviews: DossierReviews = None
     corrections: DossierCorrections = None
+    failed_reminders: DossierFailedReminders = None
     etags: dict[str, str] = Field(description="Each section's ETag, by section name.")
 
 
@@ -383,5 +402,5 @@ class DossierOwnAccessLogPage(DossierAccessLogPage):
 SECTION_VIEWS: dict[str, type[BaseModel]] = {
     "identity": DossierIdentity, "rsa_status": DossierRsaStatus, "orientation": DossierOrientation,
     "appointments": DossierAppointments, "diagnostic": DossierDiagnostic, "contract": DossierContract,
-    "reviews": DossierReviews, "corrections": DossierCorrections,
+    "reviews": DossierReviews, "corrections": DossierCorrections, "failed_reminders": DossierFailedReminders,
 }

@@ -16,6 +16,8 @@ Grants (Propositions #10, #11, #65, #91–#94; GDPR data minimisation):
 - A counter (a mission locale for the under-26s of its territory) reads the identity only: it
   knows the person, as it registers them, but the dossier belongs to those who accompany them.
 - The referent reads and answers the person's correction requests: it keeps the file and decides.
+- The referent sees the reminders that could not reach the person: notifications tells it, the
+  organisation holding the appointment, so that it reaches the person another way.
 - The person themselves (their own token, /v1/me) reads every section, health data included: it is
   their own (GDPR right of access, art. 15; "everyone has access to all the information France
   Travail holds about them", Propositions #26 and #92; the contract visible in the personal space,
@@ -46,8 +48,8 @@ from services.core.errors import Forbidden
 from services.core.person_policy import Organisation, PersonFacts, Relation, relations
 from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.sections import (
-    ACCESS_LOG, APPOINTMENTS, CONTRACT, CORRECTIONS, DIAGNOSTIC, HEALTH, HISTORY, IDENTITY, ORIENTATION, REVIEWS,
-    RSA_STATUS,
+    ACCESS_LOG, APPOINTMENTS, CONTRACT, CORRECTIONS, DIAGNOSTIC, FAILED_REMINDERS, HEALTH, HISTORY, IDENTITY,
+    ORIENTATION, REVIEWS, RSA_STATUS,
 )
 
 R, RW = "r", "rw"
@@ -57,14 +59,14 @@ POLICY: dict[str, dict[str, str]] = {
     Relation.OPERATOR: {IDENTITY: R, RSA_STATUS: R, ORIENTATION: R, APPOINTMENTS: R, DIAGNOSTIC: RW, CONTRACT: RW,
                         REVIEWS: R, HISTORY: R, ACCESS_LOG: R},
     Relation.REFERENT: {IDENTITY: R, RSA_STATUS: R, ORIENTATION: R, APPOINTMENTS: R, DIAGNOSTIC: RW, CONTRACT: RW,
-                        REVIEWS: RW, HISTORY: R, ACCESS_LOG: R, HEALTH: R, CORRECTIONS: RW},
+                        REVIEWS: RW, HISTORY: R, ACCESS_LOG: R, HEALTH: R, CORRECTIONS: RW, FAILED_REMINDERS: R},
     Relation.ORIENTATION_TARGET: {IDENTITY: R, RSA_STATUS: R, ORIENTATION: R, APPOINTMENTS: R, DIAGNOSTIC: R},
     Relation.RSA_DEPARTEMENT: {IDENTITY: R, RSA_STATUS: R, ORIENTATION: R, APPOINTMENTS: R, CONTRACT: R,
                                REVIEWS: R, HISTORY: R},
     Relation.RSA_CAF: {RSA_STATUS: R},
     Relation.COUNTER: {IDENTITY: R},
     PERSON: {IDENTITY: R, RSA_STATUS: R, ORIENTATION: R, APPOINTMENTS: R, DIAGNOSTIC: R, CONTRACT: R, REVIEWS: R,
-             ACCESS_LOG: R, HEALTH: R, CORRECTIONS: RW},
+             ACCESS_LOG: R, HEALTH: R, CORRECTIONS: RW, FAILED_REMINDERS: R},
 }
 
 

@@ -17,6 +17,8 @@ DECISION_FIELDS = ("decision_id", "status", "decided_by", "pathway", "referent",
                    "recorded_by", "previous_decision_id", "reason")
 APPOINTMENT_FIELDS = ("appointment_id", "slot_id", "org_id", "starts_at", "duration_minutes", "channel", "location",
                       "delay_days", "within_target")
+FAILED_REMINDER_FIELDS = ("message_id", "appointment_id", "org_id", "starts_at", "reminder", "channel", "attempts",
+                          "error", "failed_at")
 # An appointment only moves forward: a no-show is not undone by a late-read booking.
 APPOINTMENT_STATUS_RANK = {"booked": 0, "no_show": 1}
 
@@ -62,6 +64,16 @@ def apply_appointment(section: Section, data: dict[str, Any], status: str) -> bo
         return False
     items[updated["appointment_id"]] = updated
     section.content = {"items": sorted(items.values(), key=lambda i: (i.get("starts_at") or "", i["appointment_id"]))}
+    return True
+
+
+def apply_failed_reminder(section: Section, data: dict[str, Any]) -> bool:
+    """A reminder given up on a channel, once per send record (message id), in the order they failed."""
+    items = {item["message_id"]: item for item in section.content.get("items", [])}
+    if data["message_id"] in items:
+        return False
+    items[data["message_id"]] = {name: data[name] for name in FAILED_REMINDER_FIELDS}
+    section.content = {"items": sorted(items.values(), key=lambda i: (_moment(i["failed_at"]), i["message_id"]))}
     return True
 
 

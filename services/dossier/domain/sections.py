@@ -1,6 +1,7 @@
 """The shared dossier's sections and the rules on their content. Pure Python, no I/O.
 
-Three sections are built from other services' events (identity, orientation, appointments), three
+Four sections are built from other services' events (identity, orientation, appointments, failed
+reminders), three
 are written by partners (diagnostic, contract, reviews); `rsa_status` is derived for the CAF; the
 person asks corrections and the referent answers them (corrections).
 Each stored section carries its own version, so two partners editing different sections never
@@ -20,10 +21,14 @@ DIAGNOSTIC, CONTRACT, REVIEWS = "diagnostic", "contract", "reviews"
 HISTORY, ACCESS_LOG = "history", "access_log"
 # The person's requests to correct what the dossier holds (domain/corrections.py), answered by the referent.
 CORRECTIONS = "corrections"
+# Reminders notifications could not deliver to the person (notifications.message.failed.v1): the
+# referent reaches the person another way.
+FAILED_REMINDERS = "failed_reminders"
 # Not a section but a facet of two of them, with its own line in the policy table.
 HEALTH = "health"
 
-VIEW_SECTIONS = (IDENTITY, RSA_STATUS, ORIENTATION, APPOINTMENTS, DIAGNOSTIC, CONTRACT, REVIEWS, CORRECTIONS)
+VIEW_SECTIONS = (IDENTITY, RSA_STATUS, ORIENTATION, APPOINTMENTS, DIAGNOSTIC, CONTRACT, REVIEWS, CORRECTIONS,
+                 FAILED_REMINDERS)
 PARTNER_SECTIONS = (DIAGNOSTIC, CONTRACT, REVIEWS)
 # rsa_status is computed from these: its ETag moves whenever one of them does.
 RSA_STATUS_SOURCES = (IDENTITY, ORIENTATION, CONTRACT)

@@ -10,8 +10,8 @@ from services.dossier.domain.obligations import signed_obligations
 from services.dossier.domain.policy import Grants
 from services.dossier.domain.reviews import review_status
 from services.dossier.domain.sections import (
-    APPOINTMENTS, CONTRACT, CORRECTIONS, DIAGNOSTIC, HEALTH_PATHS, IDENTITY, ORIENTATION, REVIEWS, RSA_STATUS,
-    VIEW_SECTIONS, without_paths,
+    APPOINTMENTS, CONTRACT, CORRECTIONS, DIAGNOSTIC, FAILED_REMINDERS, HEALTH_PATHS, IDENTITY, ORIENTATION, REVIEWS,
+    RSA_STATUS, VIEW_SECTIONS, without_paths,
 )
 
 
@@ -73,6 +73,6 @@ def _public_meta(dossier: Dossier, name: str, today: date) -> dict[str, Any]:
         return {"items": items, **review_status(dossier.signed_at, items, today)}
     if name == ORIENTATION and not section.content:
         return {"current": None, "history": []}
-    if name in (APPOINTMENTS, CORRECTIONS) and not section.content:
+    if name in (APPOINTMENTS, CORRECTIONS, FAILED_REMINDERS) and not section.content:
         return {"items": []}
     return {}

@@ -21,8 +21,8 @@ from services.dossier.domain import corrections, events, projections
 from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.policy import Grants, facts_of
 from services.dossier.domain.sections import (
-    ACCESS_LOG, APPOINTMENTS, CONTRACT, CORRECTIONS, DIAGNOSTIC, HEALTH_PATHS, HISTORY, IDENTITY, ORIENTATION,
-    PARTNER_SECTIONS, REVIEWS, VIEW_SECTIONS, Section, touches, without_paths,
+    ACCESS_LOG, APPOINTMENTS, CONTRACT, CORRECTIONS, DIAGNOSTIC, FAILED_REMINDERS, HEALTH_PATHS, HISTORY, IDENTITY,
+    ORIENTATION, PARTNER_SECTIONS, REVIEWS, VIEW_SECTIONS, Section, touches, without_paths,
 )
 from services.dossier.domain.views import consolidated, render
 from services.dossier.published import (
@@ -54,6 +54,10 @@ class DossierService:
     def on_appointment(self, uow: DossierUnitOfWork, event: Envelope, status: str) -> None:
         self._project(uow, event.data["person_id"], APPOINTMENTS,
                       lambda section: projections.apply_appointment(section, event.data, status))
+
+    def on_message_failed(self, uow: DossierUnitOfWork, event: Envelope) -> None:
+        self._project(uow, event.data["person_id"], FAILED_REMINDERS,
+                      lambda section: projections.apply_failed_reminder(section, event.data))
 
     def _project(self, uow: DossierUnitOfWork, person_id: str, name: str, apply: Callable[[Section], bool]) -> None:
         section = uow.dossiers.get(person_id, for_update=True).section(name)

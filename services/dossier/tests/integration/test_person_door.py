@@ -17,6 +17,9 @@ from services.core.settings import REPO_ROOT
 from services.dossier.api import examples
 from services.dossier.domain.journal import WITHHELD_UNTIL_CLOSED_NOTE
 from services.dossier.tests.integration.test_shared_dossier import oriented_person, url
+from services.dossier.tests.builders import wait_for_sections
+from services.dossier.tests.unit.test_person_door import failed_reminder
+from services.notifications.published import MESSAGE_FAILED
 from services.sanctions.published import ACCESS_RECORDED as SANCTIONS_ACCESS
 from tests.support.polling import eventually
 
@@ -115,3 +118,17 @@ def test_the_person_reads_their_dossier_and_who_read_it_and_asks_corrections(ser
     assert (newest["by"]["org_id"], newest["access"], newest["sections"]) == ("ml-nantes-metropole", "write",
                                                                              ["corrections"])
     assert service.get("/v1/me/corrections", headers=stranger).status_code == 404
+
+
+def test_a_reminder_notifications_gave_up_on_shows_in_the_referents_view(service, tokens, broker, database_url):
+    person_id = oriented_person(broker, database_url)
+    told = failed_reminder(person_id, channel="email")
+    broker.produce(MESSAGE_FAILED.topic.address, person_id, told.to_json())
+    wait_for_sections(database_url, person_id, lambda versions: "failed_reminders" in versions)
+    [shown] = service.get(url(person_id), headers=tokens.headers(ML)).json()["failed_reminders"]["items"]
+    assert (shown["message_id"], shown["channel"], shown["error"]) == (told.data["message_id"], "email", "http 503")
+    assert service.get(url(person_id, "/failed_reminders"), headers=tokens.headers(ML)).json() == {"items": [shown]}
+    assert service.get("/v1/me/dossier", headers=tokens.person_headers(person_id)).json()["failed_reminders"] == {
+        "items": [shown]}
+    assert "failed_reminders" not in service.get(url(person_id), headers=tokens.headers(FT)).json()
+    assert service.get(url(person_id, "/failed_reminders"), headers=tokens.headers(FT)).status_code == 403

@@ -124,8 +124,9 @@ def test_partners_share_one_dossier_each_seeing_what_the_policy_allows(service, 
         assert answer.status_code == 200, (client, answer.text)
         views[client] = answer.json()
     sections = {client: set(view) - {"person_id", "etags"} for client, view in views.items()}
-    # The person's correction requests are for the referent, who answers them (issue 15).
-    assert sections == {FT: ALL_SECTIONS, ML: ALL_SECTIONS | {"corrections"}, ADMIN: ALL_SECTIONS, CAF: {"rsa_status"},
+    # The person's correction requests and the reminders that failed to reach them are for the referent (issue 15).
+    assert sections == {FT: ALL_SECTIONS, ML: ALL_SECTIONS | {"corrections", "failed_reminders"}, ADMIN: ALL_SECTIONS,
+                        CAF: {"rsa_status"},
                         DEP: {"identity", "rsa_status", "orientation", "appointments", "contract", "reviews"}}
     assert views[ML]["identity"]["barriers"]["health"] is True
     assert views[ML]["diagnostic"]["overall_situation"]["health"] == HEALTH_NOTE

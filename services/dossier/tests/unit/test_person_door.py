@@ -22,6 +22,7 @@ from services.dossier.service.access_intake import record_told_access
 from services.dossier.service.handlers import DossierService
 from services.dossier.tests.builders import decision, registration
 from services.dossier.tests.fakes import SCHEMAS, unit_of_work
+from services.notifications.published import MESSAGE_FAILED
 from services.sanctions.published import ACCESS_RECORDED as SANCTIONS_ACCESS
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
@@ -30,7 +31,7 @@ ML = Caller("mission-locale-nantes", "ml-nantes-metropole", "mission_locale", ("
 FT = Caller("ft-agence-nantes", "ft-agence-44-nantes-est", "france_travail", ("44",), SCOPES)
 DEP = Caller("departement-44", "departement-44", "departement", ("44",), SCOPES)
 SECTIONS = ("identity", "rsa_status", "orientation", "appointments", "diagnostic", "contract", "reviews",
-            "corrections", "access_log", "history")
+            "corrections", "failed_reminders", "access_log", "history")
 HEALTH_NOTE = "No standing jobs"
 
 
@@ -61,10 +62,12 @@ def test_the_person_reads_every_section_and_their_health_data_and_writes_only_co
     assert own.sees_health and own.knows_person
 
 
-def test_only_the_referent_reads_and_answers_corrections():
+def test_only_the_referent_reads_and_answers_corrections_and_sees_failed_reminders():
     for relation in Relation:
         grants = Grants(frozenset({relation}))
         assert grants.may_read("corrections") is grants.may_write("corrections") is (relation is Relation.REFERENT)
+        assert grants.may_read("failed_reminders") is (relation is Relation.REFERENT)
+        assert not grants.may_write("failed_reminders")
 
 
 def test_the_persons_view_is_the_dossier_with_health_data_and_what_the_referent_wrote(service, uow, person_id):
@@ -164,3 +167,26 @@ def test_a_correction_is_asked_about_a_part_of_the_dossier(uow, person_id):
     with pytest.raises(RuleBroken) as refused:
         person_door.ask_correction(uow, person_id, "c-1", "rsa_status", None, "?", NOW)
     assert refused.value.field == "section"
+
+
+def failed_reminder(person_id: str, channel: str = "sms", message_id: str | None = None) -> Envelope:
+    """As notifications publishes it (schemas/notifications.message.failed.v1.json)."""
+    event = Envelope(type=MESSAGE_FAILED.name, source="notifications", subject=person_id, time=NOW, data={
+        "message_id": message_id or str(uuid.uuid4()), "reminder_event_id": str(uuid.uuid4()), "person_id": person_id,
+        "org_id": "ml-nantes-metropole", "appointment_id": str(uuid.uuid4()),
+        "starts_at": (NOW + timedelta(days=2)).isoformat(), "reminder": "48h", "channel": channel, "attempts": 5,
+        "error": "http 503", "failed_at": NOW.isoformat()})
+    SCHEMAS.validate(event.to_dict())
+    return event
+
+
+def test_a_reminder_given_up_shows_in_the_referents_view_and_the_persons_once(service, uow, person_id):
+    told = failed_reminder(person_id)
+    service.on_message_failed(uow, told)
+    service.on_message_failed(uow, told)  # told again (a replay): kept once
+    [shown] = service.view(uow, ML, person_id, "accompaniment")["failed_reminders"]["items"]
+    assert (shown["channel"], shown["error"], shown["attempts"]) == ("sms", "http 503", 5)
+    assert "reminder_event_id" not in shown and "person_id" not in shown
+    assert person_door.own_dossier(uow, person_id, NOW)["failed_reminders"]["items"] == [shown]
+    assert "failed_reminders" not in service.view(uow, FT, person_id, "accompaniment")
+    assert "failed_reminders" not in service.view(uow, DEP, person_id, "rsa_entitlement")
