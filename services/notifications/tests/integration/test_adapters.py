@@ -2,6 +2,7 @@
 and what a refusal becomes (a SendFailed saying how, never the address)."""
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from deploy.local.mailcatcher import MailCatcher, free_port
@@ -40,3 +41,15 @@ def test_an_sms_carries_its_record_id_as_idempotency_key_so_a_second_send_is_not
         sms.send("another", "+33612345678", "t")
     with pytest.raises(SendFailed, match="^ConnectError$"):
         HttpSmsGateway(f"http://127.0.0.1:{free_port()}/sms").send(RECORD, "+33612345678", "t")
+
+
+def test_the_local_inbox_lists_what_was_caught_newest_first(catcher: MailCatcher):
+    SmtpMailer(SmtpSettings("127.0.0.1", catcher.smtp_port, "a@example.org")).send(
+        RECORD, "camille@example.org", "Rappel : votre premier rendez-vous", "Bonjour")
+    HttpSmsGateway(catcher.sms_url).send(RECORD, "+33612345678", "Rappel : 1er rendez-vous")
+    listed = httpx.get(catcher.inbox_url + "api/messages").json()
+    assert [(item["kind"], item["to"]) for item in listed] == [("sms", "+33612345678"), ("email", "camille@example.org")]
+    page = httpx.get(catcher.inbox_url)
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Rappel : votre premier rendez-vous" in page.text and "Rappel : 1er rendez-vous" in page.text
+    assert "Bonjour" in httpx.get(catcher.inbox_url + f"mail/{listed[1]['name']}").text
