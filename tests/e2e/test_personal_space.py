@@ -143,6 +143,14 @@ def test_camille_logs_in_books_her_first_appointment_is_reminded_and_sees_who_re
     reminded = until(lambda: [mail for mail in catcher.mails() if CAMILLE_EMAIL in str(mail["To"])], timeout=180)
     assert reminded, "no reminder e-mail reached the test SMTP server"
 
+    # Her data, downloaded as one document: each service's part about her, hers only.
+    export = page.request.get(f"{stack.url}/v1/me/export")
+    assert export.status == 200 and export.headers["content-disposition"].startswith("attachment")
+    document = export.json()
+    assert document["person_id"] == camille and document["unavailable"] == {}, document["unavailable"]
+    assert document["parts"]["registration"]["id"] == camille
+    assert slot.json()["slot_id"] in str(document["parts"]["appointments"])
+
     # Her access log shows the mission locale's reads for her accompaniment.
     def access_log_rows() -> list[str]:
         page.reload()
