@@ -34,6 +34,10 @@ const LABELS = {
   sections_read: "Parties consultées", procedure_closed_at: "Procédure close le", text: "Texte", notice: "Notification",
   observations_deadline: "Observations jusqu'au", decision: "Décision", scale: "Barème", current: "Actuelle",
   signature: "Signature", summary: "Résumé", due_at: "Échéance", searches: "Recherches", query: "Critères",
+  departement_code: "Département", decision_due_at: "Décision attendue le", preferred_org_type: "Organisme souhaité",
+  kind: "Nature", decided_by: "Décidé par", pathway: "Parcours", intensity: "Intensité", referential: "Référentiel",
+  territory: "Territoire", national_version: "Version nationale", rule: "Règle appliquée", rule_ids: "Règles",
+  recorded_by: "Enregistré par", comment: "Commentaire", previous_decision_id: "Décision précédente",
 };
 const CODES = {
   read: "lecture", write: "écriture", open: "en cours", accepted: "acceptée", refused: "refusée",
@@ -41,7 +45,9 @@ const CODES = {
   on_site: "sur place", phone: "par téléphone", video: "en visioconférence", accompaniment: "accompagnement",
   control: "contrôle", rsa_entitlement: "droit au RSA", proposed: "proposée", decided: "décidée",
   registered: "inscrit·e", counter: "au guichet", online: "en ligne", partner_prefill: "pré-inscription partenaire",
-  F: "femme", M: "homme", FR: "France",
+  F: "femme", M: "homme", FR: "France", made: "prise", professional: "professionnel", social: "social",
+  socio_professional: "socio-professionnel", intensive: "intensif", mission_locale: "mission locale",
+  departement: "département", france_travail: "France Travail", cap_emploi: "Cap emploi",
 };
 const HIDDEN_KEYS = new Set(["next_cursor", "withheld_until_closed_note", "_links"]);
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
