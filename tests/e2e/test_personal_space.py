@@ -161,4 +161,11 @@ def test_camille_logs_in_books_her_first_appointment_is_reminded_and_sees_who_re
                  timeout=60)
     assert any(MISSION_LOCALE_ORG in row and "accompagnement" in row for row in rows), rows
     assert serious_violations(page) == []
+
+    # A part whose service answers a problem says so in French; the others are still shown.
+    page.route("**/v1/me/sanction-cases", lambda route: route.fulfill(
+        status=503, content_type="application/problem+json", body='{"status": 503, "title": "Service Unavailable"}'))
+    open_space(page, stack)
+    assert "momentanément indisponible" in page.locator("#sanctions").inner_text()
+    assert "Martin" in page.locator("#dossier").inner_text()
     assert browser_page.off_machine() == [], browser_page.off_machine()
