@@ -57,8 +57,10 @@ class Stack:
         stack.gateway = ServiceProcess("gateway", manifest.gateway.app, int(gateway_url.rsplit(":", 1)[1]),
                                        gateway_env, workdir)
         try:
-            for process in (*stack.services.values(), stack.gateway):
+            for process in stack.services.values():
                 process.start()
+            stack.gateway.start(wait_path="/healthz")
+            _wait_ready(stack.gateway.url)
         except BaseException:
             stack.stop()  # a process that did not get ready leaves none of the others running
             raise
@@ -99,3 +101,17 @@ class Stack:
                 process.stop()
         if self.oidc is not None:
             self.oidc.stop()
+
+
+def _wait_ready(gateway_url: str, timeout: float = 120.0) -> None:
+    """The gateway's /readyz asks every service in turn: seconds on a loaded machine, where a probe
+    giving up after one second never saw it answer."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{gateway_url}/readyz", timeout=30).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"the gateway's services not ready after {timeout}s")
