@@ -273,13 +273,15 @@ def test_every_documented_example_works_as_it_is(broker, fresh_platform):
         book(journey)
         accompany(journey)
         look_after_herself(journey)
-        door(journey)
         publish(journey)
         introduce(journey)
         hire(journey)
         sanction(journey)
         count(journey)
         push(journey)
+        # Last: her contact's correction is a registration update the profile bank counts in its versions,
+        # which introduce()'s If-Match examples fix; and nothing after it expects her appointment booked.
+        door(journey)
     finally:
         journey.close()
     assert not journey.failures, "\n".join(journey.failures)
