@@ -163,16 +163,25 @@ class IdentityProvider:
             raise _provider_error("the ID token is signed with a key the provider does not publish")
         return self._keys[kid]
 
-    async def verified_id_token(self, client: httpx.AsyncClient, id_token: str, nonce: str) -> dict:
+    async def userinfo(self, client: httpx.AsyncClient, access_token: str) -> dict:
+        """The claims, as JSON or, as FranceConnect v2 answers, a JWT signed with the provider's keys."""
+        answer = await _provider_answer(client, "GET", (await self.metadata(client))["userinfo_endpoint"],
+                                        headers={"Authorization": f"Bearer {access_token}"})
+        if not answer.headers.get("content-type", "").startswith("application/jwt"):
+            return _provider_json_of(answer)
+        return await self.verified_jwt(client, answer.text, require=["iss", "aud", "sub"])
+
+    async def verified_jwt(self, client: httpx.AsyncClient, token: str, require: list[str]) -> dict:
         try:
-            kid = jwt.get_unverified_header(id_token).get("kid")
-            key = await self.key(client, kid)
-            claims = jwt.decode(
-                id_token, key, algorithms=ID_TOKEN_ALGORITHMS, audience=self.settings.client_id,
-                issuer=(await self.metadata(client))["issuer"], leeway=CLOCK_LEEWAY_SECONDS,
-                options={"require": ["iss", "aud", "exp", "iat", "sub", "nonce"]})
+            key = await self.key(client, jwt.get_unverified_header(token).get("kid"))
+            return jwt.decode(token, key, algorithms=ID_TOKEN_ALGORITHMS, audience=self.settings.client_id,
+                              issuer=(await self.metadata(client))["issuer"], leeway=CLOCK_LEEWAY_SECONDS,
+                              options={"require": require})
         except jwt.PyJWTError as exc:
-            raise _provider_error(f"its ID token is not valid ({exc})") from exc
+            raise _provider_error(f"its signed answer is not valid ({exc})") from exc
+
+    async def verified_id_token(self, client: httpx.AsyncClient, id_token: str, nonce: str) -> dict:
+        claims = await self.verified_jwt(client, id_token, require=["iss", "aud", "exp", "iat", "sub", "nonce"])
         if not secrets.compare_digest(str(claims["nonce"]), nonce):
             raise _provider_error("its ID token answers another login (nonce)")
         audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
@@ -181,7 +190,7 @@ class IdentityProvider:
         return claims
 
 
-async def _provider_json(client: httpx.AsyncClient, method: str, url: str, **kwargs) -> dict:
+async def _provider_answer(client: httpx.AsyncClient, method: str, url: str, **kwargs) -> httpx.Response:
     try:
         answer = await client.request(method, url, timeout=PROVIDER_TIMEOUT, **kwargs)
     except httpx.HTTPError as exc:
@@ -191,10 +200,21 @@ async def _provider_json(client: httpx.AsyncClient, method: str, url: str, **kwa
     if answer.status_code != 200:
         log.warning("identity provider refused %s %s: %s %s", method, url, answer.status_code, answer.text[:300])
         raise _provider_error(f"it answered {answer.status_code}")
+    return answer
+
+
+async def _provider_json(client: httpx.AsyncClient, method: str, url: str, **kwargs) -> dict:
+    return _provider_json_of(await _provider_answer(client, method, url, **kwargs))
+
+
+def _provider_json_of(answer: httpx.Response) -> dict:
     try:
-        return answer.json()
+        document = answer.json()
     except ValueError as exc:
         raise _provider_error("its answer is not JSON") from exc
+    if not isinstance(document, dict):
+        raise _provider_error("its answer is not a JSON object")
+    return document
 
 
 def _provider_error(reason: str) -> Problem:
@@ -263,7 +283,10 @@ class IdentityMatcher:
             raise Problem(503, "Le service des inscriptions ne répond pas ; réessayez dans quelques minutes.",
                           slug="upstream-unavailable") from exc
         if answer.status_code == 200:
-            return str(answer.json()["person_id"])
+            try:
+                return str(answer.json()["person_id"])
+            except (ValueError, KeyError, TypeError):
+                log.warning("identity match answered 200 without a person id: %s", answer.text[:300])
         if answer.status_code == 404:
             raise Problem(404, "Aucune inscription ne correspond à votre identité. Contactez votre conseiller ou "
                                "votre conseillère : il ou elle vérifiera votre inscription.",
@@ -337,8 +360,7 @@ class RelyingParty:
         if not tokens.get("id_token") or not tokens.get("access_token"):
             raise _provider_error("its token answer lacks the ID token or the access token")
         id_claims = await self.provider.verified_id_token(client, tokens["id_token"], login["nonce"])
-        userinfo = await _provider_json(client, "GET", metadata["userinfo_endpoint"],
-                                        headers={"Authorization": f"Bearer {tokens['access_token']}"})
+        userinfo = await self.provider.userinfo(client, tokens["access_token"])
         if userinfo.get("sub") != id_claims["sub"]:
             raise _provider_error("its userinfo names another subject than its ID token")
         return userinfo

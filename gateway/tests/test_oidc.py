@@ -222,7 +222,7 @@ ISSUER, CLIENT = "https://idp.example", "gateway-client"
 def signed_id_token():
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     provider = IdentityProvider(OidcSettings(ISSUER, CLIENT, "secret", "https://gw.example/auth/callback"))
-    provider._metadata = {"issuer": ISSUER}
+    provider._metadata = {"issuer": ISSUER, "userinfo_endpoint": f"{ISSUER}/userinfo"}
     provider._keys = {"k1": jwt.PyJWK.from_dict({**jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key(), as_dict=True),
                                                  "kid": "k1", "alg": "RS256"})}
 
@@ -262,3 +262,18 @@ def test_a_verb_the_gateways_own_me_route_does_not_answer_is_a_404_problem_not_a
     for method, path in (("POST", "/v1/me/export"), ("GET", "/v1/me/export/elsewhere")):
         answer = gateway.request(method, path, headers=person)
         assert answer.status_code in (404, 405) and answer.headers["content-type"] == PROBLEM, (method, path)
+
+
+@pytest.mark.parametrize("audience, accepted", [(CLIENT, True), ("another-client", False)])
+def test_userinfo_signed_as_franceconnect_v2_answers_is_verified(signed_id_token, audience, accepted):
+    provider, sign = signed_id_token
+    signed = sign(aud=audience, nonce=None, family_name="Martin")
+    # A unit test: the provider's answer stands in, as the real local provider answers JSON.
+    transport = httpx.MockTransport(lambda request: httpx.Response(
+        200, text=signed, headers={"Content-Type": "application/jwt"}))
+    ask = provider.userinfo(httpx.AsyncClient(transport=transport), "access-token")
+    if accepted:
+        assert asyncio.run(ask)["family_name"] == "Martin"
+    else:
+        with pytest.raises(Problem):
+            asyncio.run(ask)
