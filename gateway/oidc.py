@@ -8,81 +8,60 @@ the claims at the userinfo endpoint (as FranceConnect gives them), asks registra
 (`POST /v1/registrations/identity-matches`, with a token the gateway issues itself for the scope
 `identity:match`) and keeps the person token in an `HttpOnly`, `SameSite=Strict` cookie: the browser
 session. On `/v1/me/...` only, the gateway accepts that cookie in place of the Authorization header
-(`SessionCookie`); every verb but GET and HEAD must then say `X-Requested-With: personal-space`, which
-a page of another site cannot send without the gateway's CORS consent (CSRF).
+(gateway/person_session.py); every verb but GET and HEAD must then say `X-Requested-With:
+personal-space` (CSRF). The provider's documents and signatures: gateway/oidc_provider.py.
 """
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import logging
 import os
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import httpx
-import jwt
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.oidc_pages import refusal
+from gateway.oidc_provider import (
+    DEFAULT_SCOPES, IdentityProvider, OidcSettings, provider_error, provider_json, pkce_challenge,
+)
 from gateway.partners import Partner
-from gateway.routing import READ_METHODS
+from gateway.person_session import SESSION_COOKIE, SessionCookie, session_token  # noqa: F401  (me_export)
 from gateway.tokens import TOKEN_LIFETIME_SECONDS, TokenIssuer
-from services.core.identity import bearer_token
-from services.core.problems import Problem, problem_response
-from services.core.scopes import Scope as Scopes
+from services.core.problems import Problem
+from services.core.scopes import Scope
 from services.core.settings import public_api_url
 
 log = logging.getLogger("gateway.oidc")
 
 PERSONAL_SPACE = "/espace-personnel/"
-SESSION_COOKIE = "ft_person_session"
 LOGIN_COOKIE = "ft_oidc_login"
 CALLBACK_PATH = "/auth/callback"
 LOGIN_LIFETIME_SECONDS = 600
-CSRF_HEADER, CSRF_VALUE = "x-requested-with", "personal-space"
-# FranceConnect's per-claim scopes: what registration's matching needs, and no more (least data).
-DEFAULT_SCOPES = "openid given_name family_name birthdate birthplace birthcountry"
-ID_TOKEN_ALGORITHMS = ["RS256", "PS256", "ES256"]
-CLOCK_LEEWAY_SECONDS = 30
-PROVIDER_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 # The gateway's own client when it asks registration who logged in: in no partners.yaml, never at /oauth/token.
 IDENTITY_MATCHER = Partner(
     client_id="gateway", client_secret="", name="The gateway, after a person's login", org_id="platform-gateway",
-    org_type="france_travail", territories=(), scopes=frozenset({Scopes.IDENTITY_MATCH}), rate_limit_per_minute=0)
+    org_type="france_travail", territories=(), scopes=frozenset({Scope.IDENTITY_MATCH}), rate_limit_per_minute=0)
 
 
-@dataclass(frozen=True)
-class OidcSettings:
-    """The identity provider and the gateway's registration there; the real one is a setting away."""
-    issuer: str
-    client_id: str
-    client_secret: str = field(repr=False)
-    redirect_uri: str
-    scopes: str = DEFAULT_SCOPES
-
-    @classmethod
-    def from_env(cls) -> "OidcSettings":
-        return cls(
-            issuer=os.environ.get("OIDC_ISSUER", "http://127.0.0.1:8090").rstrip("/"),
-            client_id=os.environ.get("OIDC_CLIENT_ID", "france-travail-gateway"),
-            client_secret=os.environ.get("OIDC_CLIENT_SECRET", "demo-oidc-gateway-secret"),
-            redirect_uri=os.environ.get("OIDC_REDIRECT_URI", f"{public_api_url()}{CALLBACK_PATH}"),
-            scopes=os.environ.get("OIDC_SCOPES", DEFAULT_SCOPES),
-        )
-
-    @property
-    def secure_cookies(self) -> bool:
-        return self.redirect_uri.startswith("https://")
+def oidc_settings_from_env() -> OidcSettings:
+    """OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI, OIDC_SCOPES; the defaults are
+    the local provider's (deploy/local/oidc/, `make run`)."""
+    return OidcSettings(
+        issuer=os.environ.get("OIDC_ISSUER", "http://127.0.0.1:8090").rstrip("/"),
+        client_id=os.environ.get("OIDC_CLIENT_ID", "france-travail-gateway"),
+        client_secret=os.environ.get("OIDC_CLIENT_SECRET", "demo-oidc-gateway-secret"),
+        redirect_uri=os.environ.get("OIDC_REDIRECT_URI", f"{public_api_url()}{CALLBACK_PATH}"),
+        scopes=os.environ.get("OIDC_SCOPES", DEFAULT_SCOPES),
+    )
 
 
 class LoginStates:
@@ -128,134 +107,6 @@ def login_secret(issuer: TokenIssuer) -> bytes:
     material = issuer.key.private_key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"gateway oidc login state").derive(material)
-
-
-def pkce_challenge(verifier: str) -> str:
-    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
-
-
-class IdentityProvider:
-    """The provider's discovery document and keys, fetched when first needed and kept; the keys are
-    fetched again when an ID token names a key id they lack (the provider rotated its key)."""
-
-    def __init__(self, settings: OidcSettings) -> None:
-        self.settings = settings
-        self._metadata: dict | None = None
-        self._keys: dict[str, jwt.PyJWK] = {}
-
-    async def metadata(self, client: httpx.AsyncClient) -> dict:
-        if self._metadata is None:
-            document = await _provider_json(client, "GET", f"{self.settings.issuer}/.well-known/openid-configuration")
-            if document.get("issuer", "").rstrip("/") != self.settings.issuer:
-                raise _provider_error("the discovery document names another issuer")
-            self._metadata = document
-        return self._metadata
-
-    async def key(self, client: httpx.AsyncClient, kid: str | None) -> jwt.PyJWK:
-        if kid not in self._keys:
-            jwks = await _provider_json(client, "GET", (await self.metadata(client))["jwks_uri"])
-            try:
-                keys = jwt.PyJWKSet.from_dict(jwks).keys
-            except jwt.PyJWTError as exc:
-                raise _provider_error("its JWKS cannot be read") from exc
-            self._keys = {key.key_id: key for key in keys}
-        if kid not in self._keys:
-            raise _provider_error("the ID token is signed with a key the provider does not publish")
-        return self._keys[kid]
-
-    async def userinfo(self, client: httpx.AsyncClient, access_token: str) -> dict:
-        """The claims, as JSON or, as FranceConnect v2 answers, a JWT signed with the provider's keys."""
-        answer = await _provider_answer(client, "GET", (await self.metadata(client))["userinfo_endpoint"],
-                                        headers={"Authorization": f"Bearer {access_token}"})
-        if not answer.headers.get("content-type", "").startswith("application/jwt"):
-            return _provider_json_of(answer)
-        return await self.verified_jwt(client, answer.text, require=["iss", "aud", "sub"])
-
-    async def verified_jwt(self, client: httpx.AsyncClient, token: str, require: list[str]) -> dict:
-        try:
-            key = await self.key(client, jwt.get_unverified_header(token).get("kid"))
-            return jwt.decode(token, key, algorithms=ID_TOKEN_ALGORITHMS, audience=self.settings.client_id,
-                              issuer=(await self.metadata(client))["issuer"], leeway=CLOCK_LEEWAY_SECONDS,
-                              options={"require": require})
-        except jwt.PyJWTError as exc:
-            raise _provider_error(f"its signed answer is not valid ({exc})") from exc
-
-    async def verified_id_token(self, client: httpx.AsyncClient, id_token: str, nonce: str) -> dict:
-        claims = await self.verified_jwt(client, id_token, require=["iss", "aud", "exp", "iat", "sub", "nonce"])
-        if not secrets.compare_digest(str(claims["nonce"]), nonce):
-            raise _provider_error("its ID token answers another login (nonce)")
-        audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
-        if len(audiences) > 1 and claims.get("azp") != self.settings.client_id:
-            raise _provider_error("its ID token was issued to another client (azp)")
-        return claims
-
-
-async def _provider_answer(client: httpx.AsyncClient, method: str, url: str, **kwargs) -> httpx.Response:
-    try:
-        answer = await client.request(method, url, timeout=PROVIDER_TIMEOUT, **kwargs)
-    except httpx.HTTPError as exc:
-        log.warning("identity provider unreachable: %s %s: %r", method, url, exc)
-        raise Problem(503, "Le fournisseur d'identité ne répond pas ; réessayez dans quelques minutes.",
-                      slug="identity-provider-unavailable") from exc
-    if answer.status_code != 200:
-        log.warning("identity provider refused %s %s: %s %s", method, url, answer.status_code, answer.text[:300])
-        raise _provider_error(f"it answered {answer.status_code}")
-    return answer
-
-
-async def _provider_json(client: httpx.AsyncClient, method: str, url: str, **kwargs) -> dict:
-    return _provider_json_of(await _provider_answer(client, method, url, **kwargs))
-
-
-def _provider_json_of(answer: httpx.Response) -> dict:
-    try:
-        document = answer.json()
-    except ValueError as exc:
-        raise _provider_error("its answer is not JSON") from exc
-    if not isinstance(document, dict):
-        raise _provider_error("its answer is not a JSON object")
-    return document
-
-
-def _provider_error(reason: str) -> Problem:
-    log.warning("identity provider answer refused: %s", reason)
-    return Problem(502, "La réponse du fournisseur d'identité n'a pas pu être vérifiée ; recommencez la connexion.",
-                   slug="identity-provider-error")
-
-
-def is_me_path(path: str) -> bool:
-    return path == "/v1/me" or path.startswith("/v1/me/")
-
-
-class SessionCookie:
-    """On /v1/me/... only, the browser session's cookie stands for the Authorization header: the
-    request goes on with the header (to the proxy and to the gateway's own /v1/me routes alike) and
-    without the cookie. An Authorization header sent with it wins (an API client). Elsewhere a
-    person's page has nothing to do, and the cookie is no token."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not is_me_path(scope["path"]):
-            return await self.app(scope, receive, send)
-        request = Request(scope)
-        cookie = request.cookies.get(SESSION_COOKIE)
-        if not cookie or "authorization" in request.headers:
-            return await self.app(scope, receive, send)
-        if scope["method"] not in READ_METHODS and request.headers.get(CSRF_HEADER) != CSRF_VALUE:
-            refused = Problem(403, f"With the browser session, every change must carry the header "
-                                   f"'X-Requested-With: {CSRF_VALUE}'.", slug="csrf-header-required")
-            return await problem_response(refused)(scope, receive, send)
-        headers = [(name, value) for name, value in scope["headers"] if name != b"cookie"]
-        headers.append((b"authorization", f"Bearer {cookie}".encode()))
-        return await self.app({**scope, "headers": headers}, receive, send)
-
-
-def session_token(request: Request) -> str:
-    """The caller's token on /v1/me/...: the Authorization header, which `SessionCookie` set from the
-    browser session's cookie when the request came with the cookie alone."""
-    return bearer_token(request)
 
 
 class IdentityMatcher:
@@ -305,7 +156,7 @@ def match_body(claims: dict) -> dict:
     the birth place is empty for a person born abroad."""
     missing = [name for name in ("family_name", "given_name", "birthdate", "birthcountry") if not claims.get(name)]
     if missing:
-        raise _provider_error(f"its claims lack {', '.join(missing)}")
+        raise provider_error(f"its claims lack {', '.join(missing)}")
     return {
         "family_name": claims["family_name"], "given_names": str(claims["given_name"]).split(),
         "birth_date": claims["birthdate"], "birth_place": claims.get("birthplace") or None,
@@ -341,7 +192,7 @@ class RelyingParty:
             raise Problem(403, "La connexion a été annulée ou refusée par le fournisseur d'identité.",
                           slug="login-refused", error=params["error"])
         if not params.get("code"):
-            raise _provider_error("the callback carries no code")
+            raise provider_error("the callback carries no code")
         claims = await self.claims(request.app.state.upstream, params["code"], login)
         person_id = await self.matcher.person_id(request, claims)
         response = RedirectResponse(PERSONAL_SPACE, status_code=303, headers={"Cache-Control": "no-store"})
@@ -353,16 +204,16 @@ class RelyingParty:
     async def claims(self, client: httpx.AsyncClient, code: str, login: dict[str, str]) -> dict:
         """The code exchanged, the ID token verified, then the claims at the userinfo endpoint, for the same subject."""
         metadata = await self.provider.metadata(client)
-        tokens = await _provider_json(
+        tokens = await provider_json(
             client, "POST", metadata["token_endpoint"], auth=(self.settings.client_id, self.settings.client_secret),
             data={"grant_type": "authorization_code", "code": code, "redirect_uri": self.settings.redirect_uri,
                   "code_verifier": login["verifier"]})
         if not tokens.get("id_token") or not tokens.get("access_token"):
-            raise _provider_error("its token answer lacks the ID token or the access token")
+            raise provider_error("its token answer lacks the ID token or the access token")
         id_claims = await self.provider.verified_id_token(client, tokens["id_token"], login["nonce"])
         userinfo = await self.provider.userinfo(client, tokens["access_token"])
         if userinfo.get("sub") != id_claims["sub"]:
-            raise _provider_error("its userinfo names another subject than its ID token")
+            raise provider_error("its userinfo names another subject than its ID token")
         return userinfo
 
     def logout(self) -> Response:
@@ -375,7 +226,7 @@ class RelyingParty:
 def install_oidc(app: FastAPI, issuer: TokenIssuer, settings: OidcSettings | None = None) -> RelyingParty:
     """`/auth/login`, `/auth/callback` and `/auth/logout`, and the session cookie's middleware: installed
     before the gateway's other middleware, it runs inside them (request id, body limit, CORS first)."""
-    rp = RelyingParty(settings or OidcSettings.from_env(), issuer)
+    rp = RelyingParty(settings or oidc_settings_from_env(), issuer)
     app.state.relying_party = rp
     app.add_middleware(SessionCookie)
 

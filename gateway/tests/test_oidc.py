@@ -17,9 +17,9 @@ from fastapi.responses import JSONResponse
 
 from gateway import routing
 from gateway.app import create_app
-from gateway.oidc import (
-    LOGIN_COOKIE, SESSION_COOKIE, IdentityProvider, LoginStates, OidcSettings, match_body, pkce_challenge,
-)
+from gateway.oidc import LOGIN_COOKIE, LoginStates, match_body
+from gateway.oidc_provider import IdentityProvider, OidcSettings, pkce_challenge
+from gateway.person_session import SESSION_COOKIE
 from gateway.tests.conftest import free_port, uvicorn_server
 from services.core.problems import Problem
 from tests.support.oidc import OidcProvider, log_in

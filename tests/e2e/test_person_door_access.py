@@ -8,7 +8,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from gateway.oidc import SESSION_COOKIE
+from gateway.person_session import SESSION_COOKIE
 from gateway.routing import GATEWAY_ROUTES, ROUTES
 from services.core.scopes import Scope
 from services.registration.api import examples
