@@ -71,7 +71,6 @@ const configuration = {
 };
 
 const provider = new Provider(ISSUER, configuration);
-provider.proxy = true;
 
 function escape(text) {
   return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
