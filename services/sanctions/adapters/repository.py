@@ -22,8 +22,10 @@ class CaseRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def get(self, case_id: str) -> Case | None:
-        row = self.session.get(CaseRow, case_id)
+    def get(self, case_id: str, *, for_update: bool = False) -> Case | None:
+        """`for_update` locks the row until the transaction ends: the authority and the person write the
+        same case, and a change decided on a stale read would undo the other's."""
+        row = self.session.get(CaseRow, case_id, with_for_update=for_update)
         return case_from(row) if row else None
 
     def add(self, case: Case) -> None:

@@ -146,7 +146,7 @@ class CaseService:
     def act(self, uow: SanctionsUnitOfWork, caller: Caller, case_id: str, check_version: Callable[[int], None],
             command: Callable[[Case, datetime], None]) -> Case:
         """One of the authority's commands: observations, opinion, decision, appeal, lift, annul."""
-        case = uow.cases.get(case_id)
+        case = uow.cases.get(case_id, for_update=True)
         granted = self._roles(uow, caller, case) if case else frozenset()
         if case is None or not (sees(granted, case.status.value) or caller.is_admin):
             raise NotFound(NOT_VISIBLE)
@@ -162,15 +162,15 @@ class CaseService:
     def mine(self, uow: SanctionsUnitOfWork, person: Caller) -> list[Case]:
         return uow.cases.of_person(person.person_id)
 
-    def my_case(self, uow: SanctionsUnitOfWork, person: Caller, case_id: str) -> Case:
-        case = uow.cases.get(case_id)
+    def my_case(self, uow: SanctionsUnitOfWork, person: Caller, case_id: str, *, for_update: bool = False) -> Case:
+        case = uow.cases.get(case_id, for_update=for_update)
         if case is None or case.person_id != person.person_id:  # another person's case: as unknown
             raise NotFound(MY_CASE_UNKNOWN)
         return case
 
     def observe(self, uow: SanctionsUnitOfWork, person: Caller, case_id: str, text: str) -> Case:
         """The person's observations within the period for them (Case.observe_as_person)."""
-        case = self.my_case(uow, person, case_id)
+        case = self.my_case(uow, person, case_id, for_update=True)
         case.observe_as_person(text, self.clock())
         uow.cases.save(case)
         publish_changes(uow, case)
