@@ -168,4 +168,10 @@ def test_camille_logs_in_books_her_first_appointment_is_reminded_and_sees_who_re
     open_space(page, stack)
     assert "momentanément indisponible" in page.locator("#sanctions").inner_text()
     assert "Martin" in page.locator("#dossier").inner_text()
+
+    # Logged out, the page offers the login again.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Me déconnecter").click()
+    page.wait_for_function("() => window.personalSpaceReady === true", timeout=30_000)
+    assert page.get_by_role("link", name="Me connecter").is_visible() and page.locator("#espace").is_hidden()
     assert browser_page.off_machine() == [], browser_page.off_machine()
