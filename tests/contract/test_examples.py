@@ -161,6 +161,7 @@ def publish(journey: Journey) -> None:
     journey.send(AGENCY, "offers", "post", "/v1/offers/subscriptions")
     journey.send(AGENCY, "offers", "get", "/v1/offers/subscriptions")
     journey.send(AGENCY, "offers", "get", "/v1/offers/subscriptions/{subscription_id}")
+    journey.send(CAMILLE, "offers", "get", "/v1/me/saved-searches")
     journey.send(AGENCY, "offers", "get", "/v1/offers")
     journey.send(AGENCY, "offers", "get", "/v1/offers/{offer_id}")
     journey.send(BAKERY, "offers", "get", "/v1/offers/{offer_id}/distribution")
@@ -176,7 +177,9 @@ def hire(journey: Journey) -> None:
 
 def introduce(journey: Journey) -> None:
     """The mission locale records Camille's statement and consent; Intérim Loire reports a mission she did;
-    Intérim Ouest finds her for its mission, asks, she says yes, it gets her contact and records the hire."""
+    Intérim Ouest finds her for its mission, asks, she says yes, it gets her contact and records the hire;
+    Camille reads her profile and answers Intérim Ouest's next request herself, and once the mission locale
+    withdrew her consent she confirms it withdrawn."""
     person = "/v1/profiles/persons/{person_id}"
     # The statement's If-Match is the version the profile reaches from the journey's events so far, the
     # diagnostic's the last of them.
@@ -186,6 +189,7 @@ def introduce(journey: Journey) -> None:
     journey.send(ML, "profiles", "post", person + "/consents")
     journey.send(CONTRIBUTOR, "profiles", "post", "/v1/profiles/contributions")
     journey.send(ML, "profiles", "get", person)
+    journey.send(CAMILLE, "profiles", "get", "/v1/me/profile")
     mission = journey.api(TEMP_AGENCY).post("/v1/offers", json=profiles.MISSION,
                                             headers={"Idempotency-Key": profiles.OFFER_PUBLISH_KEY})
     assert mission.status_code == 201, mission.text
@@ -203,12 +207,20 @@ def introduce(journey: Journey) -> None:
     journey.send(TEMP_AGENCY, "profiles", "post", "/v1/profiles/interest-requests/{request_id}/outcome")
     journey.send(TEMP_AGENCY, "profiles", "get", "/v1/profiles/stats")
     journey.send(ML, "profiles", "get", person + "/access-log")
+    # Intérim Ouest asks Camille again, for its next mission; she answers herself.
+    again = journey.api(TEMP_AGENCY).post("/v1/profiles/interest-requests", json=profiles.MY_INTEREST_IN,
+                                          headers={"Idempotency-Key": profiles.MY_INTEREST_KEY})
+    assert again.status_code == 201, again.text
+    journey.send(CAMILLE, "profiles", "get", "/v1/me/profile/interests")
+    journey.send(CAMILLE, "profiles", "post", "/v1/me/profile/interests/{request_id}/answer")
     journey.send(ML, "profiles", "delete", person + "/consents/{audience}")
+    journey.send(CAMILLE, "profiles", "put", "/v1/me/profile/consents/{audience}")
 
 
 def sanction(journey: Journey) -> None:
     """The mission locale reports that Camille did not carry out her contract's actions: a case opens under
-    the current scale; the département takes it through observations, the équipe pluridisciplinaire's
+    the current scale; Camille reads it and sends her observations herself; the département records those
+    it received by post, and takes it through the équipe pluridisciplinaire's
     opinion, a sanction, the appeal, the lift and the annulment; Loire-Atlantique then tries the target scale."""
     # No API shows what the service knows of a person: wait for her referent where the service keeps it.
     table_rows(f"sqlite:///{journey.stack.workdir / 'sanctions.db'}",
@@ -218,6 +230,9 @@ def sanction(journey: Journey) -> None:
     journey.send(ML, "sanctions", "post", "/v1/sanctions/lapses")
     journey.send(DEPARTEMENT, "sanctions", "get", "/v1/sanctions/cases")
     journey.send(DEPARTEMENT, "sanctions", "get", case)
+    journey.send(CAMILLE, "sanctions", "get", "/v1/me/sanction-cases")
+    journey.send(CAMILLE, "sanctions", "get", "/v1/me/sanction-cases/{case_id}")
+    journey.send(CAMILLE, "sanctions", "post", "/v1/me/sanction-cases/{case_id}/observations")
     for command in ("observations", "opinion", "decision"):
         journey.send(DEPARTEMENT, "sanctions", "post", f"{case}/{command}")
     journey.send(DEPARTEMENT, "sanctions", "get", "/v1/sanctions/stats")

@@ -199,9 +199,9 @@ SUBSCRIPTION = {"id": SUBSCRIPTION_ID, "person_id": PERSON_ID, "org_id": "ft-age
                 "created_by": "ft-agence-nantes", "criteria": CRITERIA, "created_at": "2026-11-23T09:00:00Z"}
 SUBSCRIPTION_PAGE = {"items": [SUBSCRIPTION], "next_cursor": None}
 
-# Camille's own door: the search the agency saved for her, and the baker's offer it sent her.
+# Camille's own door: the search the agency saved for her. It was saved after the bakery's offers were
+# published, so it has sent her none yet (each new match is listed under `matches`, newest first).
 MY_SAVED_SEARCHES = {"items": [{
     "id": SUBSCRIPTION_ID, "criteria": CRITERIA, "saved_by": {"org_id": "ft-agence-44-nantes-est",
                                                               "org_type": "france_travail"},
-    "created_at": SUBSCRIPTION["created_at"], "matches_total": 1,
-    "matches": [{"matched_at": "2026-11-24T08:00:00Z", "offer": SUMMARY}]}]}
+    "created_at": SUBSCRIPTION["created_at"], "matches_total": 0, "matches": []}]}

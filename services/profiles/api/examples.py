@@ -135,11 +135,18 @@ ACCESS_PAGE = {"items": [
     {"id": 1, "action": "detail_view", "org_id": "interim-ouest", "org_type": "temp_agency",
      "at": "2026-11-24T16:25:00Z", "reference": None}], "next_cursor": None}
 
-# Camille's own door (/v1/me/profile): she reads her profile, withdraws her consent herself, and answers
-# Intérim Ouest's request herself.
+# Camille's own door (/v1/me/profile): she reads her profile; Intérim Ouest asks her again, for its mission,
+# and she answers herself; once the mission locale withdrew her consent, she confirms it withdrawn.
 MY_CONSENT_IN = {"granted": False}
 MY_WITHDRAWN_PROFILE = {**WITHDRAWN_PROFILE, "consents": [
-    {**CONSENT_GIVEN, "revoked_at": "2026-12-15T09:00:00+00:00", "revoked_by": f"person:{PERSON_ID}"}]}
-MY_INTEREST = {**REQUESTED_FOR_REFERENT, "requester": {"org_id": TEMP_AGENCY, "org_type": "temp_agency"}}
-MY_ANSWERED = {**ANSWERED, "requester": MY_INTEREST["requester"]}
-MY_ANSWER_KEY = "my-answer-camille-boulangerie"
+    {**CONSENT_GIVEN, "revoked_at": "2026-12-15T09:00:00+00:00", "revoked_by": ML_ORG}]}
+MY_INTEREST_KEY = "interest-camille-mission-again"
+MY_REQUEST_ID = resource_id(TEMP_AGENCY, MY_INTEREST_KEY)
+MY_INTEREST_IN = {"pseudonym": PSEUDONYM, "offer_id": OFFER_ID,
+                  "message": "Une deuxième mission de 3 mois dans la même boulangerie, à partir de janvier."}
+REQUESTER = {"org_id": TEMP_AGENCY, "org_type": "temp_agency"}
+MY_INTEREST = {**REQUESTED_FOR_REFERENT, "id": MY_REQUEST_ID, "message": MY_INTEREST_IN["message"],
+               "requested_at": "2026-12-08T10:00:00Z", "expires_at": "2026-12-15T10:00:00Z", "requester": REQUESTER}
+MY_INTERESTS = {"items": [MY_INTEREST, {**HIRED, "pseudonym": None, "person_id": PERSON_ID, "requester": REQUESTER}]}
+MY_ANSWERED = {**MY_INTEREST, "status": "interested", "answered_at": "2026-12-08T18:30:00Z"}
+MY_ANSWER_KEY = "my-answer-camille-mission-again"

@@ -23,7 +23,7 @@ from services.profiles.service.unit_of_work import on_session
 
 router = APIRouter(prefix="/v1/me/profile", tags=["me"])
 
-RequestId = id_path(examples.REQUEST_ID, "The interest request's id.")
+RequestId = id_path(examples.MY_REQUEST_ID, "The interest request's id.")
 ERRORS = {**AUTH_ERRORS, 403: "Not a person's own token.", 404: "You have no profile (or no such request).",
           422: "The request is not valid; `errors` names each field."}
 # A person's consent is given by themself, online.
@@ -60,11 +60,11 @@ def set_my_profile_consent(audience: Annotated[Audience, Path(examples=["temp_ag
 
 
 @router.get("/interests", response_model=ProfileMyInterestList, summary="Recruiters' interest requests about me",
-            responses=documented(200, {"items": [examples.MY_INTEREST]}, ERRORS))
+            responses=documented(200, examples.MY_INTERESTS, ERRORS))
 def my_profile_interests(platform: PlatformDep, introductions: IntroductionsDep, person: PersonCaller) -> dict[str, Any]:
     with platform.db.reading() as session:
         found = introductions.of_person(on_session(session, platform.outbox), person, person.person_id)
-    return {"items": [to_person(introduction) for introduction in found]}
+    return {"items": [to_person(introduction) for introduction in found]}  # newest first
 
 
 @router.post("/interests/{request_id}/answer", response_model=ProfileMyInterestOut,

@@ -1,8 +1,9 @@
 """Examples of the published contract: the case of Camille (the registration API's example person, an
 RSA recipient accompanied by the mission locale) under the current scale. They work in this order against
 a fresh `make run` once the other services' examples have run: the mission locale reports a lapse, which
-opens the case (version 1); the département records her observations, the équipe pluridisciplinaire's
-opinion, a sanction, her appeal; the sanction is lifted when she re-engages, then annulled on appeal."""
+opens the case (version 1); Camille, logged in, reads it and sends her observations herself (version 2);
+the département records those it received by post, the équipe pluridisciplinaire's opinion, a sanction,
+her appeal; the sanction is lifted when she re-engages, then annulled on appeal."""
 from __future__ import annotations
 
 from services.core.idempotency import resource_id
@@ -57,11 +58,19 @@ def _after(case: dict, status: str, *steps: tuple[str, str, dict], **changes) ->
                                               for kind, at, who, detail in steps)]}
 
 
-OBSERVED = _after(CASE, "awaiting_opinion",
-                  ("observations_received", "2026-12-10T14:00:00Z", None, {}),
-                  ("observations_in", "2026-12-10T14:00:00Z", "system", {"next": "awaiting_opinion"}),
+# The person's own door: Camille reads her case and sends her observations herself, within the period.
+MY_OBSERVATIONS_IN = {"text": "Je n'ai pas reçu la convocation : mon adresse a changé en novembre."}
+MY_OBSERVED = _after(CASE, "awaiting_opinion",
+                     ("observations_received", "2026-12-10T14:00:00Z", "person", {"sent_by": "person"}),
+                     ("observations_in", "2026-12-10T14:00:00Z", "system", {"next": "awaiting_opinion"}),
+                     observations={"text": MY_OBSERVATIONS_IN["text"], "accepted_ground": None,
+                                   "at": "2026-12-10T14:00:00+00:00", "sent_by": "person"})
+MY_CASES = {"items": [CASE]}
+# The département records the observations it received by post too: the case had left the observation period.
+OBSERVED = _after(MY_OBSERVED, "awaiting_opinion",
+                  ("observations_received", "2026-12-10T15:00:00Z", None, {}),
                   observations={"text": COMMANDS["observations"][1]["text"], "accepted_ground": None,
-                                "at": "2026-12-10T14:00:00+00:00"})
+                                "at": "2026-12-10T15:00:00+00:00"})
 ADVISED = _after(OBSERVED, "awaiting_decision",
                  ("opinion_given", "2026-12-17T10:00:00Z", None, {"recommendation": "sanction"}),
                  opinion={**COMMANDS["opinion"][1], "at": "2026-12-17T10:00:00+00:00", "by": DEPARTEMENT})
@@ -74,10 +83,11 @@ DECIDED = _after(ADVISED, "notified",
 APPEALED = _after(DECIDED, "appealed", ("appealed", "2027-01-08T11:00:00Z", None, {"kind": "mandatory_prior_appeal_pcd"}))
 LIFTED = _after(APPEALED, "lifted", ("lifted", "2027-01-15T09:00:00Z", None, COMMANDS["lift"][1]))
 ANNULLED = _after(LIFTED, "annulled", ("annulled", "2027-02-05T09:00:00Z", None, COMMANDS["annul"][1]))
-# Each command's answer, and the case version its example's If-Match names (the case opens at 1).
+# Each command's answer, and the case version its example's If-Match names (the case opens at 1, and
+# Camille's own observations make it 2).
 ANSWERS = {"observations": OBSERVED, "opinion": ADVISED, "decision": DECIDED, "appeal": APPEALED, "lift": LIFTED,
            "annul": ANNULLED}
-VERSION_BEFORE = {command: rank for rank, command in enumerate(ANSWERS, start=1)}
+VERSION_BEFORE = {command: rank for rank, command in enumerate(ANSWERS, start=2)}
 
 CHOICE = {"territory": "44", "version": "target", "revision": 1, "changed_at": "2026-03-01T08:00:00Z",
           "changed_by": "france-travail-dsi", "comment": "Expérimentation du régime cible."}
@@ -86,11 +96,3 @@ STATS = {"lapses": [{"territory": "44", "month": "2026-12", "obligation": "carry
          "cases": [{"territory": "44", "month": "2026-12", "outcome": "sanction", "count": 4}],
          "sanctions": [{"territory": "44", "month": "2026-12", "rule": "rsa.obligation.level1", "count": 4}]}
 
-# The person's own door: Camille reads her case and sends her observations herself, within the period.
-MY_OBSERVATIONS_IN = {"text": "Je n'ai pas reçu la convocation : mon adresse a changé en novembre."}
-MY_OBSERVED = _after(CASE, "awaiting_opinion",
-                     ("observations_received", "2026-12-10T14:00:00Z", "person", {"sent_by": "person"}),
-                     ("observations_in", "2026-12-10T14:00:00Z", "system", {"next": "awaiting_opinion"}),
-                     observations={"text": MY_OBSERVATIONS_IN["text"], "accepted_ground": None,
-                                   "at": "2026-12-10T14:00:00+00:00", "sent_by": "person"})
-MY_CASES = {"items": [CASE]}
