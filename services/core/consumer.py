@@ -36,6 +36,9 @@ Handler = Callable[[Session, Envelope], None]
 BatchHandler = Callable[[Session, list[Envelope]], None]
 # Events applied per transaction while all goes well; bounded so a run never holds the database long.
 TRANSACTION_SIZE = 100
+# A batch handler's run: what it reads and writes once per run is paid over more events (indicators'
+# replay), and each poll brings that many, so a run is not cut short by the poll.
+BATCH_TRANSACTION_SIZE = 1000
 # The DLQ counter's event type for a message that is not a valid event: its claimed type is not to be trusted.
 UNPARSEABLE = "unparseable"
 
@@ -57,6 +60,7 @@ class IdempotentConsumer:
         together, in order; an event redone alone (after a failed run) goes to it as a list of one."""
         self.name = name
         self.batch_handler = batch_handler
+        self.transaction_size = TRANSACTION_SIZE if batch_handler is None else BATCH_TRANSACTION_SIZE
         self.db = db
         self.schemas = schemas
         self.kafka = kafka
@@ -83,7 +87,8 @@ class IdempotentConsumer:
         while not self._stop.is_set():
             consumer = None
             try:
-                consumer = make_consumer(self.kafka, self.name, self.topics)
+                consumer = make_consumer(self.kafka, self.name, self.topics,
+                                         **({} if self.batch_handler is None else {"max_poll_records": self.transaction_size}))
                 while not self._stop.is_set():
                     batches = consumer.poll(timeout_ms=500)
                     for tp, messages in batches.items():
@@ -108,8 +113,8 @@ class IdempotentConsumer:
         """Apply a partition's messages in order. Runs of events go in one transaction each (a commit
         per event held replays on PostgreSQL to ~40 events/s); a run holding an invalid event or a
         failing handler is rolled back whole and redone one event at a time, retries and DLQ included."""
-        for start in range(0, len(messages), TRANSACTION_SIZE):
-            run = messages[start:start + TRANSACTION_SIZE]
+        for start in range(0, len(messages), self.transaction_size):
+            run = messages[start:start + self.transaction_size]
             if not self._apply_together(run):
                 for message in run:
                     self.process(message.value, kafka_headers_to_dict(message.headers), message)

@@ -99,37 +99,43 @@ class PersonPlaces:
 
 
 class EarlyEvents:
-    """Person facts that arrived before the person's registration, until it places them."""
+    """Person facts that arrived before the person's registration, until it places them. A replay
+    often reads a person's facts before their registration (topics come in no order between them):
+    kept and taken in memory through the transaction, written at its end."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self._waiting: dict[str, list[tuple[str, str, dict]]] = {}
-        self._taken: list[str] = []
+        self._stored: dict[str, list[tuple[str, str, dict]]] = {}  # rows already in the table, by person
+        self._kept: dict[str, dict[str, dict]] = {}  # rows of this transaction, by person then event id
+        self._taken: list[str] = []  # stored rows to delete
 
     def prefetch(self, person_ids: Iterable[str]) -> None:
-        wanted = set(person_ids) - self._waiting.keys()
+        wanted = set(person_ids) - self._stored.keys()
         if wanted:
             for person_id in wanted:
-                self._waiting[person_id] = []
+                self._stored[person_id] = []
             rows = self.session.execute(select(_EARLY.c.person_id, _EARLY.c.event_id, _EARLY.c.event_type, _EARLY.c.data)
                                         .where(_EARLY.c.person_id.in_(wanted)))
             for person_id, event_id, event_type, data in rows:
-                self._waiting[person_id].append((event_id, event_type, data))
+                self._stored[person_id].append((event_id, event_type, data))
 
     def keep(self, event_id: str, person_id: str, event_type: str, data: dict) -> None:
-        self.prefetch([person_id])
-        self.session.execute(_EARLY.insert(), {"event_id": event_id, "person_id": person_id,
-                                               "event_type": event_type, "data": data})
-        self._waiting[person_id].append((event_id, event_type, data))
+        self._kept.setdefault(person_id, {})[event_id] = {
+            "event_id": event_id, "person_id": person_id, "event_type": event_type, "data": data}
 
     def take(self, person_id: str) -> list[tuple[str, dict]]:
         self.prefetch([person_id])
-        waiting = sorted(self._waiting.pop(person_id), key=lambda early: early[0])
-        self._waiting[person_id] = []
-        self._taken.extend(event_id for event_id, _, _ in waiting)
-        return [(event_type, data) for _, event_type, data in waiting]
+        stored = self._stored[person_id]
+        self._stored[person_id] = []
+        self._taken.extend(event_id for event_id, _, _ in stored)
+        kept = [(row["event_id"], row["event_type"], row["data"]) for row in self._kept.pop(person_id, {}).values()]
+        return [(event_type, data) for _, event_type, data in sorted(stored + kept, key=lambda early: early[0])]
 
     def write_pending(self) -> None:
+        kept = [row for rows in self._kept.values() for row in rows.values()]
+        if kept:
+            self.session.connection().execute(_EARLY.insert(), kept)
+            self._kept.clear()
         if self._taken:
             self.session.execute(delete(_EARLY).where(_EARLY.c.event_id.in_(self._taken)))
             self._taken.clear()
