@@ -20,7 +20,8 @@ const LABELS = {
   diagnostic: "Diagnostic", reviews: "Points d'étape", corrections: "Demandes de correction", message: "Message",
   field: "Information", answer: "Réponse", answered_at: "Répondu le", answered_by: "Répondu par",
   asked_at: "Demandé le", outcome: "Résultat", consents: "Consentements", audience: "Public", granted: "Accordé",
-  interests: "Intérêts d'employeurs", items: "Éléments", offers: "Offres", matches: "Offres correspondantes",
+  interests: "Intérêts d'employeurs", audiences: "Visible par", published: "Publié",
+  findable_by_temp_agencies: "Visible des agences d'intérim", facts: "Informations", proposals: "Propositions", items: "Éléments", offers: "Offres", matches: "Offres correspondantes",
   title: "Intitulé", deadline: "Date limite", timeline: "Chronologie", observations: "Observations",
   case_id: "Procédure", created_at: "Créé le", updated_at: "Modifié le", version: "Version",
   channel: "Modalité", duration_minutes: "Durée (minutes)", available: "Disponible", slot: "Créneau",
@@ -48,6 +49,8 @@ const CODES = {
   F: "femme", M: "homme", FR: "France", made: "prise", professional: "professionnel", social: "social",
   socio_professional: "socio-professionnel", intensive: "intensif", mission_locale: "mission locale",
   departement: "département", france_travail: "France Travail", cap_emploi: "Cap emploi",
+  requested: "demandée", interested: "intéressé·e", declined: "déclinée", expired: "expirée",
+  employers: "employeurs", temp_agencies: "agences d'intérim", counsellors: "conseillers",
 };
 const HIDDEN_KEYS = new Set(["next_cursor", "withheld_until_closed_note", "_links"]);
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
@@ -318,20 +321,53 @@ async function askCorrection(event) {
   if (answer.ok) { form.reset(); await loadCorrections(); }
 }
 
+// The audiences a profile may be shown to (services/profiles/domain/consent.py).
+const AUDIENCES = { employers: "les employeurs", temp_agencies: "les agences d'intérim",
+                    counsellors: "les conseillers du réseau pour l'emploi" };
+
 async function loadProfile() {
   await part("profil", "/v1/me/profile", "votre profil", (body) => {
     const zone = element("div");
     zone.append(render(body));
-    const consents = body && body.consents;
-    const audiences = Array.isArray(consents) ? consents : Object.entries(consents || {}).map(
-      ([audience, value]) => ({ audience, granted: typeof value === "object" && value ? value.granted : value }));
-    audiences.forEach((consent) => {
-      const granted = Boolean(consent.granted);
-      zone.append(button(`${granted ? "Retirer" : "Donner"} mon accord : ${label(consent.audience)}`,
-        () => setConsent(consent.audience, !granted), granted));
+    const shown = new Set((body && body.audiences) || []);
+    const consents = element("div", null, "actions");
+    Object.entries(AUDIENCES).forEach(([audience, text]) => {
+      const granted = shown.has(audience);
+      consents.append(button(`${granted ? "Retirer" : "Donner"} mon accord pour ${text}`,
+        () => setConsent(audience, !granted), granted));
     });
+    zone.append(element("h3", "Qui peut voir mon profil"), consents, element("h3", "Demandes d'employeurs"));
+    const interests = element("div");
+    zone.append(interests);
+    loadInterests(interests);
     return zone;
   });
+}
+
+async function loadInterests(zone) {
+  const answer = await api("/v1/me/profile/interests");
+  if (!answer.ok) { zone.replaceChildren(element("p", problemText(answer, "les demandes d'employeurs"))); return; }
+  const list = items(answer.body);
+  if (list.length === 0) { zone.replaceChildren(element("p", "Aucune demande pour le moment.")); return; }
+  const ul = element("ul", null, "liste");
+  list.forEach((request) => {
+    const li = element("li");
+    li.append(render(request));
+    if (request.status === "requested") {
+      const actions = element("div", null, "actions");
+      actions.append(button("Je suis intéressé·e", () => answerInterest(request.id, "interested")),
+                     button("Je décline", () => answerInterest(request.id, "declined"), true));
+      li.append(actions);
+    }
+    ul.append(li);
+  });
+  zone.replaceChildren(ul);
+}
+
+async function answerInterest(id, choice) {
+  const answer = await send(`/v1/me/profile/interests/${encodeURIComponent(id)}/answer`, "POST", { answer: choice });
+  announce(answer.ok ? "Votre réponse est envoyée." : problemText(answer, "votre réponse"));
+  await loadProfile();
 }
 
 async function setConsent(audience, granted) {

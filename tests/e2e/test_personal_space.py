@@ -143,6 +143,19 @@ def test_camille_logs_in_books_her_first_appointment_is_reminded_and_sees_who_re
     reminded = until(lambda: [mail for mail in catcher.mails() if CAMILLE_EMAIL in str(mail["To"])], timeout=180)
     assert reminded, "no reminder e-mail reached the test SMTP server"
 
+    # She corrects her phone number herself, and asks her referent to correct her diagnostic.
+    page.get_by_label("Téléphone").fill("+33 6 98 76 54 32")
+    page.get_by_role("button", name="Enregistrer mes coordonnées").click()
+    page.wait_for_function("() => document.getElementById('annonce').textContent.includes('coordonnées sont')",
+                           timeout=30_000)
+    assert "Vos coordonnées sont enregistrées." == page.locator("#annonce").inner_text()
+    page.wait_for_function("() => document.querySelector('#inscription .donnees').textContent.includes('98 76')")
+    page.get_by_label("Partie de mon dossier").select_option("diagnostic")
+    page.get_by_label("Ce qui est inexact, et ce qu'il faudrait indiquer").fill("J'ai obtenu mon permis B.")
+    page.get_by_role("button", name="Envoyer ma demande").click()
+    page.wait_for_function("() => document.querySelector('#corrections .donnees').textContent.includes('permis B')",
+                           timeout=30_000)
+
     # Her data, downloaded as one document: each service's part about her, hers only.
     export = page.request.get(f"{stack.url}/v1/me/export")
     assert export.status == 200 and export.headers["content-disposition"].startswith("attachment")
