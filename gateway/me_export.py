@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 import os
 from datetime import datetime, timezone
 from typing import Annotated, Any, Literal
@@ -56,10 +57,19 @@ class MyData(BaseModel):
         examples=[{"profile": {"status": 503, "detail": "The service is unavailable; retry later."}}])
 
 
+# Lists about the person that their part's root does not hold, read with it when their part is served.
+# (Not /v1/me/appointments/slots: the free slots are the organisation's, not the person's.)
+SUB_RESOURCES = ("/v1/me/profile/interests",)
+
+
 def me_parts() -> dict[str, Route]:
-    """Each `/v1/me/<part>` route of the services, by part name."""
-    return {route.prefix.removeprefix(ME_PREFIX): route for route in ROUTES
-            if route.read_scope == Scope.ME.value and route.prefix.startswith(ME_PREFIX)}
+    """Each `/v1/me/<part>` route of the services, and their known sub-resources, by part name
+    (`profile/interests` for /v1/me/profile/interests)."""
+    roots = [route for route in ROUTES if route.read_scope == Scope.ME.value and route.prefix.startswith(ME_PREFIX)]
+    served = {root.prefix: root for root in roots}
+    subs = [replace(served[parent], prefix=path) for path in SUB_RESOURCES
+            if (parent := next((prefix for prefix in served if path.startswith(prefix + "/")), None))]
+    return {route.prefix.removeprefix(ME_PREFIX): route for route in (*roots, *subs)}
 
 
 EXAMPLE = {"generated_at": "2026-12-07T10:30:00Z", "person_id": "0b9c2f8e-5d1a-4c3e-9f7a-2b6d8e4c1a05",

@@ -94,7 +94,9 @@ def test_the_export_route_is_the_manifests_and_the_parts_are_its_me_routes():
     assert route_for("/v1/me/export").served_by_gateway and route_for("/v1/me/export").scope_for("GET") == "me"
     expected = {route.prefix for service in load_manifest().services for route in service.routes
                 if route.read_scope == "me"}
+    expected |= {path for path in me_export.SUB_RESOURCES if any(path.startswith(f"{root}/") for root in expected)}
     assert {route.prefix for route in me_export.me_parts().values()} == expected
+    assert me_export.me_parts()["profile/interests"].service == "profiles"
 
 
 def test_the_browser_session_reads_the_export_too(export_gateway):
