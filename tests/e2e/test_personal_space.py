@@ -83,6 +83,14 @@ def until(read, timeout: float):
     return answer
 
 
+def free_slot(mission_locale, hours: int) -> dict:
+    starts_at = (datetime.now(timezone.utc) + timedelta(hours=hours)).replace(microsecond=0).isoformat()
+    slot = mission_locale.post("/v1/orientation/slots", json={"starts_at": starts_at, "duration_minutes": 45,
+                                                              "channel": "on_site"})
+    assert slot.status_code == 201, slot.text
+    return slot.json()
+
+
 def camille_registered_and_oriented(stack) -> str:
     """Camille of the registration examples (the provider's demo identity), oriented to the mission locale."""
     agency, departement = stack.client("ft-agence-nantes"), stack.client("departement-44")
@@ -102,11 +110,9 @@ def test_camille_logs_in_books_her_first_appointment_is_reminded_and_sees_who_re
     stack, catcher = journey
     camille = camille_registered_and_oriented(stack)
     mission_locale = stack.client("mission-locale-nantes")
-    # A free slot in 30 hours: the 48-hour reminder is due as soon as it is booked.
-    starts_at = (datetime.now(timezone.utc) + timedelta(hours=30)).replace(microsecond=0).isoformat()
-    slot = mission_locale.post("/v1/orientation/slots", json={"starts_at": starts_at, "duration_minutes": 45,
-                                                              "channel": "on_site"})
-    assert slot.status_code == 201, slot.text
+    # Free slots in 30 and 32 hours: the 48-hour reminder is due as soon as one is booked, and either may
+    # still be moved to or cancelled (until 24 hours before).
+    slot, later = (free_slot(mission_locale, hours) for hours in (30, 32))
     # The mission locale reads her dossier for her accompaniment.
     read = eventually(lambda: mission_locale.get(f"/v1/dossiers/{camille}?purpose=accompaniment"),
                       lambda answer: answer.status_code == 200)
@@ -156,13 +162,24 @@ def test_camille_logs_in_books_her_first_appointment_is_reminded_and_sees_who_re
     page.wait_for_function("() => document.querySelector('#corrections .donnees').textContent.includes('permis B')",
                            timeout=30_000)
 
+    # She moves it to the later slot, then cancels it.
+    page.locator("#rendez-vous .creneaux input[type=radio]").first.check()
+    page.get_by_role("button", name="Déplacer mon rendez-vous sur ce créneau").click()
+    page.wait_for_function("() => document.getElementById('annonce').textContent.includes('est déplacé')",
+                           timeout=30_000)
+    page.get_by_role("button", name="Annuler ce rendez-vous").click()
+    page.wait_for_function("() => document.getElementById('annonce').textContent.includes('est annulé')",
+                           timeout=30_000)
+    page.wait_for_function("() => document.querySelector('#rendez-vous .donnees').textContent.includes('annulé')",
+                           timeout=30_000)
+
     # Her data, downloaded as one document: each service's part about her, hers only.
     export = page.request.get(f"{stack.url}/v1/me/export")
     assert export.status == 200 and export.headers["content-disposition"].startswith("attachment")
     document = export.json()
     assert document["person_id"] == camille and document["unavailable"] == {}, document["unavailable"]
     assert document["parts"]["registration"]["id"] == camille
-    assert slot.json()["slot_id"] in str(document["parts"]["appointments"])
+    assert later["slot_id"] in str(document["parts"]["appointments"])
 
     # Her access log shows the mission locale's reads for her accompaniment.
     def access_log_rows() -> list[str]:
