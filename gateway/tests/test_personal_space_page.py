@@ -15,7 +15,7 @@ def test_the_page_is_french_and_same_origin_only(gateway_for):
         assert page.status_code == 200 and '<html lang="fr">' in page.text
         policy = page.headers["content-security-policy"]
         assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
-        for asset in ("espace.js", "espace.css"):
+        for asset in ("render.js", "espace.js", "espace.css"):
             served = gateway.get(f"/espace-personnel/assets/{asset}")
             assert served.status_code == 200 and served.text == (FILES / asset).read_text(encoding="utf-8")
         assert gateway.get("/espace-personnel", follow_redirects=False).headers["location"] == "/espace-personnel/"
