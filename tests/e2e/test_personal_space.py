@@ -15,6 +15,7 @@ import pytest
 
 from deploy.local.mailcatcher import MailCatcher
 from services.registration.api import examples as registration_examples
+from services.registration.tests.builders import person
 from tests.support.oidc import DEMO_PASSWORD
 from tests.support.polling import eventually
 from tests.support.stack import Stack
@@ -109,6 +110,9 @@ def camille_registered_and_oriented(stack) -> str:
 def test_camille_logs_in_books_her_first_appointment_is_reminded_and_sees_who_read_her_file(journey, browser_page):
     stack, catcher = journey
     camille = camille_registered_and_oriented(stack)
+    # Someone else in the same agency and commune: nothing of theirs may reach Camille's page or export.
+    other = stack.client("ft-agence-nantes").post("/v1/registrations", json=person())
+    assert other.status_code == 201, other.text
     mission_locale = stack.client("mission-locale-nantes")
     # Free slots in 30 and 32 hours: the 48-hour reminder is due as soon as one is booked, and either may
     # still be moved to or cancelled (until 24 hours before).
@@ -180,6 +184,7 @@ def test_camille_logs_in_books_her_first_appointment_is_reminded_and_sees_who_re
     assert document["person_id"] == camille and document["unavailable"] == {}, document["unavailable"]
     assert document["parts"]["registration"]["id"] == camille
     assert later["slot_id"] in str(document["parts"]["appointments"])
+    assert other.json()["id"] not in export.text() and other.json()["id"] not in page.content()
 
     # Her access log shows the mission locale's reads for her accompaniment.
     def access_log_rows() -> list[str]:
