@@ -95,7 +95,7 @@ def book_my_appointment(request: Request, platform: PlatformDep, service: Appoin
                                operation)
 
 
-@router.get("/appointments/{appointment_id}", response_model=AppointmentOut, summary="One of my appointments",
+@router.get("/appointments/{appointment_id:uuid_text}", response_model=AppointmentOut, summary="One of my appointments",
             responses=documented(200, examples.APPOINTMENT_OUT, {**DOOR, **INVALID, **NOT_YOURS}))
 def read_my_appointment(appointment_id: MyAppointmentId, platform: PlatformDep, service: AppointmentsDep,
                         person: PersonCaller) -> dict[str, Any]:
@@ -103,7 +103,7 @@ def read_my_appointment(appointment_id: MyAppointmentId, platform: PlatformDep, 
         return appointment_out(service.own_appointment(on_session(session, platform.outbox), person, appointment_id))
 
 
-@router.patch("/appointments/{appointment_id}", response_model=AppointmentOut,
+@router.patch("/appointments/{appointment_id:uuid_text}", response_model=AppointmentOut,
               summary="Move my appointment to another free slot, until 24 hours before it starts",
               responses=documented(200, examples.PERSON_MOVED_OUT, {**DOOR, **INVALID, **NOT_YOURS, 409: TOO_LATE}))
 def move_my_appointment(appointment_id: MyAppointmentId, platform: PlatformDep, service: AppointmentsDep,
@@ -115,7 +115,7 @@ def move_my_appointment(appointment_id: MyAppointmentId, platform: PlatformDep, 
                                                 body.slot_id))
 
 
-@router.delete("/appointments/{appointment_id}", response_model=AppointmentOut,
+@router.delete("/appointments/{appointment_id:uuid_text}", response_model=AppointmentOut,
                summary="Cancel my appointment, until 24 hours before it starts",
                responses=documented(200, examples.PERSON_CANCELLED_OUT, {**DOOR, **INVALID, **NOT_YOURS, 409: TOO_LATE}))
 def cancel_my_appointment(appointment_id: MyAppointmentId, platform: PlatformDep, service: AppointmentsDep,
