@@ -42,48 +42,47 @@ start_one() {
   )
 }
 
-wait_ready() {
-  local name=$1 port=$2
+# Until `url` answers (a process's readiness), or the last lines of its log.
+wait_for_url() {
+  local name=$1 url=$2
   for _ in $(seq 1 120); do
-    if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then
-      echo "$name ready on http://127.0.0.1:$port"
+    if curl -fsS "$url" >/dev/null 2>&1; then
+      echo "$name ready ($url)"
       return 0
     fi
     sleep 0.5
   done
-  echo "error: $name did not become ready on port $port; last log lines:" >&2
+  echo "error: $name did not answer $url; last log lines:" >&2
   tail -n 20 "$LOG_DIR/$name.log" >&2
   return 1
+}
+
+wait_ready() { wait_for_url "$1" "http://127.0.0.1:$2/readyz"; }
+
+# A local stand-in (OpenID provider, mail catcher) started once: `name`, the URL that answers when it is
+# ready, then its command, run detached in the current directory with its log in .data/logs.
+start_stand_in() {
+  local name=$1 url=$2 pid_file="$RUN_DIR/$1.pid"
+  shift 2
+  if [[ -f $pid_file ]] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+    echo "$name already running (pid $(cat "$pid_file"))"
+    return
+  fi
+  setsid "$@" </dev/null >>"$LOG_DIR/$name.log" 2>&1 &
+  echo $! >"$pid_file"
+  wait_for_url "$name" "$url"
 }
 
 # The local OpenID provider standing in for FranceConnect (deploy/local/oidc/), on Node.js, installed
 # from npm as its lock file pins it. The gateway's OIDC_* settings default to it.
 OIDC_DIR="$ROOT/deploy/local/oidc"
-OIDC_PORT=${OIDC_PORT:-8090}
+export OIDC_PORT=${OIDC_PORT:-8090}  # read by provider.mjs
 export OIDC_ISSUER=${OIDC_ISSUER:-http://127.0.0.1:$OIDC_PORT}  # the provider's and the gateway's
 
 start_oidc() {
-  local pid_file="$RUN_DIR/oidc-provider.pid"
-  if [[ -f $pid_file ]] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
-    echo "oidc-provider already running (pid $(cat "$pid_file"))"
-    return
-  fi
   "$OIDC_DIR/install.sh"
-  (
-    cd "$OIDC_DIR"
-    OIDC_PORT=$OIDC_PORT setsid node provider.mjs </dev/null >>"$LOG_DIR/oidc-provider.log" 2>&1 &
-    echo $! >"$pid_file"
-  )
-  for _ in $(seq 1 60); do
-    if curl -fsS "http://127.0.0.1:$OIDC_PORT/.well-known/openid-configuration" >/dev/null 2>&1; then
-      echo "oidc-provider ready on http://127.0.0.1:$OIDC_PORT"
-      return 0
-    fi
-    sleep 0.5
-  done
-  echo "error: oidc-provider did not become ready on port $OIDC_PORT; last log lines:" >&2
-  tail -n 20 "$LOG_DIR/oidc-provider.log" >&2
-  return 1
+  (cd "$OIDC_DIR" && start_stand_in oidc-provider \
+    "http://127.0.0.1:$OIDC_PORT/.well-known/openid-configuration" node provider.mjs)
 }
 
 stop_pid_file() {
@@ -106,26 +105,9 @@ export NOTIFICATIONS_SMTP_PORT=${NOTIFICATIONS_SMTP_PORT:-$MAILCATCHER_SMTP_PORT
 export NOTIFICATIONS_SMS_URL=${NOTIFICATIONS_SMS_URL:-http://127.0.0.1:$MAILCATCHER_HTTP_PORT/sms}
 
 start_mailcatcher() {
-  local pid_file="$RUN_DIR/mailcatcher.pid"
-  if [[ -f $pid_file ]] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
-    echo "mailcatcher already running (pid $(cat "$pid_file"))"
-    return
-  fi
-  (
-    setsid "$PY" "$ROOT/deploy/local/mailcatcher.py" --smtp-port "$MAILCATCHER_SMTP_PORT" \
-      --http-port "$MAILCATCHER_HTTP_PORT" --folder "$ROOT/.data/mail" </dev/null >>"$LOG_DIR/mailcatcher.log" 2>&1 &
-    echo $! >"$pid_file"
-  )
-  for _ in $(seq 1 40); do
-    if curl -fsS "http://127.0.0.1:$MAILCATCHER_HTTP_PORT/api/messages" >/dev/null 2>&1; then
-      echo "mailcatcher ready: SMTP 127.0.0.1:$MAILCATCHER_SMTP_PORT, inbox http://127.0.0.1:$MAILCATCHER_HTTP_PORT/"
-      return 0
-    fi
-    sleep 0.25
-  done
-  echo "error: mailcatcher did not become ready on port $MAILCATCHER_HTTP_PORT; last log lines:" >&2
-  tail -n 20 "$LOG_DIR/mailcatcher.log" >&2
-  return 1
+  start_stand_in mailcatcher "http://127.0.0.1:$MAILCATCHER_HTTP_PORT/api/messages" \
+    "$PY" "$ROOT/deploy/local/mailcatcher.py" --smtp-port "$MAILCATCHER_SMTP_PORT" \
+    --http-port "$MAILCATCHER_HTTP_PORT" --folder "$ROOT/.data/mail"
 }
 
 cd "$ROOT"
