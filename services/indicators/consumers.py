@@ -10,12 +10,14 @@ from services.dossier.published import CONTRACT_SIGNED, REVIEW_OVERDUE, REVIEW_R
 from services.indicators.service.facts import CONSUMER_NAME, IndicatorFacts
 from services.indicators.service.unit_of_work import on_session
 from services.offers.published import OFFER_FILLED, OFFER_PUBLISHED
-from services.orientation.published import APPOINTMENT_BOOKED, APPOINTMENT_NO_SHOW, DECISION_MADE
+from services.orientation.published import (APPOINTMENT_BOOKED, APPOINTMENT_CANCELLED, APPOINTMENT_MOVED,
+                                           APPOINTMENT_NO_SHOW, DECISION_MADE)
 from services.profiles.published import INTRODUCTION_MADE
 from services.registration.published import PERSON_REGISTERED
 from services.sanctions.published import DECISION_MADE as SANCTION_MADE
 
-FACTS = (PERSON_REGISTERED, OFFER_PUBLISHED, OFFER_FILLED, APPOINTMENT_BOOKED, APPOINTMENT_NO_SHOW, DECISION_MADE,
+FACTS = (PERSON_REGISTERED, OFFER_PUBLISHED, OFFER_FILLED, APPOINTMENT_BOOKED, APPOINTMENT_MOVED, APPOINTMENT_CANCELLED,
+         APPOINTMENT_NO_SHOW, DECISION_MADE,
          CONTRACT_SIGNED, REVIEW_RECORDED, REVIEW_OVERDUE, SANCTION_MADE, INTRODUCTION_MADE, DSN_HIRING_DECLARED)
 
 

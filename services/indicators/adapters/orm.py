@@ -35,3 +35,12 @@ class IndicatorEarlyEventRow(Base):
     person_id: Mapped[str] = mapped_column(String(36), index=True)
     event_type: Mapped[str] = mapped_column(String(100))
     data: Mapped[dict] = mapped_column(JSON)
+
+
+class IndicatorBookingRow(Base):
+    """A first appointment's booking facts, until it is cancelled (domain/facts.py: BOOKING_FACTS)."""
+
+    __tablename__ = "indicator_bookings"
+
+    appointment_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    facts: Mapped[dict] = mapped_column(JSON)

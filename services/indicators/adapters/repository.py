@@ -15,7 +15,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from services.indicators.adapters.orm import IndicatorCellRow, IndicatorEarlyEventRow, IndicatorPersonPlaceRow
+from services.indicators.adapters.orm import (IndicatorBookingRow, IndicatorCellRow, IndicatorEarlyEventRow,
+                                              IndicatorPersonPlaceRow)
 from services.indicators.domain.facts import Place
 from services.indicators.domain.observations import CellKey
 
@@ -23,6 +24,7 @@ KEY_COLUMNS = ("indicator", "measure", "level", "territory", "month", "breakdown
 _CELLS = IndicatorCellRow.__table__
 _PLACES = IndicatorPersonPlaceRow.__table__
 _EARLY = IndicatorEarlyEventRow.__table__
+_BOOKINGS = IndicatorBookingRow.__table__
 
 
 def _insert(session: Session):
@@ -139,3 +141,37 @@ class EarlyEvents:
         if self._taken:
             self.session.execute(delete(_EARLY).where(_EARLY.c.event_id.in_(self._taken)))
             self._taken.clear()
+
+
+class Bookings:
+    """First appointments' booking facts by appointment id, read per run and written at its end."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._known: dict[str, dict | None] = {}
+        self._changed: set[str] = set()
+
+    def prefetch(self, appointment_ids: Iterable[str]) -> None:
+        wanted = set(appointment_ids) - self._known.keys()
+        if wanted:
+            self._known.update(dict.fromkeys(wanted))
+            self._known.update(tuple(row) for row in self.session.execute(
+                select(_BOOKINGS.c.appointment_id, _BOOKINGS.c.facts).where(_BOOKINGS.c.appointment_id.in_(wanted))))
+
+    def of(self, appointment_id: str) -> dict | None:
+        self.prefetch([appointment_id])
+        return self._known[appointment_id]
+
+    def keep(self, appointment_id: str, facts: dict | None) -> None:
+        """None: the appointment was cancelled, nothing more to correct."""
+        self._known[appointment_id] = facts
+        self._changed.add(appointment_id)
+
+    def write_pending(self) -> None:
+        if self._changed:
+            changed = sorted(self._changed)
+            self.session.execute(delete(_BOOKINGS).where(_BOOKINGS.c.appointment_id.in_(changed)))
+            kept = [{"appointment_id": key, "facts": self._known[key]} for key in changed if self._known[key] is not None]
+            if kept:
+                self.session.connection().execute(_BOOKINGS.insert(), kept)
+            self._changed.clear()

@@ -85,6 +85,30 @@ def _appointment_booked(data: dict, _: PlaceOf) -> list[Contribution]:
     return found
 
 
+# What a booking contributed with, kept so that a cancellation takes it back and a move redoes it.
+BOOKING_FACTS = ("departement_code", "booked_at", "channel", "delay_days", "within_target")
+CANCELLED, MOVED = "orientation.appointment.cancelled.v1", "orientation.appointment.moved.v1"
+
+
+def booking_facts(data: dict) -> dict:
+    return {name: data[name] for name in BOOKING_FACTS}
+
+
+def appointment_changed(event_type: str, booking: dict, data: dict) -> tuple[list[Contribution], dict | None]:
+    """A cancelled first appointment is no first appointment: its booking's contributions are taken
+    back. A moved one counts once, with its new delay and channel, in the month it was first booked.
+    Returns the contributions and the booking's facts from now on (None once cancelled)."""
+    taken_back = [_negated(item) for item in _appointment_booked(booking, None)]
+    if event_type == CANCELLED:
+        return taken_back, None
+    moved = {**booking, **{name: data[name] for name in ("channel", "delay_days", "within_target")}}
+    return taken_back + _appointment_booked(moved, None), moved
+
+
+def _negated(item: Contribution) -> Contribution:
+    return Contribution(item.indicator, item.measure, item.place, item.month, item.categories, -item.amount)
+
+
 def _no_show(data: dict, _: PlaceOf) -> list[Contribution]:
     return [Contribution("appointment_no_shows", COUNT, Place(departement_code=data["departement_code"]),
                          month_of(data["recorded_at"]), (("rsa_recipient", str(data["rsa_recipient"]).lower()),))]

@@ -1,7 +1,7 @@
 """Applying the platform's facts to the indicator cells, and reading them back as a ledger."""
 from __future__ import annotations
 
-from services.indicators.domain.facts import contributions
+from services.indicators.domain.facts import CANCELLED, MOVED, appointment_changed, booking_facts, contributions
 from services.indicators.domain.observations import Ledger, expand
 from services.indicators.domain.territories import Level, Territories
 from services.indicators.service.unit_of_work import IndicatorsUnitOfWork
@@ -9,6 +9,7 @@ from services.indicators.service.unit_of_work import IndicatorsUnitOfWork
 # The one subscription's name: its lag is the open data's freshness.
 CONSUMER_NAME = "indicators.facts"
 REGISTERED = "registration.person.registered.v2"
+BOOKED = "orientation.appointment.booked.v1"
 # Facts keyed by a person only: located where the person registered.
 BY_PERSON = frozenset({"dossier.contract.signed.v1", "dossier.review.recorded.v1", "dossier.review.overdue.v1",
                        "partners.dsn.hiring_declared.v1"})
@@ -24,6 +25,7 @@ class IndicatorFacts:
         registering = [data["registration_id"] for _, event_type, data in events if event_type == REGISTERED]
         uow.places.prefetch([*registering, *(data["person_id"] for _, _, data in events if "person_id" in data)])
         uow.early.prefetch(registering)
+        uow.bookings.prefetch(data["appointment_id"] for _, event_type, data in events if event_type in (CANCELLED, MOVED))
         for event_id, event_type, data in events:
             self.apply(uow, event_id, event_type, data)
         uow.write_pending()
@@ -32,6 +34,11 @@ class IndicatorFacts:
         if event_type == REGISTERED:
             self._registered(uow, data)
             return
+        if event_type in (CANCELLED, MOVED):
+            self._appointment_changed(uow, event_type, data)
+            return
+        if event_type == BOOKED:
+            uow.bookings.keep(data["appointment_id"], booking_facts(data))
         if event_type in BY_PERSON and uow.places.place_of(data["person_id"]) is None:
             # Topics arrive in no order between them: kept until the registration places the person.
             uow.early.keep(event_id, data["person_id"], event_type, data)
@@ -49,6 +56,14 @@ class IndicatorFacts:
         self._add(uow, REGISTERED, data)
         for event_type, early in uow.early.take(person_id):
             self._add(uow, event_type, early)
+
+    def _appointment_changed(self, uow: IndicatorsUnitOfWork, event_type: str, data: dict) -> None:
+        booking = uow.bookings.of(data["appointment_id"])
+        if booking is None:
+            return  # cancelled already (a move after a cancellation cannot happen, a redelivery can)
+        found, booking = appointment_changed(event_type, booking, data)
+        uow.bookings.keep(data["appointment_id"], booking)
+        uow.cells.add(expand(self.territories, found))
 
     def _add(self, uow: IndicatorsUnitOfWork, event_type: str, data: dict) -> None:
         found = contributions(event_type, data, uow.places.place_of)

@@ -10,6 +10,9 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from services.indicators.adapters.orm import IndicatorCellRow, IndicatorEarlyEventRow
+from services.indicators.domain.facts import CANCELLED, MOVED
+from services.indicators.domain.territories import Level, shipped_territories
+from services.indicators.service.facts import BOOKED, IndicatorFacts
 from services.indicators.service.unit_of_work import IndicatorsUnitOfWork, on_session
 
 pytestmark = pytest.mark.integration
@@ -60,3 +63,21 @@ def test_a_person_stays_where_first_placed_and_cells_add_up_across_transactions(
     assert answers == [True, "44109", False, "44109"]
     with Session(create_engine(database_url)) as session:
         assert session.scalar(select(IndicatorCellRow.value)) == 6
+
+
+def test_a_booking_moved_then_cancelled_in_later_transactions_leaves_no_first_appointment(database_url):
+    facts = IndicatorFacts(shipped_territories())
+    booked = {"appointment_id": "a1", "departement_code": "44", "booked_at": "2026-11-10T10:00:00+00:00",
+              "channel": "on_site", "delay_days": 10, "within_target": True}
+    changes = [[("e1", BOOKED, booked)],
+               [("e2", MOVED, {**booked, "channel": "video", "delay_days": 12})],
+               [("e3", CANCELLED, booked), ("e4", CANCELLED, booked)]]  # a second cancellation changes nothing
+    counts = []
+    for events in changes:
+        in_transaction(database_url, lambda uow: facts.apply_all(uow, events))
+        in_transaction(database_url, lambda uow: counts.append(
+            (facts.ledger(uow, "first_appointment_delay").value("first_appointment_delay", "count",
+                                                                Level.DEPARTEMENT, "44", "2026-11"),
+             facts.ledger(uow, "first_appointment_delay").value("first_appointment_delay", "sum",
+                                                                Level.DEPARTEMENT, "44", "2026-11"))))
+    assert counts == [(1, 10), (1, 12), (0, 0)]

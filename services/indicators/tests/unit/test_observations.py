@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import random
 
-from services.indicators.domain.facts import COUNT, DENOMINATOR, NUMERATOR, Place, age_band, contributions
+from services.indicators.domain.facts import (CANCELLED, COUNT, DENOMINATOR, MOVED, NUMERATOR, Place, age_band,
+                                               appointment_changed, booking_facts, contributions)
 from services.indicators.domain.observations import ALL, REST, Ledger, Tables
 from services.indicators.domain.secrecy import TOTAL, SecrecyRule
 from services.indicators.domain.territories import NATIONAL, Level, shipped_territories
@@ -65,6 +66,25 @@ def test_generated_appointments_give_their_known_share_within_target():
     assert ledger.value("first_appointment_delay", "sum", Level.NATIONAL, NATIONAL, "2026-11") == \
         sum(10 if ok else 20 for ok in within)
     assert ledger.value("first_appointment_delay", COUNT, Level.BASSIN, "52-LAVAL-OUEST", "2026-11") == 0
+
+
+def test_a_cancelled_first_appointment_no_longer_counts_and_a_moved_one_counts_once_with_its_new_delay():
+    booked = {"departement_code": "49", "booked_at": "2026-11-10T10:00:00+00:00", "channel": "on_site",
+              "delay_days": 10, "within_target": True}
+    ledger = ledger_of([("orientation.appointment.booked.v1", booked)] * 3)
+    bookings = [booking_facts(booked)] * 3
+    moved, bookings[0] = appointment_changed(MOVED, bookings[0], {"channel": "video", "delay_days": 18,
+                                                                   "within_target": False})
+    cancelled, bookings[1] = appointment_changed(CANCELLED, bookings[1], {})
+    ledger.add(moved + cancelled)
+    delay, share = "first_appointment_delay", "first_appointment_within_target"
+    assert ledger.value(delay, COUNT, Level.DEPARTEMENT, "49", "2026-11") == 2  # the month it was first booked
+    assert ledger.value(delay, "sum", Level.DEPARTEMENT, "49", "2026-11") == 18 + 10
+    assert ledger.value(delay, COUNT, Level.REGION, "52", "2026-11", "channel", "video") == 1
+    assert ledger.value(delay, COUNT, Level.REGION, "52", "2026-11", "channel", "on_site") == 1
+    assert (ledger.value(share, NUMERATOR, Level.NATIONAL, NATIONAL, "2026-11"),
+            ledger.value(share, DENOMINATOR, Level.NATIONAL, NATIONAL, "2026-11")) == (1, 2)
+    assert bookings[1] is None and bookings[0]["delay_days"] == 18
 
 
 def test_dossier_facts_wait_for_the_person_place_and_unknown_events_add_nothing():
