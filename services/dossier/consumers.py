@@ -16,6 +16,7 @@ from services.orientation.published import (
 )
 from services.dossier.service.access_intake import record_told_access
 from services.notifications.published import MESSAGE_FAILED
+from services.profiles.published import ACCESS_RECORDED as PROFILES_ACCESS_RECORDED
 from services.registration.published import ACCESS_RECORDED, PERSON_HEALTH
 from services.sanctions.published import ACCESS_RECORDED as SANCTIONS_ACCESS_RECORDED
 
@@ -30,6 +31,7 @@ def consumer_specs(service: DossierService, outbox: Outbox) -> list[ConsumerSpec
         PERSON_HEALTH: on(service.on_registration),
         ACCESS_RECORDED: on(record_told_access),
         SANCTIONS_ACCESS_RECORDED: on(record_told_access),
+        PROFILES_ACCESS_RECORDED: on(record_told_access),
         DECISION_MADE: on(partial(service.on_decision, kind="made")),
         DECISION_REORIENTED: on(partial(service.on_decision, kind="reoriented")),
         APPOINTMENT_BOOKED: on(partial(service.on_appointment, status="booked")),

@@ -17,3 +17,8 @@ INTEREST_ANSWERED = EventType("profiles.interest.answered.v1", INTRODUCTIONS)
 INTEREST_EXPIRED = EventType("profiles.interest.expired.v1", INTRODUCTIONS)
 INTRODUCTION_MADE = EventType("profiles.introduction.made.v1", INTRODUCTIONS)
 OUTCOME_RECORDED = EventType("profiles.introduction.outcome_recorded.v1", INTRODUCTIONS)
+
+# Reads and writes of a person's profile by an organisation, for the person's access log that the
+# dossier keeps (and it alone reads this topic).
+ACCESSES = Topic("profiles.accesses.v1")
+ACCESS_RECORDED = EventType("profiles.person.access_recorded.v1", ACCESSES)

@@ -51,8 +51,8 @@ def to_referent(introduction: Introduction) -> dict[str, Any]:
 @router.get("/{person_id}", response_model=ManagedProfileOut, summary="The whole profile, with provenance",
             responses=documented(200, examples.MANAGED_PROFILE, ERRORS, sends=("ETag",)))
 def read_managed(person_id: PersonId, platform: PlatformDep, profiles: ProfilesDep, caller: Manager) -> JSONResponse:
-    with platform.db.reading() as session:
-        profile = profiles.managed(on_session(session, platform.outbox), caller, person_id)
+    with platform.db.transaction() as session:  # the read is told to the person's access log
+        profile = profiles.read(on_session(session, platform.outbox), caller, person_id)
     return JSONResponse(managed_out(profile), headers={"ETag": etag(profile.version)})
 
 
@@ -103,7 +103,7 @@ def revoke(person_id: PersonId, audience: Annotated[Audience, Path(examples=["te
             summary="Recruiters' requests about this person", responses=documented(200, {"items": [examples.REQUESTED_FOR_REFERENT]}, ERRORS))
 def interest_requests(person_id: PersonId, platform: PlatformDep, introductions: IntroductionsDep,
                       caller: Manager) -> dict[str, Any]:
-    with platform.db.reading() as session:
+    with platform.db.transaction() as session:
         found = introductions.of_person(on_session(session, platform.outbox), caller, person_id)
     return {"items": [to_referent(introduction) for introduction in found]}
 
@@ -132,7 +132,7 @@ def answer(request: Request, person_id: PersonId, request_id: RequestId,
 def access_log(person_id: PersonId, platform: PlatformDep, profiles: ProfilesDep, caller: Manager,
                limit: Limit = 20, cursor: Cursor = None) -> dict[str, Any]:
     after = decode_cursor(cursor, int)[0] if cursor else None
-    with platform.db.reading() as session:
+    with platform.db.transaction() as session:
         entries = profiles.access_log(on_session(session, platform.outbox), caller, person_id, after, limit)
     items = [{"id": entry_id, **{k: v for k, v in entry.__dict__.items() if k not in ("person_id", "client_id")}}
              for entry_id, entry in entries]

@@ -10,7 +10,8 @@ from typing import Any
 from services.core.errors import Conflict, NotFound
 from services.core.identity import Caller
 from services.profiles.domain.introduction import Introduction
-from services.profiles.domain.repository import AccessEntry
+from services.profiles.service import accesses
+from services.profiles.service.accesses import record_access
 from services.profiles.service.profiles import ProfileService
 from services.profiles.service.publishing import publish_introduction
 from services.profiles.service.search import SearchService
@@ -45,6 +46,7 @@ class IntroductionService:
             departement_code=profile.departement_code, offer_id=offer_id, message=message, requested_at=now,
             expires_at=now + self.answer_within)
         self._save(uow, introduction)
+        record_access(uow, caller, profile.person_id, accesses.INTEREST_REQUEST, now, reference=introduction.id)
         return introduction
 
     def of_requester(self, uow: ProfilesUnitOfWork, caller: Caller, request_id: str, *,
@@ -56,6 +58,7 @@ class IntroductionService:
 
     def of_person(self, uow: ProfilesUnitOfWork, caller: Caller, person_id: str) -> list[Introduction]:
         self.profiles.managed(uow, caller, person_id)
+        record_access(uow, caller, person_id, accesses.READ_INTERESTS, self.clock())
         return uow.introductions.of_person(person_id)
 
     def answer(self, uow: ProfilesUnitOfWork, caller: Caller, person_id: str, request_id: str, answer: str,
@@ -66,6 +69,7 @@ class IntroductionService:
             raise NotFound("This person has no request with this id.")
         introduction.answer(answer, reason, caller.org_id, self.clock())
         self._save(uow, introduction)
+        record_access(uow, caller, person_id, accesses.ANSWER, self.clock(), reference=introduction.id)
         return introduction
 
     def release_contact(self, uow: ProfilesUnitOfWork, caller: Caller, request_id: str) -> dict[str, Any]:
@@ -74,8 +78,7 @@ class IntroductionService:
         consenting = profile is not None and introduction.audience in profile.active_audiences
         now = self.clock()
         introduction.release_contact(consenting, now)
-        uow.access_log.record(AccessEntry(introduction.person_id, "contact_release", caller.org_id, caller.org_type,
-                                          caller.client_id, now, introduction.id))
+        record_access(uow, caller, introduction.person_id, accesses.CONTACT_RELEASE, now, reference=introduction.id)
         self._save(uow, introduction)
         return {"first_name": profile.private["first_name"], "last_name": profile.private["last_name"],
                 **(profile.contact or {})}
@@ -85,6 +88,7 @@ class IntroductionService:
         introduction = self.of_requester(uow, caller, request_id, for_update=True)
         introduction.record_outcome(outcome, reason, self.clock())
         self._save(uow, introduction)
+        record_access(uow, caller, introduction.person_id, accesses.OUTCOME, self.clock(), reference=introduction.id)
         return introduction
 
     def expire_due(self, uow: ProfilesUnitOfWork, now: datetime) -> int:

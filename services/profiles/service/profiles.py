@@ -15,6 +15,8 @@ from services.profiles.domain.matching import KeptOffer
 from services.profiles.domain.policy import audience_of, may_manage
 from services.profiles.domain.profile import CONTRIBUTION, DIAGNOSTIC, PERSON, REGISTRATION, Profile, Provenance
 from services.profiles.domain.repository import AccessEntry
+from services.profiles.service import accesses
+from services.profiles.service.accesses import record_access
 from services.profiles.service.publishing import publish_profile
 from services.profiles.service.unit_of_work import ProfilesUnitOfWork
 
@@ -81,17 +83,24 @@ class ProfileService:
             raise NotFound(NOT_VISIBLE)
         return profile
 
+    def read(self, uow: ProfilesUnitOfWork, caller: Caller, person_id: str) -> Profile:
+        profile = self.managed(uow, caller, person_id)
+        record_access(uow, caller, person_id, accesses.READ_PROFILE, self.clock())
+        return profile
+
     def grant(self, uow: ProfilesUnitOfWork, caller: Caller, person_id: str, audience: Audience,
               method: str) -> Profile:
         profile = self.managed(uow, caller, person_id, for_update=True)
         profile.grant(Consent(audience, method, caller.org_id, self.clock()))
         self._save(uow, profile)
+        record_access(uow, caller, person_id, accesses.GRANT, self.clock())
         return profile
 
     def revoke(self, uow: ProfilesUnitOfWork, caller: Caller, person_id: str, audience: Audience) -> Profile:
         profile = self.managed(uow, caller, person_id, for_update=True)
         profile.revoke(audience, self.clock(), caller.org_id)
         self._save(uow, profile)
+        record_access(uow, caller, person_id, accesses.REVOKE, self.clock())
         return profile
 
     def set_consent(self, uow: ProfilesUnitOfWork, caller: Caller, person_id: str, audience: Audience,
@@ -111,11 +120,13 @@ class ProfileService:
         check_version(profile.version)
         profile.state(statement, Provenance(PERSON, caller.org_id, self.clock()))
         self._save(uow, profile)
+        record_access(uow, caller, person_id, accesses.STATEMENT, self.clock())
         return profile
 
     def access_log(self, uow: ProfilesUnitOfWork, caller: Caller, person_id: str, after_id: int | None,
                    limit: int) -> list[tuple[int, AccessEntry]]:
         self.managed(uow, caller, person_id)
+        record_access(uow, caller, person_id, accesses.READ_ACCESS_LOG, self.clock())
         return uow.access_log.of_person(person_id, after_id, limit)
 
     # -- partners' contributions ---------------------------------------------------------------
@@ -128,14 +139,19 @@ class ProfileService:
         now, results = self.clock(), []
         for index, line in enumerate(lines):
             profile = uow.profiles.get(line["person_id"], for_update=True)
+            field_name = CONTRIBUTED_FIELDS[line["kind"]]
             if profile is None or audience not in profile.active_audiences:
-                # Unknown and not consenting read the same: a partner learns nothing of others.
+                # Unknown and not consenting read the same: a partner learns nothing of others. The
+                # person whose profile it is learns of the attempt (their access log).
+                if profile is not None:
+                    record_access(uow, caller, profile.person_id, accesses.contribution(field_name, False), now,
+                                  reason=NO_CONSENT)
                 results.append({"line": index, "status": "refused", "reason": NO_CONSENT})
                 continue
-            field_name = CONTRIBUTED_FIELDS[line["kind"]]
             outcome = profile.contribute(field_name, line["value"],
                                          Provenance(CONTRIBUTION, caller.org_id, now, batch_id))
             self._save(uow, profile)
+            record_access(uow, caller, profile.person_id, accesses.contribution(field_name, True), now)
             results.append({"line": index, "status": "accepted", "reason": outcome})
         return results
 

@@ -3,7 +3,7 @@
 A result never carries a name, contact, NIR, birth date, address, health barrier or RQTH status
 (`public_view` is the only shape they get), and names the profile by a pseudonym of the caller's
 organisation. Every detail view is counted against the organisation's daily quota and written to
-the person's access log.
+the person's access log (service/accesses.py, which says why search results are not).
 
 Searches and ranking run on the search index (`uow.finder`), which catches up with every write
 committed before the request (`searcher`); the page's profiles are read from the record, and one
@@ -28,7 +28,9 @@ from services.profiles.domain.policy import audience_of
 from services.profiles.domain.profile import LIST_FACTS, Profile
 from services.profiles.domain.pseudonyms import Pseudonyms
 from services.profiles.domain.quota import check_daily_views
-from services.profiles.domain.repository import AccessEntry, Facets, Finder, Ranked
+from services.profiles.domain.repository import Facets, Finder, Ranked
+from services.profiles.service import accesses
+from services.profiles.service.accesses import record_access
 from services.profiles.service.unit_of_work import ProfilesUnitOfWork
 
 NOT_VISIBLE = "No profile with this pseudonym is visible to your organisation."
@@ -94,8 +96,7 @@ class SearchService:
         audience, now = self.audience(caller), self.clock()
         check_daily_views(uow.views.count(caller.org_id, now.date()), self.daily_view_quota, now)
         profile = self.findable(uow, caller, pseudonym, audience)
-        uow.access_log.record(AccessEntry(profile.person_id, "detail_view", caller.org_id, caller.org_type,
-                                          caller.client_id, now))
+        record_access(uow, caller, profile.person_id, accesses.DETAIL_VIEW, now)
         return self.result(caller, profile, None)
 
     def findable(self, uow: ProfilesUnitOfWork, caller: Caller, pseudonym: str, audience: Audience) -> Profile:

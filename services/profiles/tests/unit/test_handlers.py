@@ -79,9 +79,15 @@ def test_consent_publishes_and_revocation_withdraws_with_events_free_of_personal
     _, uow, profiles, _, _ = world
     person_id = published_person(uow, profiles)
     profiles.revoke(uow, REFERENT, person_id, Audience.TEMP_AGENCIES)
-    kinds = [pending.event_type for pending in uow.events.emitted]
+    kinds = [pending.event_type for pending in uow.events.emitted if pending.event_type.topic == published.PROFILES]
     assert kinds == [published.PROFILE_PUBLISHED, published.PROFILE_WITHDRAWN]
-    assert uow.events.emitted[0].data["audiences"] == ["temp_agencies"]
+    assert next(p for p in uow.events.emitted if p.event_type.topic == published.PROFILES).data["audiences"] == [
+        "temp_agencies"]
+    told = [(p.data["action"], p.data["access"], p.data["sections"], p.data["by"]["org_id"])
+            for p in uow.events.emitted if p.event_type == published.ACCESS_RECORDED]
+    assert told == [("state", "write", ["statement"], REFERENT.org_id),
+                    ("grant_consent", "write", ["consents"], REFERENT.org_id),
+                    ("revoke_consent", "write", ["consents"], REFERENT.org_id)]  # the referent's, for the person
     assert all(forbidden_in(pending.data) == [] for pending in uow.events.emitted)
 
 
