@@ -7,9 +7,14 @@ outbox event of the transaction that records the access.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+if TYPE_CHECKING:
+    from services.core.events import EventType
+    from services.core.uow import EventSink
 
 Access = Literal["read", "write", "refused"]
 
@@ -38,3 +43,31 @@ def access_recorded(person_id: str, by: Accessor, *, service: str, action: str, 
         "service": service, "action": action, "access": access, "sections": sections, "purpose": purpose,
         "reason": reason,
     }
+
+
+class Actor(Accessor, Protocol):
+    """An organisation, or the person themselves (`is_person`), as `core.identity.Caller` is."""
+
+    @property
+    def is_person(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class AccessTeller:
+    """How a service tells an organisation's accesses: its event type and, once for all its use cases,
+    which action is which access (read or write) of which sections. Each call is an outbox event of the
+    access's own transaction, one per person touched; the person's own accesses (/v1/me) are not told."""
+
+    event_type: EventType
+    service: str
+    actions: Mapping[str, tuple[Access, tuple[str, ...]]]
+
+    def tell(self, events: EventSink, caller: Actor, person_ids: Iterable[str], action: str, at: datetime,
+             purpose: str | None = None) -> None:
+        if caller.is_person:
+            return
+        access, sections = self.actions[action]
+        for person_id in dict.fromkeys(person_ids):  # a list naming a person twice tells it once
+            events.emit(self.event_type, person_id, access_recorded(
+                person_id, caller, service=self.service, action=action, access=access, sections=list(sections),
+                purpose=purpose, reason=None, at=at))

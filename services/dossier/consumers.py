@@ -14,8 +14,10 @@ from services.dossier.service.unit_of_work import DossierUnitOfWork, unit_of_wor
 from services.orientation.published import (
     APPOINTMENT_BOOKED, APPOINTMENT_NO_SHOW, DECISION_MADE, DECISION_REORIENTED,
 )
+from services.orientation.published import ACCESS_RECORDED as ORIENTATION_ACCESS_RECORDED
 from services.dossier.service.access_intake import record_told_access
 from services.notifications.published import MESSAGE_FAILED
+from services.offers.published import ACCESS_RECORDED as OFFERS_ACCESS_RECORDED
 from services.profiles.published import ACCESS_RECORDED as PROFILES_ACCESS_RECORDED
 from services.registration.published import ACCESS_RECORDED, PERSON_HEALTH
 from services.sanctions.published import ACCESS_RECORDED as SANCTIONS_ACCESS_RECORDED
@@ -31,6 +33,8 @@ def consumer_specs(service: DossierService, outbox: Outbox) -> list[ConsumerSpec
         PERSON_HEALTH: on(service.on_registration),
         ACCESS_RECORDED: on(record_told_access),
         SANCTIONS_ACCESS_RECORDED: on(record_told_access),
+        ORIENTATION_ACCESS_RECORDED: on(record_told_access),
+        OFFERS_ACCESS_RECORDED: on(record_told_access),
         PROFILES_ACCESS_RECORDED: on(record_told_access),
         DECISION_MADE: on(partial(service.on_decision, kind="made")),
         DECISION_REORIENTED: on(partial(service.on_decision, kind="reoriented")),

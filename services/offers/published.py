@@ -13,3 +13,8 @@ OFFER_FILLED = EventType("offers.offer.filled.v1", OFFERS)
 
 MATCHES = Topic("offers.matches.v1")
 MATCH_FOUND = EventType("offers.match.found.v1", MATCHES)
+
+# An organisation's reads and writes of the searches saved for a person, for the person's one access log
+# that the dossier keeps (the dossier alone reads this topic). Offers themselves are nobody's data.
+ACCESSES = Topic("offers.accesses.v1")
+ACCESS_RECORDED = EventType("offers.person.access_recorded.v1", ACCESSES)

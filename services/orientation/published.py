@@ -15,3 +15,8 @@ APPOINTMENT_REMINDER_DUE = EventType("orientation.appointment.reminder_due.v1", 
 # reminders of the old time are not due any more.
 APPOINTMENT_MOVED = EventType("orientation.appointment.moved.v1", APPOINTMENTS)
 APPOINTMENT_CANCELLED = EventType("orientation.appointment.cancelled.v1", APPOINTMENTS)
+
+# An organisation's reads and writes of a person's orientation and appointments, for the person's one
+# access log that the dossier keeps (the dossier alone reads this topic).
+ACCESSES = Topic("orientation.accesses.v1")
+ACCESS_RECORDED = EventType("orientation.person.access_recorded.v1", ACCESSES)

@@ -35,6 +35,7 @@ from services.offers.domain.model import OfferDraft
 from services.offers.domain.offer import OfferStatus
 from services.offers.domain.subscriptions import InvalidSearch, SavedSearch, matches
 from services.offers.published import MATCH_FOUND
+from services.offers.service.accesses import tell_access
 from services.offers.service.events import rfc3339
 from services.offers.service.policy import own_record
 
@@ -79,6 +80,7 @@ class Subscriptions:
         session.flush()
         session.add_all(SubscriptionKeyRow(key=key, subscription_id=row.id) for key in search.candidate_keys())
         session.flush()
+        self._tell(session, caller, [person_id], "save_search")
         return row
 
     def get(self, session: Session, caller: Caller, subscription_id: str) -> SubscriptionRow:
@@ -86,6 +88,7 @@ class Subscriptions:
         row = self.own(session, caller, subscription_id)
         if not self.visible(session, caller, row.person_id):
             raise NotFound(NOT_YOURS)
+        self._tell(session, caller, [row.person_id], "read_saved_search")
         return row
 
     def own(self, session: Session, caller: Caller, subscription_id: str) -> SubscriptionRow:
@@ -107,13 +110,18 @@ class Subscriptions:
             statement = statement.where(sa.or_(s.created_at < created_at, sa.and_(s.created_at == created_at, s.id < last_id)))
         rows = list(session.scalars(statement.order_by(s.created_at.desc(), s.id.desc()).limit(limit)))
         visible = [row for row in rows if person_id or self.visible(session, caller, row.person_id)]
+        # The person asked about is read even when none is saved for them; a list, each person it shows.
+        self._tell(session, caller, [person_id] if person_id else [row.person_id for row in visible],
+                   "list_saved_searches")
         return visible, rows[-1] if len(rows) == limit else None
 
     def delete(self, session: Session, caller: Caller, subscription_id: str) -> None:
         row = self.own(session, caller, subscription_id)
         session.execute(sa.delete(SubscriptionKeyRow).where(SubscriptionKeyRow.subscription_id == row.id))
+        person_id = row.person_id
         session.delete(row)
         session.flush()
+        self._tell(session, caller, [person_id], "stop_saved_search")
 
     # -- the person's own door (/v1/me/saved-searches) -----------------------------------------
     def of_person(self, session: Session, person_id: str,
@@ -154,6 +162,9 @@ class Subscriptions:
             if matches(SavedSearch.from_dict(subscription.criteria), draft) and self._record(session, subscription, offer):
                 sent += 1
         return sent
+
+    def _tell(self, session: Session, caller: Caller, person_ids: list[str], action: str) -> None:
+        tell_access(OutboxEvents(session, self.outbox), caller, person_ids, action, self.clock())
 
     # -- visibility ----------------------------------------------------------------------------
     def visible(self, session: Session, org, person_id: str) -> bool:

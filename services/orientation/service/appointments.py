@@ -12,6 +12,7 @@ from services.orientation.domain.appointments import NOT_BOOKED, Appointment, Sl
 from services.orientation.domain.model import DECIDED, Orientation
 from services.orientation.domain.policy import may_book, may_see
 from services.orientation.domain.referential import ORG_TYPES
+from services.orientation.service.accesses import tell_access
 from services.orientation.service.handlers import NOT_VISIBLE
 from services.orientation.service.ports import OrientationUnitOfWork, Transactions
 from services.orientation.service.publishing import publish_appointment
@@ -62,7 +63,9 @@ class AppointmentService:
             raise NotFound(NOT_VISIBLE)
         if not may_book(caller, orientation):
             raise Forbidden("A counsellor of France Travail or of the referent organisation books the first appointment.")
-        return self._book(uow, orientation, appointment_id, slot_id, caller.org_id)
+        booked = self._book(uow, orientation, appointment_id, slot_id, caller.org_id)
+        tell_access(uow.events, caller, [person_id], "book_appointment", self.clock())
+        return booked
 
     def _book(self, uow: OrientationUnitOfWork, orientation: Orientation, appointment_id: str, slot_id: str,
               by: str) -> Appointment:
@@ -136,8 +139,14 @@ class AppointmentService:
             raise NotFound(NOT_YOURS)
         return appointment
 
-    def appointment(self, uow: OrientationUnitOfWork, caller: Caller, appointment_id: str,
-                    for_update: bool = False) -> Appointment:
+    def appointment(self, uow: OrientationUnitOfWork, caller: Caller, appointment_id: str) -> Appointment:
+        """An organisation reads one appointment: told to the person's access log."""
+        appointment = self._visible(uow, caller, appointment_id)
+        tell_access(uow.events, caller, [appointment.person_id], "read_appointment", self.clock())
+        return appointment
+
+    def _visible(self, uow: OrientationUnitOfWork, caller: Caller, appointment_id: str,
+                 for_update: bool = False) -> Appointment:
         appointment = uow.appointments.get(appointment_id, for_update=for_update)
         if appointment is None:
             raise NotFound(NO_APPOINTMENT)
@@ -147,7 +156,7 @@ class AppointmentService:
         return appointment
 
     def record_no_show(self, uow: OrientationUnitOfWork, caller: Caller, appointment_id: str) -> Appointment:
-        appointment = self.appointment(uow, caller, appointment_id, for_update=True)
+        appointment = self._visible(uow, caller, appointment_id, for_update=True)
         if caller.org_type != "france_travail" and caller.org_id != appointment.slot.org_id:
             raise Forbidden("The organisation holding the appointment, or France Travail, records a no-show.")
         person = uow.orientations.get(appointment.person_id).person  # type: ignore[union-attr]
@@ -155,6 +164,7 @@ class AppointmentService:
         if not uow.appointments.record_no_show(missed):
             raise InvalidTransition(NOT_BOOKED)
         publish_appointment(uow.events, missed)
+        tell_access(uow.events, caller, [missed.person_id], "record_no_show", self.clock())
         return missed
 
     def send_due_reminders(self, transactions: Transactions, now: datetime) -> int:

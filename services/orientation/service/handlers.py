@@ -22,6 +22,7 @@ from services.orientation.domain.policy import has_rsa_authority, may_see
 from services.orientation.domain.referential import ReferentialVersion
 from services.orientation.domain.rules import evaluate
 from services.orientation.domain.whatif import Counts, Placement, compare
+from services.orientation.service.accesses import tell_access
 from services.orientation.service.ports import OrientationUnitOfWork, Transactions
 from services.orientation.service.publishing import publish_decisions
 
@@ -61,7 +62,7 @@ class OrientationService:
         referential = self.referential_for(uow, orientation.person.departement_code)
         org_id = self._org_id(orientation, amendment.org_type) if amendment else ""
         orientation.validate(referential, amendment, org_id, caller.org_id, self.clock(), reason, comment)
-        return self._store(uow, orientation)
+        return self._told(uow, caller, self._store(uow, orientation), "validate_orientation")
 
     def record_interview(self, uow: OrientationUnitOfWork, caller: Caller, person_id: str, choice: Choice,
                          comment: str | None, check_version: Callable[[int], None]) -> Orientation:
@@ -69,7 +70,7 @@ class OrientationService:
         referential = self.referential_for(uow, orientation.person.departement_code)
         orientation.record_interview(referential, choice, self._org_id(orientation, choice.org_type), caller.org_id,
                                      has_rsa_authority(caller, orientation), self.clock(), comment)
-        return self._store(uow, orientation)
+        return self._told(uow, caller, self._store(uow, orientation), "record_interview")
 
     def state_preference(self, uow: OrientationUnitOfWork, caller: Caller, person_id: str, org_type: str,
                          check_version: Callable[[int], None]) -> Orientation:
@@ -79,7 +80,7 @@ class OrientationService:
             raise InvalidTransition("The orientation is final (decided by a person, or a first appointment is "
                                     "booked); a change of organisation is now a re-orientation.")
         orientation.preferred_org_type = org_type
-        return self._apply_rules(uow, orientation)
+        return self._told(uow, caller, self._apply_rules(uow, orientation), "state_preference")
 
     def reorient(self, uow: OrientationUnitOfWork, caller: Caller, person_id: str, choice: Choice, reason: str,
                  comment: str | None, check_version: Callable[[int], None]) -> Orientation:
@@ -87,7 +88,7 @@ class OrientationService:
         referential = self.referential_for(uow, orientation.person.departement_code)
         orientation.reorient(referential, choice, self._org_id(orientation, choice.org_type), caller.org_id,
                              has_rsa_authority(caller, orientation), self.clock(), reason, comment)
-        return self._store(uow, orientation)
+        return self._told(uow, caller, self._store(uow, orientation), "reorient")
 
     def apply_overdue_fallbacks(self, transactions: Transactions, now: datetime) -> int:
         """Proposals the département did not decide in time become decisions (the periodic job).
@@ -109,7 +110,7 @@ class OrientationService:
         orientation = uow.orientations.get(person_id)
         if orientation is None or not may_see(caller, orientation, self.clock().date()):
             raise NotFound(NOT_VISIBLE)
-        return orientation
+        return self._told(uow, caller, orientation, "read_orientation")
 
     def own(self, uow: OrientationUnitOfWork, person: Caller) -> Orientation:
         """The person's own orientation, named by their token."""
@@ -252,6 +253,11 @@ class OrientationService:
             if outcome.org_type else None
         orientation.apply_rules(referential, outcome, org.org_id if org else None, now)
         return self._store(uow, orientation)
+
+    def _told(self, uow: OrientationUnitOfWork, caller: Caller, orientation: Orientation, action: str) -> Orientation:
+        """The organisation's access, told to the person's access log in the same transaction."""
+        tell_access(uow.events, caller, [orientation.person.person_id], action, self.clock())
+        return orientation
 
     @staticmethod
     def _store(uow: OrientationUnitOfWork, orientation: Orientation) -> Orientation:
