@@ -11,13 +11,14 @@ from services.core.http import check_if_match
 from services.core.identity import Caller
 from services.core.referentials.geo import default_geo
 from services.orientation.adapters.files import load_directory
+from services.orientation.domain.model import Choice
 from services.orientation.published import ACCESS_RECORDED
 from services.orientation.service.appointments import AppointmentService
 from services.orientation.service.handlers import OrientationService
 from services.orientation.tests.builders import NOW
 from services.orientation.tests.fakes import fake_unit_of_work
 from services.orientation.tests.unit.test_booking_handlers import AGENCY, oriented, slot
-from services.orientation.tests.unit.test_decision_handlers import LOIRE_ATLANTIQUE, registered
+from services.orientation.tests.unit.test_decision_handlers import FRANCE_TRAVAIL, LOIRE_ATLANTIQUE, registered
 
 
 @pytest.fixture
@@ -57,3 +58,14 @@ def test_a_no_show_is_a_write_of_the_appointments_the_persons_own_reads_are_not_
     appointments.record_no_show(uow, AGENCY, appointment_id)
     assert [(action, access) for _, _, action, access, _, _ in told(uow)] == [
         ("book_appointment", "write"), ("record_no_show", "write")]
+
+
+def test_an_interview_and_a_preference_are_writes_of_the_orientation(service, uow):
+    interviewed = registered(service, uow, pre_diagnostic=None)
+    service.record_interview(uow, FRANCE_TRAVAIL, interviewed, Choice("professional", "france_travail", "guided"),
+                             None, lambda v: None)
+    preferring = registered(service, uow, rsa=True, birth_date="1985-01-01")
+    service.state_preference(uow, FRANCE_TRAVAIL, preferring, "france_travail", lambda v: None)
+    assert told(uow) == [
+        (interviewed, "ft-agence-44-nantes-est", "record_interview", "write", ["orientation"], None),
+        (preferring, "ft-agence-44-nantes-est", "state_preference", "write", ["orientation"], None)]
