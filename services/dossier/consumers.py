@@ -12,7 +12,7 @@ from services.core.outbox import Outbox
 from services.dossier.service.handlers import DossierService
 from services.dossier.service.unit_of_work import DossierUnitOfWork, unit_of_work
 from services.orientation.published import (
-    APPOINTMENT_BOOKED, APPOINTMENT_NO_SHOW, DECISION_MADE, DECISION_REORIENTED,
+    APPOINTMENT_BOOKED, APPOINTMENT_CANCELLED, APPOINTMENT_MOVED, APPOINTMENT_NO_SHOW, DECISION_MADE, DECISION_REORIENTED,
 )
 from services.orientation.published import ACCESS_RECORDED as ORIENTATION_ACCESS_RECORDED
 from services.dossier.service.access_intake import record_told_access
@@ -27,7 +27,7 @@ def consumer_specs(service: DossierService, outbox: Outbox) -> list[ConsumerSpec
     def on(handle: Callable[[DossierUnitOfWork, Envelope], None]) -> Handler:
         return lambda session, event: handle(unit_of_work(session, outbox), event)
 
-    # One subscription for the six topics: the read model is one projection, replayed as one.
+    # One subscription for all its topics: the read model is one projection, replayed as one.
     return [ConsumerSpec(name="dossier.read-model", handlers={
         # The restricted twin of each registration event: the referent's view shows its health data.
         PERSON_HEALTH: on(service.on_registration),
@@ -40,6 +40,9 @@ def consumer_specs(service: DossierService, outbox: Outbox) -> list[ConsumerSpec
         DECISION_REORIENTED: on(partial(service.on_decision, kind="reoriented")),
         APPOINTMENT_BOOKED: on(partial(service.on_appointment, status="booked")),
         APPOINTMENT_NO_SHOW: on(partial(service.on_appointment, status="no_show")),
+        # The person moves or cancels their first appointment from their own door.
+        APPOINTMENT_MOVED: on(partial(service.on_appointment, status="booked")),
+        APPOINTMENT_CANCELLED: on(partial(service.on_appointment, status="cancelled")),
         # Reminders notifications gave up on: the referent's view shows them.
         MESSAGE_FAILED: on(service.on_message_failed),
     })]

@@ -19,8 +19,9 @@ APPOINTMENT_FIELDS = ("appointment_id", "slot_id", "org_id", "starts_at", "durat
                       "delay_days", "within_target")
 FAILED_REMINDER_FIELDS = ("message_id", "appointment_id", "org_id", "starts_at", "reminder", "channel", "attempts",
                           "error", "failed_at")
-# An appointment only moves forward: a no-show is not undone by a late-read booking.
-APPOINTMENT_STATUS_RANK = {"booked": 0, "no_show": 1}
+# An appointment only moves forward: a no-show or a cancellation is not undone by a late-read booking.
+# A move keeps it booked, at its new slot and time (the person's own door: orientation's moved event).
+APPOINTMENT_STATUS_RANK = {"booked": 0, "no_show": 1, "cancelled": 1}
 
 
 def apply_registration(section: Section, data: dict[str, Any], event_time: str, event_id: str) -> bool:

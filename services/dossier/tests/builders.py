@@ -16,7 +16,8 @@ from services.registration import published as registration_events
 REGISTRATIONS, DECISIONS, APPOINTMENTS = (registration_events.PERSONS_HEALTH.address, orientation.DECISIONS.address,
                                           orientation.APPOINTMENTS.address)
 DECISION_TYPES = {"made": orientation.DECISION_MADE, "reoriented": orientation.DECISION_REORIENTED}
-APPOINTMENT_TYPES = {"booked": orientation.APPOINTMENT_BOOKED, "no_show": orientation.APPOINTMENT_NO_SHOW}
+APPOINTMENT_TYPES = {"booked": orientation.APPOINTMENT_BOOKED, "no_show": orientation.APPOINTMENT_NO_SHOW,
+                     "moved": orientation.APPOINTMENT_MOVED, "cancelled": orientation.APPOINTMENT_CANCELLED}
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 
 
@@ -59,7 +60,15 @@ def appointment(person_id: str, appointment_id: str, kind: str = "booked", at: d
         "booked": {"decision_id": str(uuid.uuid4()), "registered_at": (at - timedelta(days=1)).isoformat(),
                    "booked_at": at.isoformat(), "booked_by": "ml-nantes-metropole"},
         "no_show": {"recorded_at": at.isoformat(), "recorded_by": "ml-nantes-metropole", "rsa_recipient": True},
+        # The person's own door: a move to another slot, a cancellation.
+        "moved": {"slot_id": str(uuid.uuid5(uuid.NAMESPACE_URL, appointment_id + "/moved")),
+                  "previous_slot_id": common["slot_id"], "previous_starts_at": common["starts_at"],
+                  "starts_at": (at + timedelta(days=4)).isoformat(), "moved_at": at.isoformat(),
+                  "moved_by": f"person:{person_id}"},
+        "cancelled": {"cancelled_at": at.isoformat(), "cancelled_by": f"person:{person_id}"},
     }[kind]
+    if kind in ("moved", "cancelled"):
+        del common["departement_code"]  # told at booking only
     return Envelope(type=APPOINTMENT_TYPES[kind].name, source="orientation", subject=person_id, time=at,
                     data={**common, **specific})
 

@@ -71,6 +71,19 @@ def test_a_no_show_is_not_undone_by_a_booking_read_late():
     assert fresh.content["items"][0]["status"] == "no_show" and fresh.content["items"][0]["slot_id"] == "s1"
 
 
+def test_a_moved_appointment_shows_its_new_time_and_a_cancelled_one_stays_cancelled():
+    booked = {"person_id": "p1", "appointment_id": "a1", "slot_id": "s1", "org_id": "ml", "starts_at": "2026-11-23T09:30:00Z"}
+    moved = {**booked, "slot_id": "s2", "starts_at": "2026-11-25T14:00:00Z", "previous_slot_id": "s1"}
+    section = Section("appointments")
+    apply_appointment(section, booked, "booked")
+    assert apply_appointment(section, moved, "booked")
+    assert section.content["items"][0] == {**{k: moved[k] for k in ("appointment_id", "slot_id", "org_id", "starts_at")},
+                                         "status": "booked"}
+    assert apply_appointment(section, moved, "cancelled")
+    assert not apply_appointment(section, booked, "booked")  # a booking read late does not revive it
+    assert section.content["items"][0]["status"] == "cancelled" and section.content["items"][0]["slot_id"] == "s2"
+
+
 def _dossier() -> Dossier:
     identity, orientation = Section("identity", 1), Section("orientation", 1)
     apply_registration(identity, REGISTRATION, "2026-11-20T09:00:00+00:00", "e1")
