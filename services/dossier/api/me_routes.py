@@ -81,8 +81,9 @@ def read_own_correction(correction_id: CorrectionId, platform: PlatformDep, pers
              description="Your referent reads the request in your dossier and answers it; GET /v1/me/corrections "
                          "shows the outcome.",
              responses=documented(201, examples.CORRECTION, {
-                 **DOSSIER_ERRORS, 409: "Idempotency-Key reused with another body.",
-                 422: "Invalid request, or too many open requests; `errors` names each field."}, sends=("Location",)))
+                 **DOSSIER_ERRORS,
+                 409: "Idempotency-Key reused with another body, or 20 requests already open (wait for answers).",
+                 422: "Invalid request; `errors` names each field."}, sends=("Location",)))
 def ask_correction(
     request: Request, platform: PlatformDep, service: ServiceDep, person: Person,
     correction: Annotated[CorrectionCreate, Body(openapi_examples={"mobility": {

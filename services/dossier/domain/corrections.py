@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from services.core.errors import InvalidTransition, NotFound, RuleBroken
+from services.core.errors import Conflict, InvalidTransition, NotFound, RuleBroken
 from services.dossier.domain.sections import APPOINTMENTS, CONTRACT, DIAGNOSTIC, IDENTITY, ORIENTATION, REVIEWS, Section
 
 # What a person may ask to correct: every section they read but the derived rsa_status (it follows
@@ -37,8 +37,8 @@ def ask(section: Section, correction_id: str, about: str, field: str | None, mes
     if about not in CORRECTABLE:
         raise RuleBroken(f"A correction is asked about one of: {', '.join(CORRECTABLE)}.", field="section")
     if sum(1 for item in items(section) if item["status"] == OPEN) >= MAX_OPEN:
-        raise RuleBroken(f"You already have {MAX_OPEN} open requests; wait for your referent's answers.",
-                         field="message")
+        # The dossier's state, not the request, is at fault: the same request goes in once one is answered.
+        raise Conflict(f"You already have {MAX_OPEN} open requests; wait for your referent's answers.")
     item = {"correction_id": correction_id, "section": about, "field": field, "message": message, "status": OPEN,
             "asked_at": now.isoformat(), "answer": None, "answered_at": None, "answered_by": None}
     section.content = {"items": [*items(section), item]}

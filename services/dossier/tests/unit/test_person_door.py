@@ -9,7 +9,7 @@ from functools import partial
 import pytest
 
 from services.core.access_log import access_recorded
-from services.core.errors import Forbidden, NotFound, RuleBroken
+from services.core.errors import Conflict, Forbidden, NotFound, RuleBroken
 from services.core.events import Envelope
 from services.core.identity import Caller
 from services.core.person_policy import Relation
@@ -159,7 +159,7 @@ def test_corrections_are_listed_newest_first_by_cursor_and_bounded(uow, person_i
     assert [c["correction_id"] for c in page] == ["c-19", "c-18", "c-17"]
     after = (page[-1]["asked_at"], page[-1]["correction_id"])
     assert person_door.own_corrections(uow, person_id, after, 1)[0]["correction_id"] == "c-16"
-    with pytest.raises(RuleBroken):
+    with pytest.raises(Conflict):
         person_door.ask_correction(uow, person_id, "c-x", "identity", None, "Encore", NOW)
 
 
