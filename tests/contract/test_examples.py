@@ -120,7 +120,8 @@ def look_after_herself(journey: Journey) -> None:
 def door(journey: Journey) -> None:
     """After her login the gateway asks registration who Camille is; logged in, she reads her registration
     and corrects her contact, reads her orientation and the appointment the mission locale booked for her,
-    moves it to a later slot the mission locale opens, cancels it, and books the first slot herself."""
+    moves it to a later slot the mission locale opens, cancels it, books the first slot herself, and
+    downloads everything the platform holds about her."""
     journey.send(ADMIN, "registration", "post", "/v1/registrations/identity-matches")
     journey.send(CAMILLE, "registration", "get", "/v1/me/registration")
     journey.send(CAMILLE, "registration", "patch", "/v1/me/registration/contact")
@@ -134,6 +135,7 @@ def door(journey: Journey) -> None:
     journey.send(CAMILLE, "orientation", "patch", "/v1/me/appointments/{appointment_id}")
     journey.send(CAMILLE, "orientation", "delete", "/v1/me/appointments/{appointment_id}")
     journey.send(CAMILLE, "orientation", "post", "/v1/me/appointments")
+    journey.send(CAMILLE, "me", "get", "/v1/me/export")  # the gateway's own: all of the above as one document
 
 
 def publish(journey: Journey) -> None:
