@@ -14,6 +14,7 @@ from services.core.scopes import Scope
 from services.registration.api import examples
 from tests.support.oidc import log_in
 from tests.support.polling import eventually
+from tests.support.stack import Stack
 
 pytestmark = pytest.mark.e2e
 
@@ -24,9 +25,18 @@ ME_ROUTES = [route for route in TOKEN_ROUTES if route.read_scope == Scope.ME]
 
 
 @pytest.fixture(scope="module")
+def stack(broker, tmp_path_factory):
+    """A platform of this module's own: on the shared one, generated requests register people with
+    Camille's documented identity (and her example's Idempotency-Key with other bodies), and a login
+    naming several registrations rightly opens none (the person is sent to a counsellor)."""
+    running = Stack.start(broker, tmp_path_factory.mktemp("person-door"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
 def camille(stack) -> str:
-    """Camille, as the registration examples have her; registered under the example's Idempotency-Key,
-    so another test registering the example gets the same registration, not a second Camille."""
+    """Camille, as the registration examples have her, the one person the provider's demo Camille names."""
     answer = stack.client("ft-agence-nantes").post(
         "/v1/registrations", json=examples.REGISTRATION_CREATE,
         headers={"Idempotency-Key": examples.EXAMPLE_IDEMPOTENCY_KEY})
