@@ -5,6 +5,7 @@ committed under contracts-openapi/ so that every change to an API shows up in re
 """
 from __future__ import annotations
 
+import copy
 import difflib
 import importlib
 import sys
@@ -16,7 +17,7 @@ import yaml
 from fastapi import FastAPI
 
 from gateway.docs import published_contract
-from gateway.me_export import EXPORT_PATH, export_router
+from gateway.me_export import EXAMPLE_PART, EXPORT_PATH, export_router
 from gateway.routing import GATEWAY, Route, route_for, service_routes
 from services.core.problems import install_problem_handlers
 from services.core.settings import REPO_ROOT
@@ -61,7 +62,16 @@ def build_me(routes: dict[str, Route]) -> dict[str, Any]:
     whole["tags"] = [{"name": tag} for tag in sorted({tag for operations in whole["paths"].values()
                                                        for op in operations.values() for tag in op.get("tags", [])})]
     whole["components"]["schemas"] = referenced_schemas(whole, whole["components"]["schemas"])
+    _show_the_part_in_the_export(whole)
     return whole
+
+
+def _show_the_part_in_the_export(whole: dict[str, Any]) -> None:
+    """The export's example holds the part it asks for as that part's own example says it (the gateway,
+    which imports no service, documents a stub of it), so the example is one a person really gets."""
+    answer = whole["paths"][EXPORT_PATH]["get"]["responses"]["200"]["content"]["application/json"]
+    part = whole["paths"][ME_PREFIX + EXAMPLE_PART]["get"]["responses"]["200"]["content"]["application/json"]
+    answer["example"] = {**answer["example"], "parts": {EXAMPLE_PART: copy.deepcopy(part["example"])}}
 
 
 def gateway_operations(contract: dict[str, Any]) -> dict[str, Any]:
