@@ -2,6 +2,7 @@
 oriented to the mission locale of Nantes, which writes her diagnostic and contract. They work in this
 order against a fresh `make run` once the orientation API's examples have run: diagnostic and contract
 written (sections at version 0), the contract signed (version 1), a review recorded, then the reads."""
+from services.core.http import encode_cursor
 from services.core.idempotency import resource_id
 from services.core.referentials.obligations import obligations
 from services.dossier.domain.journal import WITHHELD_UNTIL_CLOSED_NOTE
@@ -98,13 +99,15 @@ HISTORY_PAGE = {"items": [
     {"id": 1, "section": "diagnostic", "action": "patched", "version": 1, "at": DIAGNOSTIC["completed_at"],
      "changes": DIAGNOSTIC_PATCH, "by": BY},
 ], "next_cursor": None}
+# The two newest accesses (the example asks for a page of two): every service tells its own, so there
+# are more, and the page says where the next one starts.
 ACCESS_LOG_PAGE = {"items": [
     {"id": 7, "access": "read", "sections": ["rsa_status"], "purpose": "rsa_entitlement",
      "at": "2026-11-24T08:00:00+00:00", "by": {"client_id": "caf-44", "org_id": "caf-44", "org_type": "caf"},
      "service": "dossier", "reason": None},
     {"id": 6, "access": "write", "sections": ["contract"], "purpose": None, "at": SIGNATURE["signed_at"], "by": BY,
      "service": "dossier", "reason": None},
-], "next_cursor": None}
+], "next_cursor": encode_cursor([6])}
 
 # -- the person's own door (/v1/me) -----------------------------------------------------------------
 # Camille's own token: its client is the person, so her request's id derives from it and the key.

@@ -74,7 +74,8 @@ def read_history(person_id: PersonId, purpose: PurposeQuery, platform: PlatformD
                         "or of the referent organisation acting on the person's request.",
             responses=documented(200, examples.ACCESS_LOG_PAGE, SECTION_ERRORS))
 def read_access_log(person_id: PersonId, purpose: PurposeQuery, platform: PlatformDep, service: ServiceDep,
-                    caller: Reader, limit: Limit = 20, cursor: Cursor = None) -> JSONResponse:
+                    caller: Reader, limit: Annotated[Limit, Query(examples=[2])] = 20,
+                    cursor: Cursor = None) -> JSONResponse:
     before = before_id(cursor)
     with platform.db.transaction() as session:
         items = service.access_log(unit_of_work(session, platform.outbox), caller, person_id, purpose, before, limit)
