@@ -49,6 +49,12 @@ const CODES = {
   departement: "département", france_travail: "France Travail", cap_emploi: "Cap emploi",
   requested: "demandée", interested: "intéressé·e", declined: "déclinée", expired: "expirée",
   employers: "employeurs", temp_agencies: "agences d'intérim", counsellors: "conseillers",
+  // Why an organisation read, and what: the access log's purposes and the parts each service names.
+  recruitment: "recrutement", public_profile: "profil public", interest_requests: "demandes d'employeurs",
+  profile: "profil", statement: "déclaration", access_log: "journal des accès", saved_searches: "recherches enregistrées",
+  appointments: "rendez-vous", orientation: "orientation", registration: "inscription", dossier: "dossier",
+  profiles: "banque de profils", offers: "offres", sanctions: "sanctions", rsa_status: "droit au RSA",
+  failed_reminders: "rappels non remis",
 };
 const HIDDEN_KEYS = new Set(["next_cursor", "withheld_until_closed_note", "_links"]);
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
