@@ -252,7 +252,7 @@ class DossierAppointment(BaseModel):
     location: str | None = None
     delay_days: int
     within_target: bool
-    status: Literal["booked", "no_show"]
+    status: Literal["booked", "no_show", "cancelled"]
 
 
 class DossierAppointments(BaseModel):

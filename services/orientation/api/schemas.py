@@ -168,9 +168,14 @@ class SlotPage(BaseModel):
     next_cursor: str | None = None
 
 
+# A slot id names a slot that must exist, belong to the person's referent and start later: the state
+# decides, so such a refusal is a 422 on this field that the contract announces.
+FREE_SLOT = checked_against("the slots published: one of the person's referent organisation, still to come")
+
+
 class AppointmentIn(RequestBody):
     person_id: EntityId
-    slot_id: EntityId
+    slot_id: EntityId = Field(json_schema_extra=FREE_SLOT)
 
 
 class AppointmentOut(BaseModel):
@@ -202,7 +207,8 @@ class PersonOrientationOut(OrientationOut):
 
 
 class PersonAppointmentIn(RequestBody):
-    slot_id: EntityId = Field(description="A free slot of your referent organisation (GET /v1/me/appointments/slots).")
+    slot_id: EntityId = Field(description="A free slot of your referent organisation (GET /v1/me/appointments/slots).",
+                              json_schema_extra=FREE_SLOT)
 
 
 class PersonAppointmentList(BaseModel):

@@ -136,7 +136,7 @@ def list_registrations(
     return {"items": [to_out(r, sections, today) for r in page], "next_cursor": next_cursor}
 
 
-@router.get("/{registration_id}", response_model=RegistrationOut, summary="Read one registration",
+@router.get("/{registration_id:uuid_text}", response_model=RegistrationOut, summary="Read one registration",
             responses=documented(200, examples.REGISTRATION_OUT, {
                 401: UNAUTHORISED, 403: FORBIDDEN, 404: NOT_VISIBLE}, sends=("ETag",)))
 def read_registration(registration_id: RegistrationId, platform: PlatformDep, service: ServiceDep,
@@ -148,7 +148,7 @@ def read_registration(registration_id: RegistrationId, platform: PlatformDep, se
 
 
 @router.patch(
-    "/{registration_id}", response_model=RegistrationOut, summary="Correct a registration (JSON merge patch)",
+    "/{registration_id:uuid_text}", response_model=RegistrationOut, summary="Correct a registration (JSON merge patch)",
     responses=documented(200, examples.REGISTRATION_OUT, {
         401: UNAUTHORISED, 403: FORBIDDEN, 422: INVALID, 404: NOT_VISIBLE,
         409: "The NIR given belongs to another registration.", 412: STALE, 428: IF_MATCH_REQUIRED,
@@ -171,7 +171,7 @@ def correct_registration(
 
 
 @router.post(
-    "/{registration_id}/confirm", response_model=RegistrationOut,
+    "/{registration_id:uuid_text}/confirm", response_model=RegistrationOut,
     summary="Confirm a pre-registration prefilled from a partner's data, with corrections",
     responses=documented(200, examples.CONFIRMED_OUT, {
         401: UNAUTHORISED, 403: FORBIDDEN, 422: INVALID, 404: NOT_VISIBLE,
