@@ -5,15 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 
 from services.core.settings import REPO_ROOT
 from tests.support.processes import free_port
+from tests.support.polling import url_answers
 
 TEMPLATE = REPO_ROOT / "deploy" / "local" / "nginx" / "reverse-proxy.conf"
 
@@ -41,13 +40,7 @@ def reverse_proxy(upstream_port: int, workdir: Path) -> Iterator[str]:
 
 
 def wait_until_proxying(url: str, process: subprocess.Popen, error_log: Path, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
+    if url_answers(f"{url}/healthz", timeout, alive=lambda: process.poll() is None):
+        return
     log = error_log.read_text(errors="replace") if error_log.exists() else "(no log)"
     raise RuntimeError(f"nginx is not proxying to the service on {url}:\n{log}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import httpx
 
 from services.core.settings import REPO_ROOT
 from tests.support.processes import free_port
+from tests.support.polling import url_answers
 
 OIDC_DIR = REPO_ROOT / "deploy" / "local" / "oidc"
 CLIENT_ID = "france-travail-gateway"
@@ -47,17 +47,11 @@ class OidcProvider:
         return provider
 
     def _wait_ready(self, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        if not url_answers(f"{self.issuer}/.well-known/openid-configuration", timeout, interval=0.1,
+                           alive=lambda: self.process.poll() is None):
             if self.process.poll() is not None:
                 raise RuntimeError("the OpenID provider exited; see oidc-provider.log")
-            try:
-                if httpx.get(f"{self.issuer}/.well-known/openid-configuration", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"the OpenID provider did not answer in {timeout}s")
+            raise RuntimeError(f"the OpenID provider did not answer in {timeout}s")
 
     def gateway_env(self) -> dict[str, str]:
         """The gateway's settings for this provider (gateway/oidc.py: OidcSettings)."""

@@ -2,8 +2,25 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
+import httpx
 from sqlalchemy import create_engine, text
+
+
+def url_answers(url: str, timeout: float, *, alive: Callable[[], bool] = lambda: True, probe_timeout: float = 1.0,
+                interval: float = 0.2) -> bool:
+    """True once `url` answers 200; False when `timeout` passes or `alive()` says the process behind it
+    exited. Each caller says what failed, with the log it keeps."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and alive():
+        try:
+            if httpx.get(url, timeout=probe_timeout).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(interval)
+    return False
 
 
 def eventually(read, accept, timeout: float = 60.0):

@@ -6,13 +6,11 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
-
-import httpx
 
 from services.core import serving
 from services.core.settings import REPO_ROOT
+from tests.support.polling import url_answers
 
 
 def free_port() -> int:
@@ -44,17 +42,9 @@ class ServiceProcess:
         return self
 
     def wait(self, path: str, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited: {self.log_tail()}")
-            try:
-                if httpx.get(self.url + path, timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"{self.name} not ready after {timeout}s: {self.log_tail()}")
+        if not url_answers(self.url + path, timeout, alive=lambda: self.process.poll() is None):
+            state = "exited" if self.process.poll() is not None else f"not ready after {timeout}s"
+            raise RuntimeError(f"{self.name} {state}: {self.log_tail()}")
 
     def stop(self, kill: bool = False) -> None:
         """Graceful stop, or SIGKILL to simulate a crash (nothing gets to run on the way out)."""

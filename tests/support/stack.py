@@ -11,6 +11,7 @@ from services.core.manifest import load_manifest
 from services.core.migrations import upgrade
 from tests.support.kafka import TestBroker, unique_prefix
 from tests.support.oidc import OidcProvider
+from tests.support.polling import url_answers
 from tests.support.processes import ServiceProcess, free_port
 from tests.support.tokens import demo_partners
 
@@ -106,12 +107,5 @@ class Stack:
 def _wait_ready(gateway_url: str, timeout: float = 120.0) -> None:
     """The gateway's /readyz asks every service in turn: seconds on a loaded machine, where a probe
     giving up after one second never saw it answer."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{gateway_url}/readyz", timeout=30).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"the gateway's services not ready after {timeout}s")
+    if not url_answers(f"{gateway_url}/readyz", timeout, probe_timeout=30, interval=0.5):
+        raise RuntimeError(f"the gateway's services not ready after {timeout}s")

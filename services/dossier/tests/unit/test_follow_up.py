@@ -11,7 +11,7 @@ from services.dossier.api import examples
 from services.dossier.domain.follow_up import DEFAULT_SIGNATURE_DELAY_DAYS, review_overdue, signature_late
 from services.dossier.published import CONTRACT_UNSIGNED, REVIEW_OVERDUE
 from services.dossier.service.handlers import DossierService
-from services.dossier.tests.unit.test_handlers import ML, NOW, person_id, service, uow  # noqa: F401 (fixtures)
+from services.dossier.tests.unit.conftest import ML, NOW
 
 DELAY = timedelta(days=DEFAULT_SIGNATURE_DELAY_DAYS)
 

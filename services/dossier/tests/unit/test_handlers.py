@@ -3,49 +3,19 @@ access log of every read and the events published (each checked against its sche
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
-from functools import partial
+from datetime import timedelta
 
 import pytest
 
 from services.core.errors import Forbidden, NotFound, PreconditionFailed, PreconditionRequired, RuleBroken
-from services.core.identity import Caller
 from services.dossier.api import examples
-from services.dossier.api.schemas import SECTION_MODELS, validate_section
 from services.dossier.domain.sections import AlreadySigned, DIAGNOSTIC_FIELDS, NothingToSign
+from services.core.identity import Caller
 from services.dossier.published import CONTRACT_SIGNED, DIAGNOSTIC_COMPLETED, REVIEW_RECORDED
-from services.dossier.service.handlers import DossierService
-from services.dossier.tests.builders import decision, registration
-from services.dossier.tests.fakes import unit_of_work
+from services.dossier.tests.unit.conftest import DEP, FT, HEALTH_NOTE, ML, NOW, SCOPES
 
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
-SCOPES = frozenset({"dossier:read", "dossier:write"})
-ML = Caller("mission-locale-nantes", "ml-nantes-metropole", "mission_locale", ("44",), SCOPES)
-FT = Caller("ft-agence-nantes", "ft-agence-44-nantes-est", "france_travail", ("44",), SCOPES)
-DEP = Caller("departement-44", "departement-44", "departement", ("44",), SCOPES)
 CAF = Caller("caf-44", "caf-44", "caf", ("44",), frozenset({"dossier:read"}))
 OTHER_ML = Caller("mission-locale-angers", "ml-angers", "mission_locale", ("49",), SCOPES)
-HEALTH_NOTE = "No standing jobs"
-
-
-@pytest.fixture
-def service() -> DossierService:
-    return DossierService(validators={name: partial(validate_section, name) for name in SECTION_MODELS},
-                          clock=lambda: NOW)
-
-
-@pytest.fixture
-def uow():
-    return unit_of_work()
-
-
-@pytest.fixture
-def person_id(service, uow) -> str:
-    """Camille (25), an RSA recipient of Loire-Atlantique, oriented to the mission locale of Nantes."""
-    person = str(uuid.uuid4())
-    service.on_registration(uow, registration(person, at=NOW - timedelta(days=3)))
-    service.on_decision(uow, decision(person, at=NOW - timedelta(days=2)), "made")
-    return person
 
 
 def write_contract(service, uow, person_id) -> None:

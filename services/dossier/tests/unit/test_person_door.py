@@ -3,8 +3,7 @@ sees it (control reads once their procedure closed), correction requests and the
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
-from functools import partial
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -14,45 +13,17 @@ from services.core.events import Envelope
 from services.core.identity import Caller
 from services.core.person_policy import Relation
 from services.dossier.api import examples
-from services.dossier.api.schemas import SECTION_MODELS, validate_section
 from services.dossier.domain import corrections
 from services.dossier.domain.policy import Grants
 from services.dossier.service import person_door
 from services.dossier.service.access_intake import record_told_access
-from services.dossier.service.handlers import DossierService
-from services.dossier.tests.builders import decision, registration
-from services.dossier.tests.fakes import SCHEMAS, unit_of_work
+from services.dossier.tests.fakes import SCHEMAS
 from services.notifications.published import MESSAGE_FAILED
+from services.dossier.tests.unit.conftest import DEP, FT, HEALTH_NOTE, ML, NOW
 from services.sanctions.published import ACCESS_RECORDED as SANCTIONS_ACCESS
 
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
-SCOPES = frozenset({"dossier:read", "dossier:write"})
-ML = Caller("mission-locale-nantes", "ml-nantes-metropole", "mission_locale", ("44",), SCOPES)
-FT = Caller("ft-agence-nantes", "ft-agence-44-nantes-est", "france_travail", ("44",), SCOPES)
-DEP = Caller("departement-44", "departement-44", "departement", ("44",), SCOPES)
 SECTIONS = ("identity", "rsa_status", "orientation", "appointments", "diagnostic", "contract", "reviews",
             "corrections", "failed_reminders", "access_log", "history")
-HEALTH_NOTE = "No standing jobs"
-
-
-@pytest.fixture
-def service() -> DossierService:
-    return DossierService(validators={name: partial(validate_section, name) for name in SECTION_MODELS},
-                          clock=lambda: NOW)
-
-
-@pytest.fixture
-def uow():
-    return unit_of_work()
-
-
-@pytest.fixture
-def person_id(service, uow) -> str:
-    """Camille, an RSA recipient with a health barrier, oriented to the mission locale of Nantes."""
-    person = str(uuid.uuid4())
-    service.on_registration(uow, registration(person, at=NOW - timedelta(days=3)))
-    service.on_decision(uow, decision(person, at=NOW - timedelta(days=2)), "made")
-    return person
 
 
 def test_the_person_reads_every_section_and_their_health_data_and_writes_only_corrections():
