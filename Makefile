@@ -48,6 +48,7 @@ test: venv
 	@deploy/local/tools.sh
 	@tests/contract/spectral/install.sh
 	@tests/e2e/axe/install.sh
+	@services/indicators/referentials/npm/install.sh
 	@$(PG) start
 	@$(TEST_KAFKA_ENV) $(KAFKA) start
 	@set -o pipefail; TEST_KAFKA_PORT=19092 TEST_DATABASE_URL="$$($(PG) url)" \
@@ -56,6 +57,7 @@ test: venv
 
 ## test-unit: the fast domain tests only (no broker, no database server)
 test-unit: venv
+	@services/indicators/referentials/npm/install.sh
 	@$(PY) -m pytest services gateway -m "not integration and not e2e" -q
 
 ## bench: throughput and latency figures (prints, asserts nothing about time), on a fresh broker; first

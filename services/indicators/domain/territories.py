@@ -1,26 +1,32 @@
 """Territories as data: commune -> bassin d'emploi -> département -> région -> national.
 
-The geography (commune -> département -> région) is core's INSEE referential; bassins come from a
-zoning file the préfet sets each year (referentials/bassins_<région>.csv, one row per commune). A
-commune outside every shipped zoning has no bassin: its events count at the département and above.
+Régions and départements are core's INSEE referential. The communes are every current commune of the
+101 départements (referentials/communes.csv, ~34,900 rows derived from Etalab's
+"@etalab/decoupage-administratif", INSEE's COG: see referentials/derive.py for why a committed file
+and which rows are kept). Municipal arrondissements (75112 Paris 12e) are places of their own beside
+their commune (75056 Paris): either code counts in the same département. Bassins come from a zoning
+file the préfet sets each year (referentials/bassins_<région>.csv, one row per commune), each row
+checked against that list: its commune must exist and lie in the bassin's département. A commune
+outside every shipped zoning has no bassin: its events count at the département and above.
 
-Any well-formed commune code is placed from its structure (its département, hence its région), so
-core's shipped subset of communes loses no event. An official full list (INSEE's COG, as Etalab's
-"decoupage-administratif" packages it; `geo.load_communes_csv`) adds each commune's name and lets a
-zoning file be checked commune by commune rather than by département only.
+A fact is placed from the structure of its commune code (its département, hence its région), not by
+looking the code up: a commune merged into another since the fact was recorded keeps its département,
+so no event is lost to a COG update.
 """
 from __future__ import annotations
 
 import csv
+import sys
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from services.core.referentials.geo import GeoReferential, default_geo
 
 ZONINGS_DIR = Path(__file__).parent.parent / "referentials"
+COMMUNES_FILE = ZONINGS_DIR / "communes.csv"
 NATIONAL = "FR"
 
 
@@ -50,11 +56,18 @@ class Territory:
 class Territories:
     """Where a fact counts: every level above the place it happened in."""
 
-    def __init__(self, geo: GeoReferential, zoning: Iterable[tuple[Bassin, str]]) -> None:
+    def __init__(self, geo: GeoReferential, zoning: Iterable[tuple[Bassin, str]],
+                 communes: Mapping[str, tuple[str, str]] | None = None) -> None:
+        """`communes`: code -> (département code, name), every commune the zoning may name (the
+        shipped full list, `read_communes`); core's communes of `geo` when not given."""
         self._geo = geo
+        self._communes = communes if communes is not None else communes_of(geo)
         self._bassin_of_commune: dict[str, Bassin] = {}
         for bassin, commune_code in zoning:
-            if geo.departement_of_commune_code(commune_code) != bassin.departement_code:
+            commune = self._communes.get(commune_code.upper())
+            if commune is None:
+                raise ValueError(f"bassin {bassin.code}: {commune_code} is not a current commune")
+            if commune[0] != bassin.departement_code:
                 raise ValueError(f"commune {commune_code} is not in bassin {bassin.code}'s département")
             self._bassin_of_commune[commune_code.upper()] = bassin
 
@@ -74,6 +87,9 @@ class Territories:
         if departement is None:
             return {}
         return {Level.DEPARTEMENT: departement.code, Level.REGION: departement.region_code, Level.NATIONAL: NATIONAL}
+
+    def commune_codes(self) -> Iterable[str]:
+        return self._communes.keys()
 
     def bassins(self) -> list[Bassin]:
         return sorted(set(self._bassin_of_commune.values()), key=lambda bassin: bassin.code)
@@ -113,9 +129,8 @@ class Territories:
             bassin = next((b for b in self.bassins() if b.code == code), None)
             return Territory(level, bassin.code, bassin.name, (Level.DEPARTEMENT, bassin.departement_code)) \
                 if bassin else None
-        commune = self._geo.commune(code)
-        return Territory(level, commune.insee_code, commune.name, (Level.DEPARTEMENT, commune.departement_code)) \
-            if commune else None
+        commune = self._communes.get(code.upper())
+        return Territory(level, code.upper(), commune[1], (Level.DEPARTEMENT, commune[0])) if commune else None
 
 
 def read_zoning(path: Path) -> list[tuple[Bassin, str]]:
@@ -125,7 +140,20 @@ def read_zoning(path: Path) -> list[tuple[Bassin, str]]:
                 for row in rows]
 
 
+def read_communes(path: Path = COMMUNES_FILE) -> dict[str, tuple[str, str]]:
+    """An INSEE "v_commune" layout file (COM, DEP, LIBELLE columns) as code -> (département, name).
+
+    Not core's `load_communes_csv`: its Commune objects weigh ~24 MB for 35,000 communes, these
+    tuples ~8 MB (measured), and a process's idle memory is budgeted (issue 10: 150 MB)."""
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        return {row["COM"]: (sys.intern(row["DEP"]), row["LIBELLE"]) for row in csv.DictReader(file)}
+
+
+def communes_of(geo: GeoReferential) -> dict[str, tuple[str, str]]:
+    return {commune.insee_code: (commune.departement_code, commune.name) for commune in geo.communes()}
+
+
 @lru_cache(maxsize=1)
 def shipped_territories() -> Territories:
     zoning = [entry for path in sorted(ZONINGS_DIR.glob("bassins_*.csv")) for entry in read_zoning(path)]
-    return Territories(default_geo(), zoning)
+    return Territories(default_geo(), zoning, read_communes())
