@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from opentelemetry.trace import SpanKind
 
-from services.core.db import Base, Database, UTCDateTime, utcnow
+from services.core.db import Base, Database, UTCDateTime, among, utcnow
 from services.core.events import Envelope, InvalidEvent, SchemaRegistry
 from services.core.broker import DLQ_SUFFIX, make_consumer, make_producer
 from services.core.metrics import count_applied, count_dead_lettered, record_consumer_lag
@@ -128,7 +128,7 @@ class IdempotentConsumer:
             with self.db.transaction() as session:
                 done = set(session.scalars(select(ProcessedEvent.event_id).where(
                     ProcessedEvent.consumer == self.name,
-                    ProcessedEvent.event_id.in_({envelope.id for envelope, _ in envelopes}))))
+                    among(session, ProcessedEvent.event_id, {envelope.id for envelope, _ in envelopes}))))
                 applied = self._handle(session, self._fresh(envelopes, done))
                 self._record(session, [envelope.id for envelope, _ in applied])
         except Exception as exc:

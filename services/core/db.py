@@ -6,12 +6,15 @@ the outbox rows and idempotency records written in it commit with the state chan
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import json
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import DateTime, Engine, TypeDecorator, create_engine, event, text
+from sqlalchemy import (ColumnElement, DateTime, Engine, TypeDecorator, any_, bindparam, create_engine, event, func,
+                        literal_column, select, text)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 
@@ -32,6 +35,16 @@ def serialize_on(session: Session, key: str) -> None:
         return
     digest = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
     session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": digest})
+
+
+def among(session: Session, column, values: Iterable[str]) -> ColumnElement[bool]:
+    """`column IN values`, the values bound as one parameter (PostgreSQL: an array; SQLite: a JSON
+    array read by json_each). SQLAlchemy renders an expanding IN afresh on each execution, one
+    parameter per value: for a consumer run's thousand ids that cost more than the query itself."""
+    values = list(values)
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+    return column.in_(select(literal_column("value")).select_from(func.json_each(bindparam(None, json.dumps(values)))))
 
 
 class UTCDateTime(TypeDecorator):

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
+import orjson
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
@@ -146,7 +147,9 @@ class SchemaRegistry:
     def parse(self, raw: bytes) -> Envelope:
         """Decode and validate an event read from Kafka; raises InvalidEvent for poison input."""
         try:
-            body = json.loads(raw)
+            # orjson: a third of json's time, on every event every consumer reads; it takes UTF-8
+            # only, as the envelope is (RFC 8259), and refuses NaN and integers beyond 64 bits.
+            body = orjson.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise InvalidEvent(f"not JSON: {exc}") from exc
         if not isinstance(body, dict) or "type" not in body:
