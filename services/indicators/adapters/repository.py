@@ -15,12 +15,15 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from services.core.db import among
+
 from services.indicators.adapters.orm import (IndicatorBookingRow, IndicatorCellRow, IndicatorEarlyEventRow,
                                               IndicatorPersonPlaceRow)
 from services.indicators.domain.facts import Place
 from services.indicators.domain.observations import CellKey
 
 KEY_COLUMNS = ("indicator", "measure", "level", "territory", "month", "breakdown", "category")
+_ROW_COLUMNS = (*KEY_COLUMNS, "value")
 _CELLS = IndicatorCellRow.__table__
 _PLACES = IndicatorPersonPlaceRow.__table__
 _EARLY = IndicatorEarlyEventRow.__table__
@@ -46,17 +49,18 @@ def _place_insert(insert):
 class CellStore:
     def __init__(self, session: Session) -> None:
         self.session = session
-        self._pending: Counter[CellKey] = Counter()
+        # What this transaction adds, summed; the expansion of facts adds to it in place (observations.expand).
+        self.pending: Counter[CellKey] = Counter()
 
     def add(self, cells: Counter[CellKey]) -> None:
-        self._pending.update(cells)
+        self.pending.update(cells)
 
     def write_pending(self) -> None:
-        if self._pending:
+        if self.pending:
             # In key order: two writers (a replay beside the live consumer) lock rows in the same order.
-            rows = [{**dict(zip(KEY_COLUMNS, key)), "value": amount} for key, amount in sorted(self._pending.items())]
+            rows = [dict(zip(_ROW_COLUMNS, (*key, amount))) for key, amount in sorted(self.pending.items())]
             self.session.connection().execute(_cell_upsert(_insert(self.session)), rows)
-            self._pending.clear()
+            self.pending.clear()
 
     def of_indicator(self, indicator: str, months: tuple[str, str] | None = None) -> Counter[CellKey]:
         query = select(IndicatorCellRow).where(IndicatorCellRow.indicator == indicator)
@@ -79,10 +83,11 @@ class PersonPlaces:
         if wanted:
             self._known.update(dict.fromkeys(wanted))
             self._known.update(tuple(row) for row in self.session.execute(
-                select(_PLACES.c.person_id, _PLACES.c.commune_code).where(_PLACES.c.person_id.in_(wanted))))
+                select(_PLACES.c.person_id, _PLACES.c.commune_code).where(among(self.session, _PLACES.c.person_id, wanted))))
 
     def place_of(self, person_id: str) -> Place | None:
-        self.prefetch([person_id])
+        if person_id not in self._known:  # prefetched for the run, mostly
+            self.prefetch([person_id])
         commune_code = self._known[person_id]
         return Place(commune_code) if commune_code is not None else None
 
@@ -117,7 +122,7 @@ class EarlyEvents:
             for person_id in wanted:
                 self._stored[person_id] = []
             rows = self.session.execute(select(_EARLY.c.person_id, _EARLY.c.event_id, _EARLY.c.event_type, _EARLY.c.data)
-                                        .where(_EARLY.c.person_id.in_(wanted)))
+                                        .where(among(self.session, _EARLY.c.person_id, wanted)))
             for person_id, event_id, event_type, data in rows:
                 self._stored[person_id].append((event_id, event_type, data))
 
@@ -156,7 +161,7 @@ class Bookings:
         if wanted:
             self._known.update(dict.fromkeys(wanted))
             self._known.update(tuple(row) for row in self.session.execute(
-                select(_BOOKINGS.c.appointment_id, _BOOKINGS.c.facts).where(_BOOKINGS.c.appointment_id.in_(wanted))))
+                select(_BOOKINGS.c.appointment_id, _BOOKINGS.c.facts).where(among(self.session, _BOOKINGS.c.appointment_id, wanted))))
 
     def of(self, appointment_id: str) -> dict | None:
         self.prefetch([appointment_id])

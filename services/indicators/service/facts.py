@@ -63,12 +63,12 @@ class IndicatorFacts:
             return  # cancelled already (a move after a cancellation cannot happen, a redelivery can)
         found, booking = appointment_changed(event_type, booking, data)
         uow.bookings.keep(data["appointment_id"], booking)
-        uow.cells.add(expand(self.territories, found))
+        expand(self.territories, found, into=uow.cells.pending)
 
     def _add(self, uow: IndicatorsUnitOfWork, event_type: str, data: dict) -> None:
         found = contributions(event_type, data, uow.places.place_of)
         if found:
-            uow.cells.add(expand(self.territories, found))
+            expand(self.territories, found, into=uow.cells.pending)
 
     def is_own_territory(self, departements: tuple[str, ...], level: Level, code: str) -> bool:
         """An internal reader sees unsuppressed figures for its départements and their bassins only."""
