@@ -11,6 +11,10 @@ import pytest
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
 from kafka import TopicPartition
+from opentelemetry import trace
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
 from sqlalchemy import insert, update
 
 from services.core.app import create_service_app
@@ -18,6 +22,7 @@ from services.core.consumer import IdempotentConsumer, partition_lags
 from services.core.db import Base, utcnow
 from services.core.events import SchemaRegistry
 from services.core.metrics import record_consumer_lag
+from services.core.telemetry import current_trace_id
 from services.core.outbox import OutboxMessage
 from services.core.settings import REPO_ROOT, ServiceSettings
 from services.core.settings import KafkaAccess
@@ -32,7 +37,7 @@ things = APIRouter()
 
 @things.get("/v1/things/{thing_id}")
 def read_thing(thing_id: str) -> dict:
-    return {"id": thing_id}
+    return {"id": thing_id, "trace_id": current_trace_id()}
 
 
 @pytest.fixture
@@ -60,6 +65,28 @@ def test_a_request_is_measured_under_its_route_template_never_its_path(client):
     assert metric_value(exposition, DURATION_COUNT, **labels) == before + 1
     assert thing_id not in exposition  # neither as a route nor in any other label
     assert "" in label_values(exposition, DURATION_COUNT, "http_route")  # the unmatched path's fixed label
+
+
+@pytest.fixture
+def spans():
+    """What the process's tracer provider (set up by the app) ends, from now on."""
+    exporter = InMemorySpanExporter()
+    trace.get_tracer_provider().add_span_processor(SimpleSpanProcessor(exporter))
+    yield exporter
+    exporter.shutdown()  # the processor stays on the process's provider; it exports nothing any more
+
+
+def test_a_request_is_served_in_a_server_span_continuing_the_callers_trace(client, spans):
+    trace_id, parent_id = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+    answer = client.get("/v1/things/a", headers={"traceparent": f"00-{trace_id}-{parent_id}-01"})
+    assert answer.json()["trace_id"] == trace_id  # current while the endpoint runs: its logs and outbox rows
+    assert client.get("/unknown/b").status_code == 404
+    served, unmatched = [span for span in spans.get_finished_spans() if span.kind is SpanKind.SERVER]
+    assert served.name == "GET /v1/things/{thing_id}"
+    assert format(served.context.trace_id, "032x") == trace_id and format(served.parent.span_id, "016x") == parent_id
+    assert {key: served.attributes[key] for key in ("http.route", "http.request.method", "http.response.status_code")} \
+        == {"http.route": "/v1/things/{thing_id}", "http.request.method": "GET", "http.response.status_code": 200}
+    assert unmatched.name == "GET" and "http.route" not in unmatched.attributes and unmatched.parent is None
 
 
 def test_the_request_id_is_continued_or_minted_and_returned(client):
