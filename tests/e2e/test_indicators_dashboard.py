@@ -1,6 +1,7 @@
 """The dashboard of the demo département in Debian's headless Chromium (issue 13): the charts are
-drawn, with the open data's values, and nothing is fetched from another host. The fixture keeps the
-page's screenshot under .data/artefacts/."""
+drawn, with the open data's values, and nothing is fetched from another host; the demo région's map
+draws its five départements with the open data's values, and axe-core finds no serious violation.
+The fixture keeps each test's last page's screenshot under .data/artefacts/."""
 from __future__ import annotations
 
 import time
@@ -9,10 +10,15 @@ import httpx
 import pytest
 
 from services.registration.tests.builders import person
+from tests.support.axe import serious_violations
 
 pytestmark = pytest.mark.e2e
 
 DRAWN = "() => [document.getElementById('series').data, document.getElementById('distribution').data]"
+MAPPED = """() => [...document.querySelectorAll('#map-areas path')].map(shape => [shape.dataset.code,
+    shape.dataset.value === '' ? null : Number(shape.dataset.value), shape.getAttribute('fill'),
+    shape.querySelector('title').textContent])"""
+PAYS_DE_LA_LOIRE = ["44", "49", "53", "72", "85"]
 
 
 def open_data_series(stack, months: list[str]) -> list[int | None]:
@@ -50,5 +56,39 @@ def test_the_loire_atlantique_dashboard_draws_the_open_data(browser_page, stack)
     page.wait_for_function("() => window.dashboardReady === true", timeout=60_000)
     national, _ = page.evaluate(DRAWN)
     assert national[0]["y"][-1] >= 11
+    # Its map: metropolitan France's 96 départements, a withheld value hatched (the shared stack's small
+    # counts elsewhere), the five overseas ones in the table only.
+    mapped = page.evaluate(MAPPED)
+    assert len(mapped) == 96 and all((fill == "url(#secret-hatch)") == (value is None) for _, value, fill, _ in mapped)
+    assert page.locator("#map-table tbody tr").count() == 101
     assert browser_page.off_machine() == []
     assert f"{stack.url}/dashboards/assets/plotly.min.js" in browser_page.requested
+
+
+def test_the_pays_de_la_loire_dashboard_maps_its_departements_with_the_open_data(browser_page, stack):
+    with stack.client("ft-agence-nantes") as agency:
+        for _ in range(11):
+            assert agency.post("/v1/registrations", json=person()).status_code == 201
+    page = browser_page.page
+    deadline = time.monotonic() + 60
+    while True:  # as above: the consumer may still be catching up
+        page.goto(f"{stack.url}/dashboards/region/52")
+        page.wait_for_function("() => window.dashboardReady === true", timeout=60_000)
+        month = page.evaluate("() => PAGE.months[PAGE.months.length - 1]")
+        rows = httpx.get(f"{stack.url}/open-data/indicators/registrations/departement/{month}").json()["items"]
+        expected = {row["territory"]: row["value"] for row in rows if row["territory"] in PAYS_DE_LA_LOIRE}
+        mapped = page.evaluate(MAPPED)
+        if {code: value for code, value, _, _ in mapped} == expected or time.monotonic() > deadline:
+            break
+    assert [code for code, _, _, _ in mapped] == PAYS_DE_LA_LOIRE
+    assert {code: value for code, value, _, _ in mapped} == expected
+    for code, value, fill, title in mapped:  # a withheld value is hatched, a published one coloured, both titled
+        assert (fill == "url(#secret-hatch)") == (value is None), code
+        assert title.endswith("secret statistique" if value is None else f": {value:,}".replace(",", "\u202f")), title
+    assert "Loire-Atlantique (44)" in mapped[0][3]
+    table = page.locator("#map-table tbody tr")
+    assert table.count() == 5 and table.nth(2).locator("td").nth(0).inner_text() == "Mayenne"
+    assert "CC BY 4.0" in page.locator("#map-credit").inner_text()
+    assert page.locator("#map").bounding_box()["height"] > 100  # framed on the région, not a speck
+    assert serious_violations(page) == []
+    assert browser_page.off_machine() == []

@@ -9,37 +9,24 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
 from deploy.local.mailcatcher import MailCatcher
 from services.registration.api import examples as registration_examples
 from services.registration.tests.builders import person
+from tests.support.axe import serious_violations
 from tests.support.oidc import DEMO_PASSWORD
 from tests.support.polling import eventually
 from tests.support.stack import Stack
 
 pytestmark = pytest.mark.e2e
 
-AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 CAMILLE_LOGIN = "camille.martin"  # deploy/local/oidc/provider.mjs
 CAMILLE_EMAIL = registration_examples.REGISTRATION_CREATE["contact"]["email"]
 MISSION_LOCALE_ORG = "ml-nantes-metropole"
 SECTIONS = ["inscription", "orientation", "rendez-vous", "dossier", "contrat", "consultations", "corrections",
             "profil", "recherches", "sanctions", "export"]
-
-
-def serious_violations(page) -> list[dict]:
-    """axe-core's WCAG 2.x A/AA rules and best practices over the page as it is drawn."""
-    if not AXE.exists():
-        pytest.fail(f"axe-core is not installed: run {AXE.parents[2] / 'install.sh'}")
-    # Through the DevTools protocol: the page's policy (scripts from its own files only) rightly refuses
-    # an injected <script>.
-    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;true")
-    results = page.evaluate("""() => axe.run(document, {resultTypes: ['violations']})""")
-    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
-            for v in results["violations"] if v["impact"] in ("serious", "critical")]
 
 
 @pytest.fixture(scope="module")

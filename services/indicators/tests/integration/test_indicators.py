@@ -117,6 +117,8 @@ def test_definitions_and_refusals(service, tokens):
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "Indicateurs — Loire-Atlantique" in page.text and '"child_level": "bassin"' in page.text
     assert service.get("/dashboards/bassin/44").status_code == 404
+    region = service.get("/dashboards/region/52").text  # the région's page maps its départements
+    assert '{"code": "53", "name": "Mayenne", "path": "m ' in region and "CC BY 4.0" in region
     script = service.get("/dashboards/assets/plotly.min.js")
     assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
 
