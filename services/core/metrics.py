@@ -10,6 +10,7 @@ OpenTelemetry semantic conventions where they exist. Attribute values come from 
 """
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from typing import Protocol
@@ -18,7 +19,7 @@ from fastapi import APIRouter, Response
 from opentelemetry import metrics
 from opentelemetry.exporter.prometheus import PrometheusMetricReader
 from opentelemetry.metrics import CallbackOptions, Observation
-from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics import AlwaysOffExemplarFilter, MeterProvider
 from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
 from opentelemetry.sdk.resources import Resource
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
@@ -54,7 +55,10 @@ def setup_metrics(resource: Resource) -> None:
     exporter = otlp_exporter("metrics")
     if exporter is not None:
         readers.append(PeriodicExportingMetricReader(exporter))
-    metrics.set_meter_provider(MeterProvider(resource=resource, metric_readers=readers))
+    # No exemplars unless asked for (OTEL_METRICS_EXEMPLAR_FILTER): the Prometheus text format carries none, and
+    # sampling one for every request's duration cost ~3.5 µs of CPU per request (docs/performance.md, issue 10).
+    exemplars = None if os.environ.get("OTEL_METRICS_EXEMPLAR_FILTER") else AlwaysOffExemplarFilter()
+    metrics.set_meter_provider(MeterProvider(resource=resource, metric_readers=readers, exemplar_filter=exemplars))
 
 
 def metrics_router() -> APIRouter:
