@@ -131,7 +131,8 @@ class EarlyEvents:
             "event_id": event_id, "person_id": person_id, "event_type": event_type, "data": data}
 
     def take(self, person_id: str) -> list[tuple[str, dict]]:
-        self.prefetch([person_id])
+        if person_id not in self._stored:  # prefetched for the run, mostly
+            self.prefetch([person_id])
         stored = self._stored[person_id]
         self._stored[person_id] = []
         self._taken.extend(event_id for event_id, _, _ in stored)
