@@ -53,10 +53,10 @@ class RequestContext:
         request_id.set(rid)
         method = scope["method"] if scope["method"] in _METHODS else "_OTHER"
         parent = propagate.extract(carrier) if carrier else None
-        span = tracer("platform").start_span(
-            "HTTP" if method == "_OTHER" else method, context=parent, kind=SpanKind.SERVER,
-            attributes={"http.request.method": method, "url.path": scope["path"]})
-        routed = scope[_TELEMETRY_KEY] = _RequestTelemetry(span=span, span_method=span.name, data=None)
+        name = "HTTP" if method == "_OTHER" else method  # the router adds the route template to it
+        span = tracer("platform").start_span(name, context=parent, kind=SpanKind.SERVER,
+                                             attributes={"http.request.method": method, "url.path": scope["path"]})
+        routed = scope[_TELEMETRY_KEY] = _RequestTelemetry(span=span, span_method=name, data=None)
         token = context.attach(trace.set_span_in_context(span, parent))
         status = 500  # unless the app starts a response: an exception escaped it
         rid_header = (b"x-request-id", rid.encode())

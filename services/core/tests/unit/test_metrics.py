@@ -89,6 +89,13 @@ def test_a_request_is_served_in_a_server_span_continuing_the_callers_trace(clien
     assert unmatched.name == "GET" and "http.route" not in unmatched.attributes and unmatched.parent is None
 
 
+def test_a_caller_whose_trace_is_not_sampled_is_served_without_a_recorded_span(client, spans):
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+    answer = client.get("/v1/things/a", headers={"traceparent": f"00-{trace_id}-00f067aa0ba902b7-00"})
+    assert answer.status_code == 200 and answer.json()["trace_id"] == trace_id  # the trace still goes on
+    assert not [span for span in spans.get_finished_spans() if span.kind is SpanKind.SERVER]
+
+
 def test_the_request_id_is_continued_or_minted_and_returned(client):
     assert client.get("/v1/things/a", headers={"X-Request-Id": "from-the-caller"}).headers["x-request-id"] == \
         "from-the-caller"
