@@ -4,7 +4,9 @@
   signed, DSN hirings and sanctions decided) are on the topics before the
   service starts on an empty database; events applied per second until its consumer has caught up
   (timed from the app's start, consumer join included, so a lower bound of the rate; the topics'
-  older events, other runs' included, are applied too and counted);
+  older events, other runs' included, are applied too and counted); then the rate from the first event
+  applied, beside the consumer thread's CPU time over it (Linux): near the elapsed time, the consumer's own
+  work holds the replay; far below, it waited for a core;
 - lag: registrations sent at BENCH_STEADY_RATE a second (500) for BENCH_STEADY_SECONDS (20); for
   each, the time between its send and the commit of the cells it changed (the consumer records the
   event's id in the same transaction): p50, p99;
@@ -22,6 +24,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -76,7 +79,7 @@ def send(producer: KafkaProducer, topic, envelope) -> None:
     producer.send(topic.address, key=envelope.subject.encode(), value=envelope.to_json())
 
 
-def count(url: str, sql: str) -> int:
+def scalar(url: str, sql: str):
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
@@ -135,13 +138,30 @@ def run(url: str, broker, producer: KafkaProducer, baseline: float) -> None:
     started = time.monotonic()
     with TestClient(create_app(settings)) as client:
         caught_up(broker, prefix + CONSUMER_NAME)
-        elapsed = time.monotonic() - started
-        applied = count(url, "SELECT count(*) FROM processed_events")
+        elapsed, done_at = time.monotonic() - started, time.time()
+        applied = scalar(url, "SELECT count(*) FROM processed_events")
         rate = applied / elapsed
         print(f"  replay from offset 0: {applied} events applied in {elapsed:.1f} s: {rate:.0f} events/s "
               f"(x{rate / baseline:.2f} the bare consumer's rate; goal 10,000/s)")
+        since_first = done_at - _epoch(scalar(url, "SELECT min(processed_at) FROM processed_events"))
+        print(f"    from the first event applied (app start and group join left out): {applied / since_first:.0f} "
+              f"events/s; the consumer thread's CPU: {consumer_cpu():.1f} s of those {since_first:.1f} s")
         steady_lag(url, producer)
         exports(client)
+
+
+def consumer_cpu() -> float:
+    """CPU seconds the consumer threads of this process have had (Linux), to tell a replay held by its
+    own work from one waiting for a core on a shared machine."""
+    seconds = 0.0
+    for thread in threading.enumerate():
+        if thread.name.startswith("consumer-"):
+            try:
+                fields = Path(f"/proc/self/task/{thread.native_id}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            seconds += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return seconds
 
 
 def steady_lag(url: str, producer: KafkaProducer) -> None:
