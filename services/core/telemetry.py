@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 
+import orjson
 from opentelemetry import context, propagate, trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
@@ -132,13 +133,31 @@ class JsonFormatter(logging.Formatter):
             line["error"] = redact_nir(self.formatException(record.exc_info))
         if record.stack_info:
             line["stack"] = self.formatStack(record.stack_info)
-        # An extra JSON cannot hold is written as text: a line that fails to format would come out plain.
+        return _json_line(line)
+
+
+def _json_line(line: dict) -> str:
+    """orjson writes a request's line in a tenth of json's time; what it refuses (an integer past 64 bits,
+    a lone surrogate) goes through json. An extra JSON cannot hold is written as text, in both: a line
+    that fails to format would come out plain."""
+    try:
+        return orjson.dumps(line, default=str).decode()
+    except TypeError:
         return json.dumps(line, ensure_ascii=False, default=str)
+
+
+# The last second formatted: lines come many to the second, and strftime is most of a timestamp's cost.
+_last_second: tuple[int, str] = (-1, "")
 
 
 def utc_timestamp(created: float) -> str:
     """RFC 3339 in UTC to the millisecond, e.g. 2026-12-06T22:41:07.123Z."""
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(created)) + f".{int(created * 1000) % 1000:03d}Z"
+    global _last_second
+    second, prefix = _last_second
+    if int(created) != second:  # one tuple, swapped whole: threads logging at once read either, never half
+        second, prefix = int(created), time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(created))
+        _last_second = second, prefix
+    return f"{prefix}.{int(created * 1000) % 1000:03d}Z"
 
 
 def _configure_logging(service_name: str) -> None:

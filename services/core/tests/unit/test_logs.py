@@ -29,6 +29,8 @@ def formatted(line: logging.LogRecord) -> dict:
 def test_the_time_is_utc_to_the_millisecond():
     assert utc_timestamp(1796596867.1239) == "2026-12-06T22:41:07.123Z"
     assert utc_timestamp(1796596867.9999) == "2026-12-06T22:41:07.999Z"
+    assert utc_timestamp(1796596868.0) == "2026-12-06T22:41:08.000Z"  # the next second, past the one remembered
+    assert utc_timestamp(1796596867.25) == "2026-12-06T22:41:07.250Z"  # and a late line of the one before
     line = record()
     line.created = 1796596867.5
     assert formatted(line)["time"] == "2026-12-06T22:41:07.500Z"
@@ -46,6 +48,12 @@ def test_a_line_logged_while_serving_a_request_names_the_request_and_the_trace()
     assert line["service"] == "registration" and line["level"] == "INFO" and line["message"] == "hello"
     outside = formatted(record())
     assert "request_id" not in outside and "trace_id" not in outside
+
+
+def test_an_extra_json_cannot_hold_natively_is_written_as_text():
+    line = formatted(record("évolution", client_id=2**70, event_type=object, status=200))
+    assert line["client_id"] == 2**70 and line["event_type"] == str(object) and line["status"] == 200
+    assert line["message"] == "évolution"
 
 
 def test_an_explicit_trace_id_wins_over_the_current_one():
