@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import sys
 from pathlib import Path
 
@@ -31,9 +32,21 @@ def main() -> None:
     stack = Stack.start(TestBroker(int(os.environ["TEST_KAFKA_PORT"])), Path(sys.argv[1]))
     try:
         print(MARKER + json.dumps(describe(stack)), flush=True)
-        sys.stdin.read()
+        wait_for_eof(sys.stdin.fileno())
     finally:
         stack.stop()
+
+
+def wait_for_eof(fd: int) -> None:
+    """Until the bench closes our standard input. A child process sharing that pipe may make it non-blocking
+    (an event loop does), so a plain read() can return None at once: wait for readability instead."""
+    while True:
+        select.select([fd], [], [])
+        try:
+            if not os.read(fd, 4096):
+                return
+        except BlockingIOError:
+            continue
 
 
 if __name__ == "__main__":
