@@ -51,6 +51,7 @@ def test_the_loire_atlantique_dashboard_draws_the_open_data(browser_page, stack)
     assert distribution[0]["x"] == ["Saint-Nazaire"]  # the département's bassins shipped for the demo
     assert page.locator("#series .main-svg").count() >= 1  # plotly drew an SVG
     assert page.locator("h1").inner_text() == "Indicateurs — Loire-Atlantique"
+    assert page.locator("#secrecy").inner_text().startswith("Les effectifs de 1 à 10 personnes ne sont pas publiés")
     # The nation has no parent to be protected with: its 11 or more this month are drawn.
     page.goto(f"{stack.url}/dashboards/national/FR")
     page.wait_for_function("() => window.dashboardReady === true", timeout=60_000)

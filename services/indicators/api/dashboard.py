@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Annotated
 
 import plotly
-from fastapi import APIRouter, Path as PathParam
+from fastapi import APIRouter, Path as PathParam, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
 from services.core.errors import NotFound
@@ -44,7 +44,7 @@ def plotly_js() -> FileResponse:
             responses={**documented(200, None, {404: "No such territory at this level.",
                                                 422: "The request is not valid."}),
                        200: {"content": {"text/html": {"schema": {"type": "string"}, "example": PAGE_EXAMPLE}}}})
-def dashboard(level: Annotated[LevelName, PathParam(examples=["departement"])],
+def dashboard(request: Request, level: Annotated[LevelName, PathParam(examples=["departement"])],
               code: Annotated[str, PathParam(max_length=40, pattern=r"^[0-9A-Za-z-]+$", examples=["44"])]) -> HTMLResponse:
     territories = shipped_territories()
     territory = territories.find(Level(level), code)
@@ -57,7 +57,7 @@ def dashboard(level: Annotated[LevelName, PathParam(examples=["departement"])],
     children = [{"code": child.code, "name": child.name} for child in territories.children(territory.level, territory.code)]
     page = {"indicator": SHOWN, "level": territory.level.value, "code": territory.code, "name": territory.name,
             "months": months, "child_level": child_level.value if child_level else None, "children": children,
-            "map": _map(territories, territory)}
+            "map": _map(territories, territory), "secrecy": request.app.state.indicator_secrecy.statement_fr}
     html = _template().replace("{{name}}", _escaped(territory.name)).replace(
         "{{page}}", json.dumps(page, ensure_ascii=False).replace("</", "<\\/"))
     return HTMLResponse(html)

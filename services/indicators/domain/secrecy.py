@@ -53,6 +53,14 @@ class SecrecyRule:
                 "parent totals (secondary suppression); a share is withheld when its numerator or denominator "
                 "is. Zeros are published.")
 
+    @property
+    def statement_fr(self) -> str:
+        """The same rule for the dashboards, which speak to the public in French."""
+        return (f"Les effectifs de 1 à {self.threshold - 1} personnes ne sont pas publiés (secret primaire) ; "
+                "d'autres cases sont masquées pour qu'aucune ne puisse être recalculée à partir des totaux de "
+                "sa ligne, de sa colonne ou du territoire qui la contient (secret secondaire) ; une part est "
+                "masquée quand son numérateur ou son dénominateur l'est. Les zéros sont publiés.")
+
 
 @dataclass(frozen=True)
 class ProtectedTable:

@@ -231,3 +231,9 @@ def test_the_joint_attack_finds_a_parent_rebuilt_from_its_children_when_levels_a
         apart[parent] = (protect(cells, RULE).values, with_margins(cells), tables[parent][2])
     assert ("p0", "c0") in jointly_determined(apart)
     assert jointly_determined(tables) == set()
+
+
+def test_the_published_statements_name_the_configured_threshold_in_english_and_in_french():
+    rule = SecrecyRule(threshold=5)
+    assert "1 to 4 people are not published" in rule.statement
+    assert rule.statement_fr.startswith("Les effectifs de 1 à 4 personnes ne sont pas publiés")
