@@ -69,6 +69,7 @@ class TreeFigures:
     read_nginx: Pair | None  # measured on the working tree only, like the dossier delay
     dossier_delays_ms: list[float] | None
     rss_mib: dict[str, float]  # each process, idle after the load
+    bare: dict[str, "Run"] | None  # the yardstick, measured beside the working tree's idle platform
 
 
 def main(argv: list[str]) -> None:
@@ -79,24 +80,23 @@ def main(argv: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         fill_backlog(broker, workdir / "backlog")
-        bare = bare_app(workdir)
         with checked_out(STARTING_COMMIT, workdir / "starting-tree") as starting_tree:
             print(f"\n[{STARTING_COMMIT}] the platform of the issue's starting commit, on a plain broker of its own")
             before = measure_starting_tree(starting_tree, workdir / "before", broker.port + PLAIN_BROKER_OFFSET)
         print("\n[now] the platform of the working tree")
         now = measure_tree(broker, REPO_ROOT, workdir / "now", working_tree=True)
     print_figures(before, now)
-    print_goals(bare, before, now)
+    print_goals(now.bare, before, now)
 
 
 def reads_only(broker: TestBroker) -> None:
     """The serving path alone, on the working tree: no backlog, no starting commit, no writes."""
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        bare = bare_app(workdir)
         print("\n[now] the reads of the working tree's platform")
         platform = Platform.start(REPO_ROOT, workdir / "now", broker)
         try:
+            bare = bare_app(workdir)
             registration = platform.services["registration"]["url"]
             path = f"/v1/registrations/{registered_one(platform)}"
             headers = platform.headers(AGENCY)
@@ -124,6 +124,8 @@ def measure_starting_tree(tree: Path, workdir: Path, port: int) -> TreeFigures:
 
 
 def bare_app(workdir: Path) -> dict[str, Run]:
+    """Measured while the working tree's platform is up and idle: the services are measured beside their
+    siblings' idle threads (consumers' polls, relays), and so is their yardstick."""
     app = ServiceProcess("bare-app", "tests.bench.bare_app", free_port(), {}, workdir)
     app.start(wait_path="/healthz/sync")
     try:
@@ -149,11 +151,12 @@ def measure_tree(broker: TestBroker, tree: Path, workdir: Path, working_tree: bo
         read_direct = pair("GET one registration, direct", registration + path, headers)
         read_gateway = pair("GET one registration, through the gateway", platform.url + path, headers)
         read_nginx = read_through_nginx(registration, path, headers, workdir) if working_tree else None
+        bare = bare_app(workdir) if working_tree else None
         post, delays, missing = registrations_to_kafka(broker, platform, workdir)
         wait_until_caught_up(broker, dossier_group)
         dossier = dossier_delays(platform) if working_tree else None
         return TreeFigures(healthz, read_direct, read_gateway, post, delays, missing, decisions, read_nginx,
-                           dossier, idle_rss(platform))
+                           dossier, idle_rss(platform), bare)
     finally:
         platform.stop()
 
