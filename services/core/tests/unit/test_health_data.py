@@ -18,7 +18,14 @@ RESTRICTED = EventType("test.person.health.v1", Topic("test.health.v1", health_d
 def test_without_health_removes_only_the_health_data_and_leaves_the_original_alone():
     assert without_health(SNAPSHOT, REGISTRATION_PATHS) == {
         "situation": {"rsa_recipient": True}, "pre_diagnostic": {"barriers": {"housing": True}}}
-    assert SNAPSHOT["situation"]["rqth"] is True
+    assert SNAPSHOT["situation"]["rqth"] is True and SNAPSHOT["pre_diagnostic"]["barriers"]["health"] is True
+
+
+def test_without_health_passes_a_path_that_is_absent_or_not_a_dict():
+    document = {"situation": {"rqth": True}, "pre_diagnostic": None}
+    assert without_health(document, REGISTRATION_PATHS) == {"situation": {}, "pre_diagnostic": None}
+    assert without_health({"pre_diagnostic": {"barriers": ["health"]}}, REGISTRATION_PATHS) == {
+        "pre_diagnostic": {"barriers": ["health"]}}
 
 
 def test_health_keys_are_found_at_any_depth_even_in_lists():
