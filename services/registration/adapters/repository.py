@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, bindparam, false, or_, select, true
+from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,12 @@ from services.registration.domain.policy import Audience
 from services.registration.domain.repository import ListQuery
 
 
+_TABLE = RegistrationRow.__table__
+# One statement for every read by id (the direct read, the person's own): its compiled form is cached
+# once; each call binds the id.
+_BY_ID = select(_TABLE).where(_TABLE.c.id == bindparam("id"))
+
+
 class RegistrationRepository:
     """The `Registrations` port on the service's database."""
 
@@ -24,10 +31,10 @@ class RegistrationRepository:
         self.session = session
 
     def get(self, registration_id: str, *, for_update: bool = False) -> Registration | None:
-        query = select(RegistrationRow).where(RegistrationRow.id == registration_id)
-        if for_update:
-            query = query.with_for_update()
-        row = self.session.scalar(query)
+        if not for_update:  # a read: the table's row as is, no ORM object to build, track and expire
+            row = self.session.execute(_BY_ID, {"id": registration_id}).first()
+            return _to_domain(row) if row else None
+        row = self.session.scalar(select(RegistrationRow).where(RegistrationRow.id == registration_id).with_for_update())
         return _to_domain(row) if row else None
 
     def by_nir_fingerprint(self, fingerprint: str) -> Registration | None:
@@ -144,7 +151,7 @@ def _to_row(registration: Registration, row: RegistrationRow) -> RegistrationRow
     return row
 
 
-def _to_domain(row: RegistrationRow) -> Registration:
+def _to_domain(row: RegistrationRow | Row) -> Registration:
     return Registration(
         id=row.id, status=row.status, channel=row.channel, sections=row.sections,
         territory=Territory(row.commune_code, row.departement_code, row.region_code),

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import JSONResponse
 
 from services.core.app import Platform
@@ -140,11 +140,14 @@ def list_registrations(
             responses=documented(200, examples.REGISTRATION_OUT, {
                 401: UNAUTHORISED, 403: FORBIDDEN, 404: NOT_VISIBLE}, sends=("ETag",)))
 def read_registration(registration_id: RegistrationId, platform: PlatformDep, service: ServiceDep,
-                      caller: Reader, response: Response) -> dict[str, Any]:
-    with platform.db.transaction() as session:
+                      caller: Reader) -> JSONResponse:
+    # A snapshot, not a write transaction: nothing is written by a read, and on SQLite a transaction
+    # would take the write lock. The body is answered as built (to_out validates it against
+    # RegistrationOut): returned as a dict, FastAPI would validate it again, in a second thread hop.
+    with platform.db.reading() as session:
         registration = service.get(on_session(session, platform.outbox), caller, registration_id)
-    response.headers["ETag"] = etag(registration.version)
-    return to_out(registration, visible_sections(caller), service.today())
+    return JSONResponse(to_out(registration, visible_sections(caller), service.today()),
+                        headers={"ETag": etag(registration.version)})
 
 
 @router.patch(
