@@ -174,6 +174,17 @@ PROBLEM_TYPES: dict[str, ProblemType] = {problem.slug: problem for problem in (
         "cross-site request forgery.",
         "Send the header with every call other than GET and HEAD, or use the bearer token instead of the cookie."),
     ProblemType(
+        "cross-site-request", 403, "Request from another site refused",
+        "The browser said that this logout was posted by a page of another site (Sec-Fetch-Site): it guards "
+        "against a site logging people out of the platform behind their back.",
+        "Log out from the personal space's own button, or send 'X-Requested-With: personal-space'."),
+    ProblemType(
+        "logout-expired", 400, "Logout return unknown, expired or already used",
+        "The identity provider sent the browser back to /auth/logout/callback without the logout the gateway "
+        "started (its cookie is missing, over ten minutes old, or was already used), or with another "
+        "logout's state. The platform's session had already ended.",
+        "Nothing to retry on the platform; on a shared computer, close the browser."),
+    ProblemType(
         "identity-not-matched", 404, "No registration matches this identity",
         "After the login, no registration has the identity the provider gave (names, birth date, birth "
         "place): the person is not registered, or was registered under a name or birth place written "
