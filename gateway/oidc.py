@@ -2,37 +2,34 @@
 (FranceConnect, or locally deploy/local/oidc/) and gets a person token for `/v1/me/...`.
 
 `GET /auth/login` sends the browser to the provider (authorization code, PKCE S256, `state` and
-`nonce`, kept in an encrypted cookie of ten minutes and spent once). `GET /auth/callback` exchanges
-the code, verifies the ID token against the provider's JWKS (issuer, audience, nonce, expiry), reads
-the claims at the userinfo endpoint (as FranceConnect gives them), asks registration whose they are
-(`POST /v1/registrations/identity-matches`, with a token the gateway issues itself for the scope
-`identity:match`) and keeps the person token in an `HttpOnly`, `SameSite=Strict` cookie: the browser
-session. On `/v1/me/...` only, the gateway accepts that cookie in place of the Authorization header
-(gateway/person_session.py); every verb but GET and HEAD must then say `X-Requested-With:
-personal-space` (CSRF). The provider's documents and signatures: gateway/oidc_provider.py.
+`nonce`, kept in an encrypted cookie of ten minutes and spent once: gateway/oidc_states.py).
+`GET /auth/callback` exchanges the code, verifies the ID token against the provider's JWKS (issuer,
+audience, nonce, expiry), reads the claims at the userinfo endpoint (as FranceConnect gives them), asks
+registration whose they are (`POST /v1/registrations/identity-matches`, with a token the gateway issues
+itself for the scope `identity:match`) and keeps the person token in an `HttpOnly`, `SameSite=Strict`
+cookie: the browser session. On `/v1/me/...` only, the gateway accepts that cookie in place of the
+Authorization header (gateway/person_session.py); every verb but GET and HEAD must then say
+`X-Requested-With: personal-space` (CSRF). The provider's documents and signatures: gateway/oidc_provider.py; the
+logout, which ends the provider's session too: gateway/oidc_logout.py.
 """
 from __future__ import annotations
 
-import base64
-import json
 import logging
 import os
 import secrets
-import threading
 import time
 from urllib.parse import urlencode
 
 import httpx
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
 
+from gateway.oidc_logout import Logout, install_logout
 from gateway.oidc_pages import refusal
 from gateway.oidc_provider import (
     DEFAULT_SCOPES, IdentityProvider, OidcSettings, provider_error, provider_json, pkce_challenge,
 )
+from gateway.oidc_states import STATE_LIFETIME_SECONDS as LOGIN_LIFETIME_SECONDS, LoginStates, derived_secret
 from gateway.partners import Partner
 from gateway.person_session import SESSION_COOKIE, SessionCookie, session_token  # noqa: F401  (me_export)
 from gateway.tokens import TOKEN_LIFETIME_SECONDS, TokenIssuer
@@ -45,7 +42,6 @@ log = logging.getLogger("gateway.oidc")
 PERSONAL_SPACE = "/espace-personnel/"
 LOGIN_COOKIE = "ft_oidc_login"
 CALLBACK_PATH = "/auth/callback"
-LOGIN_LIFETIME_SECONDS = 600
 # The gateway's own client when it asks registration who logged in: in no partners.yaml, never at /oauth/token.
 IDENTITY_MATCHER = Partner(
     client_id="gateway", client_secret="", name="The gateway, after a person's login", org_id="platform-gateway",
@@ -53,60 +49,17 @@ IDENTITY_MATCHER = Partner(
 
 
 def oidc_settings_from_env() -> OidcSettings:
-    """OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI, OIDC_SCOPES; the defaults are
-    the local provider's (deploy/local/oidc/, `make run`)."""
+    """OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI, OIDC_SCOPES,
+    OIDC_POST_LOGOUT_REDIRECT_URI (by default /auth/logout/callback on the callback's host); the
+    defaults are the local provider's (deploy/local/oidc/, `make run`)."""
     return OidcSettings(
         issuer=os.environ.get("OIDC_ISSUER", "http://127.0.0.1:8090").rstrip("/"),
         client_id=os.environ.get("OIDC_CLIENT_ID", "france-travail-gateway"),
         client_secret=os.environ.get("OIDC_CLIENT_SECRET", "demo-oidc-gateway-secret"),
         redirect_uri=os.environ.get("OIDC_REDIRECT_URI", f"{public_api_url()}{CALLBACK_PATH}"),
         scopes=os.environ.get("OIDC_SCOPES", DEFAULT_SCOPES),
+        post_logout_redirect_uri=os.environ.get("OIDC_POST_LOGOUT_REDIRECT_URI", ""),
     )
-
-
-class LoginStates:
-    """A login's `state`, `nonce` and PKCE verifier, sealed (encrypted and authenticated) in the browser's
-    cookie so any gateway replica can finish the login; each state is spent once per replica, and the
-    provider spends the code once."""
-
-    def __init__(self, secret: bytes, clock=time.time) -> None:
-        self._fernet = Fernet(base64.urlsafe_b64encode(secret))
-        self._spent: dict[str, float] = {}
-        self._lock = threading.Lock()
-        self.clock = clock
-
-    def seal(self, state: str, nonce: str, verifier: str) -> str:
-        payload = json.dumps({"state": state, "nonce": nonce, "verifier": verifier}).encode()
-        return self._fernet.encrypt_at_time(payload, int(self.clock())).decode()
-
-    def spend(self, sealed: str | None, state: str | None) -> dict[str, str]:
-        """The login the callback finishes, once; refused if unknown, expired, another one's, or spent."""
-        try:
-            login = json.loads(self._fernet.decrypt_at_time(
-                (sealed or "").encode(), LOGIN_LIFETIME_SECONDS, int(self.clock())))
-        except (InvalidToken, ValueError):
-            raise _expired() from None
-        if not state or not secrets.compare_digest(login["state"], state):
-            raise _expired()
-        with self._lock:
-            now = self.clock()
-            self._spent = {s: until for s, until in self._spent.items() if until > now}
-            if state in self._spent:
-                raise _expired()
-            self._spent[state] = now + LOGIN_LIFETIME_SECONDS
-        return login
-
-
-def _expired() -> Problem:
-    return Problem(400, "Cette tentative de connexion est inconnue, expirée ou déjà utilisée ; recommencez depuis "
-                        "/auth/login.", slug="login-expired")
-
-
-def login_secret(issuer: TokenIssuer) -> bytes:
-    """A key for the login cookies drawn from the gateway's signing key, which every replica shares."""
-    material = issuer.key.private_key.private_bytes(
-        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"gateway oidc login state").derive(material)
 
 
 class IdentityMatcher:
@@ -169,8 +122,9 @@ class RelyingParty:
         self.settings = settings
         self.issuer = issuer
         self.provider = IdentityProvider(settings)
-        self.states = LoginStates(login_secret(issuer))
+        self.states = LoginStates(derived_secret(issuer, b"gateway oidc login state"))
         self.matcher = IdentityMatcher(issuer)
+        self.logout = Logout(settings, self.provider, issuer)
 
     async def login(self, request: Request) -> Response:
         state, nonce, verifier = (secrets.token_urlsafe(32) for _ in range(3))
@@ -193,16 +147,18 @@ class RelyingParty:
                           slug="login-refused", error=params["error"])
         if not params.get("code"):
             raise provider_error("the callback carries no code")
-        claims = await self.claims(request.app.state.upstream, params["code"], login)
+        claims, id_token = await self.claims(request.app.state.upstream, params["code"], login)
         person_id = await self.matcher.person_id(request, claims)
         response = RedirectResponse(PERSONAL_SPACE, status_code=303, headers={"Cache-Control": "no-store"})
         response.set_cookie(SESSION_COOKIE, self.issuer.issue_person(person_id), max_age=TOKEN_LIFETIME_SECONDS,
                             path="/", httponly=True, samesite="strict", secure=self.settings.secure_cookies)
+        self.logout.keep(response, id_token)
         response.delete_cookie(LOGIN_COOKIE, path=CALLBACK_PATH)
         return response
 
-    async def claims(self, client: httpx.AsyncClient, code: str, login: dict[str, str]) -> dict:
-        """The code exchanged, the ID token verified, then the claims at the userinfo endpoint, for the same subject."""
+    async def claims(self, client: httpx.AsyncClient, code: str, login: dict[str, str]) -> tuple[dict, str]:
+        """The code exchanged, the ID token verified, then the claims at the userinfo endpoint, for the same
+        subject; and the ID token, which the logout names to the provider."""
         metadata = await self.provider.metadata(client)
         tokens = await provider_json(
             client, "POST", metadata["token_endpoint"], auth=(self.settings.client_id, self.settings.client_secret),
@@ -214,13 +170,7 @@ class RelyingParty:
         userinfo = await self.provider.userinfo(client, tokens["access_token"])
         if userinfo.get("sub") != id_claims["sub"]:
             raise provider_error("its userinfo names another subject than its ID token")
-        return userinfo
-
-    def logout(self) -> Response:
-        response = Response(status_code=204, headers={"Cache-Control": "no-store"})
-        response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict",
-                               secure=self.settings.secure_cookies)
-        return response
+        return userinfo, tokens["id_token"]
 
 
 def install_oidc(app: FastAPI, issuer: TokenIssuer, settings: OidcSettings | None = None) -> RelyingParty:
@@ -246,8 +196,5 @@ def install_oidc(app: FastAPI, issuer: TokenIssuer, settings: OidcSettings | Non
             response.delete_cookie(LOGIN_COOKIE, path=CALLBACK_PATH)
             return response
 
-    @app.post("/auth/logout", include_in_schema=False)
-    async def logout() -> Response:
-        return rp.logout()
-
+    install_logout(app, rp.logout)  # POST /auth/logout, GET /auth/logout/callback: gateway/oidc_logout.py
     return rp

@@ -8,6 +8,7 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 import httpx
 import jwt
@@ -21,6 +22,8 @@ CLOCK_LEEWAY_SECONDS = 30
 PROVIDER_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 # FranceConnect's per-claim scopes: what registration's matching needs, and no more (least data).
 DEFAULT_SCOPES = "openid given_name family_name birthdate birthplace birthcountry"
+# Where the provider sends the browser back after a logout (gateway/oidc_logout.py).
+LOGGED_OUT_PATH = "/auth/logout/callback"
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,11 @@ class OidcSettings:
     client_secret: str = field(repr=False)
     redirect_uri: str
     scopes: str = DEFAULT_SCOPES
+    post_logout_redirect_uri: str = ""  # by default the callback's host, at LOGGED_OUT_PATH
+
+    @property
+    def logged_out_uri(self) -> str:
+        return self.post_logout_redirect_uri or urljoin(self.redirect_uri, LOGGED_OUT_PATH)
 
     @property
     def secure_cookies(self) -> bool:

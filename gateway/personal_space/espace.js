@@ -310,14 +310,8 @@ function observationForm(caseId, index) {
   return form;
 }
 
-async function logout() {
-  await api("/auth/logout", { method: "POST" });
-  window.location.assign("/espace-personnel/");
-}
-
 async function start() {
   announce("Chargement de votre espace…");
-  document.getElementById("deconnexion").addEventListener("click", logout);
   document.getElementById("form-contact").addEventListener("submit", saveContact);
   document.getElementById("form-correction").addEventListener("submit", askCorrection);
   await Promise.all([

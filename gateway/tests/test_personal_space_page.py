@@ -15,6 +15,8 @@ def test_the_page_is_french_and_same_origin_only(gateway_for):
         assert page.status_code == 200 and '<html lang="fr">' in page.text
         policy = page.headers["content-security-policy"]
         assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        # The logout form's redirect to the identity provider (the local one's origin by default).
+        assert "form-action 'self' http://127.0.0.1:8090;" in f"{policy};"
         for asset in ("render.js", "espace.js", "espace.css"):
             served = gateway.get(f"/espace-personnel/assets/{asset}")
             assert served.status_code == 200 and served.text == (FILES / asset).read_text(encoding="utf-8")

@@ -12,7 +12,7 @@ from gateway.person_session import SESSION_COOKIE
 from gateway.routing import GATEWAY_ROUTES, ROUTES
 from services.core.scopes import Scope
 from services.registration.api import examples
-from tests.support.oidc import log_in
+from tests.support.oidc import log_in, log_out
 from tests.support.polling import eventually
 from tests.support.stack import Stack
 
@@ -92,9 +92,9 @@ def test_no_organisation_token_passes_a_me_route(stack, client_id):
     assert passed == []
 
 
-def test_logging_out_forgets_the_session(stack):
+def test_logging_out_forgets_the_session_here_and_at_the_provider(stack):
     with httpx.Client(base_url=stack.url, timeout=30) as client:
         assert log_in(client, "camille.martin").status_code == 303
-        assert client.post("/auth/logout").status_code == 204
+        assert log_out(client).headers["location"] == "/espace-personnel/"
         assert SESSION_COOKIE not in client.cookies
         assert client.get("/v1/me/dossier").status_code == 401

@@ -2,7 +2,8 @@
 offered to log in; Camille logs in through the OpenID provider, sees every section of her space (each
 from its service, or a French message where a part does not answer), her dossier, books her first
 appointment, is reminded by e-mail in a real SMTP server, and sees the mission locale's reads for her
-accompaniment in her access log. axe-core (tests/e2e/axe/, installed by its install.sh) finds no
+accompaniment in her access log, and logs out of the provider too, so that the next login asks for a
+password again. axe-core (tests/e2e/axe/, installed by its install.sh) finds no
 serious or critical violation; nothing is fetched from another host. The fixture keeps each page's
 screenshot under .data/artefacts/."""
 from __future__ import annotations
@@ -191,9 +192,16 @@ def test_camille_logs_in_books_her_first_appointment_is_reminded_and_sees_who_re
     assert "momentanément indisponible" in page.locator("#sanctions").inner_text()
     assert "Martin" in page.locator("#dossier").inner_text()
 
-    # Logged out, the page offers the login again.
-    with page.expect_navigation():
-        page.get_by_role("button", name="Me déconnecter").click()
+    # She logs out: the provider asks her (in French) to end her session there too, then the page offers
+    # the login again, and the login asks for her password again (a shared computer: no one goes back in).
+    page.get_by_role("button", name="Me déconnecter").click()
+    page.wait_for_url(f"{stack.oidc.issuer}/session/end**", timeout=30_000)
+    assert page.locator("html").get_attribute("lang") == "fr" and serious_violations(page) == []
+    page.get_by_role("button", name="Me déconnecter").click()
+    page.wait_for_url(f"{stack.url}/espace-personnel/", timeout=30_000)
     page.wait_for_function("() => window.personalSpaceReady === true", timeout=30_000)
     assert page.get_by_role("link", name="Me connecter").is_visible() and page.locator("#espace").is_hidden()
+    page.get_by_role("link", name="Me connecter").click()
+    page.get_by_label("Mot de passe").wait_for(timeout=30_000)
+    assert page.url.startswith(f"{stack.oidc.issuer}/interaction/")
     assert browser_page.off_machine() == [], browser_page.off_machine()

@@ -1,5 +1,6 @@
 """The local OpenID provider (deploy/local/oidc/) as a real process for tests, and a person logging in
-through it as a browser would: follow the redirects, post the login form, then the consent form."""
+through it as a browser would (follow the redirects, post the login form, then the consent form), and
+out (the gateway's logout, then the provider's confirmation)."""
 from __future__ import annotations
 
 import os
@@ -77,6 +78,28 @@ def log_in(browser: httpx.Client, login: str, password: str = DEMO_PASSWORD) -> 
     assert page.status_code == 200 and "Autorisation" in page.text, page.text
     answer = browser.post(_action(page))
     while answer.is_redirect and "/auth/callback" not in str(answer.url):
+        answer = browser.send(answer.next_request)
+    return answer
+
+
+_LOGOUT_FORM = re.compile(r'<form id="op.logoutForm" method="post" action="([^"]+)">'
+                          r'<input type="hidden" name="xsrf" value="([^"]+)"/>')
+
+
+def log_out(browser: httpx.Client) -> httpx.Response:
+    """A person logs out from the gateway `browser` points at, and confirms at the provider; the answer of
+    the gateway's `/auth/logout/callback` (a 303 to the personal space, or a refusal), not followed."""
+    return confirm_logout(browser, browser.post("/auth/logout"))
+
+
+def confirm_logout(browser: httpx.Client, logout: httpx.Response) -> httpx.Response:
+    """The gateway's answer to the logout followed to the provider, where the person confirms."""
+    assert logout.status_code == 303, logout.text
+    page = browser.get(logout.headers["location"])
+    assert page.status_code == 200 and "Déconnexion" in page.text, page.text
+    action, xsrf = _LOGOUT_FORM.search(page.text).groups()
+    answer = browser.post(str(page.url.join(action)), data={"xsrf": xsrf, "logout": "yes"})
+    while answer.is_redirect and "/auth/logout/callback" not in str(answer.url):
         answer = browser.send(answer.next_request)
     return answer
 

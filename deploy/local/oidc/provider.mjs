@@ -1,5 +1,5 @@
 // The local OpenID provider, standing in for FranceConnect: the certified `oidc-provider` package with
-// demo identities and French login and consent pages. `make run` and the end-to-end tests start it:
+// demo identities and French login, consent and logout pages. `make run` and the end-to-end tests start it:
 //   node provider.mjs   (settings from the environment, see below)
 // It offers FranceConnect's claims under FranceConnect's per-claim scopes (given_name, family_name,
 // birthdate, birthplace, birthcountry, gender, email), from the userinfo endpoint, so the gateway
@@ -16,6 +16,10 @@ const CLIENT_ID = process.env.OIDC_CLIENT_ID || 'france-travail-gateway';
 const CLIENT_SECRET = process.env.OIDC_CLIENT_SECRET || 'demo-oidc-gateway-secret';
 // Space-separated: the gateway's callback, e.g. http://127.0.0.1:8000/auth/callback
 const REDIRECT_URIS = (process.env.OIDC_REDIRECT_URIS || 'http://127.0.0.1:8000/auth/callback').split(/\s+/).filter(Boolean);
+// Where a logout may send the browser back (RP-Initiated Logout): by default the gateway's
+// /auth/logout/callback on each callback's host, as the gateway's own default (gateway/oidc_provider.py).
+const POST_LOGOUT_REDIRECT_URIS = (process.env.OIDC_POST_LOGOUT_REDIRECT_URIS
+  || REDIRECT_URIS.map((uri) => new URL('/auth/logout/callback', uri).href).join(' ')).split(/\s+/).filter(Boolean);
 const DEMO_PASSWORD = 'demo';
 
 // Demo identities, with FranceConnect's claims. Camille is the person of the registration examples
@@ -47,6 +51,7 @@ const configuration = {
     client_id: CLIENT_ID,
     client_secret: CLIENT_SECRET,
     redirect_uris: REDIRECT_URIS,
+    post_logout_redirect_uris: POST_LOGOUT_REDIRECT_URIS,
     grant_types: ['authorization_code'],
     response_types: ['code'],
     token_endpoint_auth_method: 'client_secret_basic',
@@ -59,7 +64,11 @@ const configuration = {
   } : undefined),
   pkce: { required: () => true },
   responseTypes: ['code'],
-  features: { devInteractions: { enabled: false } },
+  features: {
+    devInteractions: { enabled: false },
+    // The gateway's logout ends the session here too; the person confirms on a French page of ours.
+    rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+  },
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   jwks: { keys: [{ ...crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), use: 'sig', alg: 'RS256', kid: crypto.randomUUID() }] },
   cookies: { keys: [crypto.randomBytes(32).toString('base64url')] },
@@ -71,6 +80,24 @@ const configuration = {
 };
 
 const provider = new Provider(ISSUER, configuration);
+
+// `form` is the provider's own (id="op.logoutForm", its xsrf field inside); the buttons submit it,
+// "logout=yes" ending the session, the other keeping it. The page is ours: French, no other host.
+async function logoutSource(ctx, form) {
+  ctx.type = 'html';
+  ctx.body = page('Déconnexion', `<h1>Déconnexion</h1>
+<p>Voulez-vous aussi vous déconnecter du fournisseur d'identité ? Sur un ordinateur partagé, c'est
+indispensable : sinon la prochaine personne se connecterait à votre place, sans mot de passe.</p>
+${form}
+<button autofocus type="submit" form="op.logoutForm" name="logout" value="yes">Me déconnecter</button>
+<button type="submit" form="op.logoutForm">Rester connecté</button>`);
+}
+
+async function postLogoutSuccessSource(ctx) {
+  ctx.type = 'html';
+  ctx.body = page('Déconnexion', `<h1>Vous êtes déconnecté</h1>
+<p>Votre session chez le fournisseur d'identité de démonstration est fermée.</p>`);
+}
 
 function escape(text) {
   return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
