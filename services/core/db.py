@@ -7,20 +7,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TypeVar
 
 from sqlalchemy import (ColumnElement, DateTime, Engine, TypeDecorator, any_, bindparam, create_engine, event, func,
                         literal_column, select, text)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
-
-
-T = TypeVar("T")
 
 
 class Base(DeclarativeBase):
@@ -129,20 +124,6 @@ class Database:
         the write lock, so reads never queue behind a bulk import; nothing may be written in it."""
         with self._read_sessions() as session:  # closing rolls back and keeps what was loaded
             yield session
-
-    async def read(self, work: Callable[[Session], T]) -> T:
-        """`work` done in a snapshot (`reading`), for an async route. On SQLite on the event loop itself:
-        a read of the local file in WAL mode waits for no writer and no network, and the hop to the
-        thread pool cost more than the read (issue 10: ~90 µs of CPU a read, and under load the worker
-        threads' contention with the loop for the GIL halved the direct read's throughput). Elsewhere
-        (PostgreSQL, a network round trip) in the thread pool, so that the loop serves others meanwhile."""
-        if self.url.startswith("sqlite"):
-            return self._read(work)
-        return await run_in_threadpool(self._read, work)
-
-    def _read(self, work: Callable[[Session], T]) -> T:
-        with self.reading() as session:
-            return work(session)
 
     def ping(self) -> None:
         with self.engine.connect() as conn:

@@ -1,7 +1,4 @@
 """The database wrapper on a real SQLite file: writes queue on the write lock, reads do not."""
-import asyncio
-import threading
-
 import sqlalchemy as sa
 
 from services.core.db import Database
@@ -18,25 +15,4 @@ def test_a_read_neither_waits_for_a_writer_nor_sees_its_uncommitted_rows(tmp_pat
             assert reader.execute(sa.text("SELECT count(*) FROM t")).scalar() == 1
     with db.reading() as reader:
         assert reader.execute(sa.text("SELECT count(*) FROM t")).scalar() == 2
-    db.dispose()
-
-
-def test_an_async_read_on_sqlite_runs_on_the_event_loop_in_a_snapshot(tmp_path):
-    db = Database(f"sqlite:///{tmp_path / 'test.db'}")
-    with db.transaction() as session:
-        session.execute(sa.text("CREATE TABLE t (x INTEGER)"))
-        session.execute(sa.text("INSERT INTO t VALUES (1)"))
-
-    def work(session):
-        count = session.execute(sa.text("SELECT count(*) FROM t")).scalar()
-        session.execute(sa.text("INSERT INTO t VALUES (2)"))  # a snapshot: rolled back, never committed
-        return count, threading.get_ident()
-
-    async def read_on_the_loop():
-        return await db.read(work), threading.get_ident()
-
-    (count, worker), loop = asyncio.run(read_on_the_loop())
-    assert (count, worker) == (1, loop)
-    with db.reading() as reader:
-        assert reader.execute(sa.text("SELECT count(*) FROM t")).scalar() == 1
     db.dispose()
