@@ -195,7 +195,7 @@ function accessTable(body) {
   list.forEach((entry) => {
     const by = entry.by || {};
     const row = element("tr");
-    [entry.at, by.org_name || by.org_id, by.agent || entry.agent, entry.access, (entry.sections || []).join(", "),
+    [entry.at, by.org_name || by.org_id, by.agent || entry.agent, entry.access, (entry.sections || []).map((code) => CODES[code] || code).join(", "),
       entry.purpose, entry.service].forEach((value) => row.append(element("td", scalar(value))));
     rows.append(row);
   });

@@ -54,7 +54,8 @@ const CODES = {
   profile: "profil", statement: "déclaration", access_log: "journal des accès", saved_searches: "recherches enregistrées",
   appointments: "rendez-vous", orientation: "orientation", registration: "inscription", dossier: "dossier",
   profiles: "banque de profils", offers: "offres", sanctions: "sanctions", rsa_status: "droit au RSA",
-  failed_reminders: "rappels non remis",
+  failed_reminders: "rappels non remis", identity: "identité", contact: "coordonnées", address: "adresse",
+  situation: "situation", skills: "compétences", project: "projet", pre_diagnostic: "pré-diagnostic",
 };
 const HIDDEN_KEYS = new Set(["next_cursor", "withheld_until_closed_note", "_links"]);
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;

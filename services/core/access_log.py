@@ -63,10 +63,14 @@ class AccessTeller:
     actions: Mapping[str, tuple[Access, tuple[str, ...]]]
 
     def tell(self, events: EventSink, caller: Actor, person_ids: Iterable[str], action: str, at: datetime,
-             purpose: str | None = None) -> None:
+             purpose: str | None = None, shown: Iterable[str] | None = None) -> None:
+        """`shown`: the sections this caller was actually given, where that depends on who asks (a CAF
+        reads three sections of a registration); the action's own sections otherwise."""
         if caller.is_person:
             return
         access, sections = self.actions[action]
+        if shown is not None:
+            sections = tuple(shown)
         for person_id in dict.fromkeys(person_ids):  # a list naming a person twice tells it once
             events.emit(self.event_type, person_id, access_recorded(
                 person_id, caller, service=self.service, action=action, access=access, sections=list(sections),

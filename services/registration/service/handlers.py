@@ -24,11 +24,12 @@ from services.registration.domain.model import AlreadyRegistered, Registration, 
 from services.registration.domain.names import PersonKey, is_likely_duplicate
 from services.registration.domain.nir import InvalidNir, mask_nir, nir_fingerprint, parse_nir
 from services.registration.domain.nir_conflicts import ConflictAllowance
-from services.registration.domain.policy import audience_of, may_read, may_write
+from services.registration.domain.policy import audience_of, may_read, may_write, visible_sections
 from services.registration.domain.repository import ListQuery, Registrations
 from services.registration.published import (
     ACCESS_RECORDED, CONTACT_CHANGED, PERSON_HEALTH, PERSON_REGISTERED, PERSON_UPDATED,
 )
+from services.registration.service.accesses import tell_access
 from services.registration.service.sections import Contact
 from services.registration.service.unit_of_work import RegistrationUnitOfWork
 
@@ -56,6 +57,7 @@ class RegistrationService:
             raise Forbidden("This person lives outside the territories or public your organisation may register.")
         self._store(caller, repo, repo.add, registration)
         self._publish(uow, registration)
+        tell_access(uow.events, caller, [registration.id], "register", self.clock(), shown=visible_sections(caller))
         return registration
 
     def record_nir_conflict(self, uow: RegistrationUnitOfWork, caller: Caller, refused: AlreadyRegistered,
@@ -73,11 +75,13 @@ class RegistrationService:
 
     def correct(self, uow: RegistrationUnitOfWork, caller: Caller, registration_id: str, changes: dict[str, Any],
                 check_version: Callable[[int], None]) -> Registration:
-        return self._change(uow, caller, registration_id, changes, check_version, Registration.correct)
+        return self._change(uow, caller, registration_id, changes, check_version, Registration.correct,
+                            "correct_registration")
 
     def confirm(self, uow: RegistrationUnitOfWork, caller: Caller, registration_id: str, changes: dict[str, Any],
                 check_version: Callable[[int], None]) -> Registration:
-        return self._change(uow, caller, registration_id, changes, check_version, Registration.confirm)
+        return self._change(uow, caller, registration_id, changes, check_version, Registration.confirm,
+                            "confirm_registration")
 
     def correct_own_contact(self, uow: RegistrationUnitOfWork, person: Caller, changes: dict[str, Any],
                             check_version: Callable[[int], None]) -> Registration:
@@ -109,6 +113,8 @@ class RegistrationService:
         registration = uow.registrations.get(registration_id)
         if registration is None or not may_read(caller, registration, self.today()):
             raise NotFound(NOT_VISIBLE)
+        tell_access(uow.events, caller, [registration.id], "read_registration", self.clock(),
+                    shown=visible_sections(caller))
         return registration
 
     def match_identity(self, uow: RegistrationUnitOfWork, claims: IdentityClaims) -> str:
@@ -126,7 +132,10 @@ class RegistrationService:
         audience = audience_of(caller)
         if audience is None:
             return []
-        return uow.registrations.list(query, audience, self.today())
+        page = uow.registrations.list(query, audience, self.today())
+        tell_access(uow.events, caller, [registration.id for registration in page], "list_registrations",
+                    self.clock(), shown=visible_sections(caller))
+        return page
 
     # -- rules -------------------------------------------------------------------------------
     def today(self) -> date:
@@ -140,7 +149,7 @@ class RegistrationService:
             raise RuleBroken("This INSEE commune code does not exist.", field="address.commune_code")
         return Territory(code, departement.code, departement.region_code)
 
-    def _change(self, uow, caller, registration_id, changes, check_version, transition) -> Registration:
+    def _change(self, uow, caller, registration_id, changes, check_version, transition, action: str) -> Registration:
         repo = uow.registrations
         registration = repo.get(registration_id, for_update=True)
         if registration is None or not may_read(caller, registration, self.today()):
@@ -157,6 +166,7 @@ class RegistrationService:
             raise Forbidden("After this change the person would be outside what your organisation may manage.")
         self._store(caller, repo, repo.save, registration)
         self._publish(uow, registration)
+        tell_access(uow.events, caller, [registration.id], action, self.clock(), shown=visible_sections(caller))
         return registration
 
     def _store(self, caller: Caller | None, repo: Registrations, write, registration: Registration) -> None:

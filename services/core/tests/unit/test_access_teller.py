@@ -32,3 +32,9 @@ def test_the_persons_own_access_is_not_told():
     events = RecordedEvents()
     TELLER.tell(events, Caller.person(CAMILLE), [CAMILLE], "list_saved_searches", AT)
     assert events.emitted == []
+
+
+def test_what_the_caller_was_shown_is_told_where_it_depends_on_who_asks():
+    events = RecordedEvents(SchemaRegistry(REPO_ROOT / "schemas"))
+    TELLER.tell(events, AGENCY, [CAMILLE], "list_saved_searches", AT, shown=["identity", "address"])
+    assert events.emitted[0].data["sections"] == ["identity", "address"]

@@ -17,8 +17,8 @@ pytestmark = pytest.mark.integration
 
 def test_a_nir_conflict_tells_an_organisation_that_may_not_see_the_person_nothing_more(service, tokens, broker):
     body = person(birth=date(1985, 6, 1))  # over 26: the mission locale may not see this person
-    holder = post(service, tokens, body).json()["id"]
     since = broker.end_offsets(ACCESS_RECORDED.topic.address)
+    holder = post(service, tokens, body).json()["id"]  # told as the agency's write
     for _ in range(ConflictAllowance().attempts):
         refused = post(service, tokens, body, client="mission-locale-nantes")
         assert refused.status_code == 409 and refused.headers["content-type"] == "application/problem+json"
@@ -30,8 +30,9 @@ def test_a_nir_conflict_tells_an_organisation_that_may_not_see_the_person_nothin
     assert holder not in limited.text
     assert post(service, tokens, body).json()["existing_registration"] == f"/v1/registrations/{holder}"
 
-    told = broker.events(ACCESS_RECORDED.topic.address, since, holder, ConflictAllowance().attempts + 1)
+    told = broker.events(ACCESS_RECORDED.topic.address, since, holder, ConflictAllowance().attempts + 2)
     assert [(e["type"], e["data"]["by"]["client_id"], e["data"]["access"]) for e in told] == [
+        (ACCESS_RECORDED.name, "ft-agence-nantes", "write")] + [
         (ACCESS_RECORDED.name, "mission-locale-nantes", "refused")] * ConflictAllowance().attempts + [
         (ACCESS_RECORDED.name, "ft-agence-nantes", "refused")]
 
