@@ -3,15 +3,11 @@ client and Idempotency-Key (core resource_id), so a documented example can name 
 names another lapse; without a key, fresh ids."""
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from services.core.idempotency import resource_id
 from services.sanctions.service.cases import case_id_opened_by
-from services.sanctions.tests.builders import oriented, registered
-from services.sanctions.tests.integration.support import send
-from tests.support.polling import table_rows as wait_for
+from services.sanctions.tests.integration.test_sanctions import known_person
 
 pytestmark = pytest.mark.integration
 
@@ -24,10 +20,7 @@ def lapse(person: str) -> dict:
 
 
 def test_a_reported_lapse_and_its_case_are_named_from_the_idempotency_key(service, database_url, broker, tokens):
-    person = str(uuid.uuid4())
-    send(broker, registered(person), oriented(person))
-    wait_for(database_url, "select referent_org_id from person_facts where person_id = :p", {"p": person},
-             lambda rows: rows and rows[0][0] == "ft-agence-44-nantes-est")
+    person = known_person(database_url, broker)
     key = f"lapse-{person}"
     reported = service.post("/v1/sanctions/lapses", json=lapse(person),
                             headers={**tokens.headers(REFERENT), "Idempotency-Key": key})

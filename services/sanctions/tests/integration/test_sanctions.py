@@ -30,8 +30,9 @@ FORBIDDEN = ("nir", "birth_date", "health", "evidence", "observations", "opinion
 def known_person(database_url, broker, *, rsa: bool = True) -> str:
     person = str(uuid.uuid4())
     send(broker, registered(person, rsa=rsa), oriented(person))
-    wait_for(database_url, "select referent_org_id from person_facts where person_id = :p", {"p": person},
-             lambda rows: rows and rows[0][0] == "ft-agence-44-nantes-est")
+    # Both facts: they travel on two topics, and a busy broker may deliver one well after the other.
+    wait_for(database_url, "select departement_code, referent_org_id from person_facts where person_id = :p",
+             {"p": person}, lambda rows: rows and tuple(rows[0]) == ("44", "ft-agence-44-nantes-est"))
     return person
 
 
