@@ -68,6 +68,9 @@ def make_consumer(access: KafkaAccess, group_id: str, topics: list[str], **overr
     )
     config.update(overrides)
     consumer = KafkaConsumer(**config)
+    # The topics' metadata first, so that the group's first assignment has it: a CI run saw a fresh
+    # group assigned nothing and consume nothing for two minutes after that warning, refreshes or not.
+    consumer.topics()
     consumer.subscribe(topics)
     return consumer
 
