@@ -25,10 +25,10 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
 
 from gateway.oidc_logout import Logout, install_logout
-from gateway.oidc_pages import refusal
 from gateway.oidc_provider import (
     DEFAULT_SCOPES, IdentityProvider, OidcSettings, provider_error, provider_json, pkce_challenge,
 )
+from gateway.oidc_routes import add_person_step
 from gateway.oidc_states import STATE_LIFETIME_SECONDS as LOGIN_LIFETIME_SECONDS, LoginStates, derived_secret
 from gateway.partners import Partner
 from gateway.person_session import SESSION_COOKIE, SessionCookie, session_token  # noqa: F401  (me_export)
@@ -180,21 +180,7 @@ def install_oidc(app: FastAPI, issuer: TokenIssuer, settings: OidcSettings | Non
     app.state.relying_party = rp
     app.add_middleware(SessionCookie)
 
-    @app.get("/auth/login", include_in_schema=False)
-    async def login(request: Request) -> Response:
-        try:
-            return await rp.login(request)
-        except Problem as problem:
-            return refusal(request, problem)
-
-    @app.get(CALLBACK_PATH, include_in_schema=False)
-    async def callback(request: Request) -> Response:
-        try:
-            return await rp.callback(request)
-        except Problem as problem:
-            response = refusal(request, problem)
-            response.delete_cookie(LOGIN_COOKIE, path=CALLBACK_PATH)
-            return response
-
+    add_person_step(app, "GET", "/auth/login", rp.login)
+    add_person_step(app, "GET", CALLBACK_PATH, rp.callback, spent_cookie=LOGIN_COOKIE)
     install_logout(app, rp.logout)  # POST /auth/logout, GET /auth/logout/callback: gateway/oidc_logout.py
     return rp

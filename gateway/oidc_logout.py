@@ -24,8 +24,9 @@ from cryptography.fernet import Fernet, InvalidToken
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
 
-from gateway.oidc_pages import logged_out_here_only, refusal
+from gateway.oidc_pages import logged_out_here_only
 from gateway.oidc_provider import LOGGED_OUT_PATH, IdentityProvider, OidcSettings
+from gateway.oidc_routes import add_person_step
 from gateway.oidc_states import STATE_LIFETIME_SECONDS, LoginStates, derived_secret
 from gateway.person_session import CSRF_HEADER, CSRF_VALUE, SESSION_COOKIE
 from gateway.tokens import TOKEN_LIFETIME_SECONDS, TokenIssuer
@@ -131,7 +132,7 @@ class Logout:
             return None, "le fournisseur d'identité ne permet pas de fermer sa session depuis la plateforme"
         return endpoint, ""
 
-    def finish(self, request: Request) -> Response:
+    async def finish(self, request: Request) -> Response:
         """The provider's redirect back: its state spent once, then the personal space."""
         self.states.spend(request.cookies.get(LOGOUT_COOKIE), request.query_params.get("state"))
         response = RedirectResponse(PERSONAL_SPACE, status_code=303, headers={"Cache-Control": "no-store"})
@@ -145,19 +146,5 @@ class Logout:
 
 
 def install_logout(app: FastAPI, logout: Logout) -> None:
-    @app.post(LOGOUT_PATH, include_in_schema=False)
-    async def start(request: Request) -> Response:
-        try:
-            return await logout.start(request)
-        except Problem as problem:
-            return refusal(request, problem)
-
-    @app.get(LOGGED_OUT_PATH, include_in_schema=False)
-    async def finish(request: Request) -> Response:
-        try:
-            return logout.finish(request)
-        except Problem as problem:
-            response = refusal(request, problem)
-            response.delete_cookie(LOGOUT_COOKIE, path=LOGGED_OUT_PATH)
-            return response
-
+    add_person_step(app, "POST", LOGOUT_PATH, logout.start)
+    add_person_step(app, "GET", LOGGED_OUT_PATH, logout.finish, spent_cookie=LOGOUT_COOKIE)
