@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -26,6 +25,7 @@ from services.core.outbox import Outbox, OutboxRelay, outbox_backlog
 from services.core.scheduler import PeriodicJob
 from services.core.problems import Problem, install_problem_handlers, problem_response
 from services.core.settings import ServiceSettings
+from services.core.state import from_app_state
 from services.core.subscriptions import check_subscriptions
 from services.core.request_context import RequestContext
 from services.core.telemetry import setup_telemetry
@@ -85,12 +85,8 @@ class Platform:
         self.jobs.append(job)
 
 
-async def _platform(request: Request) -> Platform:  # async: no worker thread hop for an attribute
-    return request.app.state.platform
-
-
 # Every service's routes reach the shared components through this one dependency.
-PlatformDep = Annotated[Platform, Depends(_platform)]
+PlatformDep = from_app_state(Platform, "platform")
 
 
 def create_service_app(settings: ServiceSettings, *, title: str, description: str, routers: list[APIRouter],

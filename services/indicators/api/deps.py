@@ -3,17 +3,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from services.core.app import PlatformDep  # noqa: F401  (re-exported for the routes)
 from services.core.identity import Caller, require_scope
 from services.core.scopes import Scope
+from services.core.state import from_app_state
 from services.indicators.service.facts import IndicatorFacts
 
 
-async def _facts(request: Request) -> IndicatorFacts:
-    return request.app.state.indicator_facts
-
-
-FactsDep = Annotated[IndicatorFacts, Depends(_facts)]
+FactsDep = from_app_state(IndicatorFacts, "indicator_facts")
 Reader = Annotated[Caller, Depends(require_scope(Scope.INDICATORS_READ))]

@@ -3,18 +3,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from services.core.app import PlatformDep  # noqa: F401  (re-exported for the routes)
 from services.core.identity import Caller, require_scope
 from services.core.scopes import Scope
+from services.core.state import from_app_state
 from services.registration.service.handlers import RegistrationService
 
 
-async def _service(request: Request) -> RegistrationService:
-    return request.app.state.registrations
-
-
-ServiceDep = Annotated[RegistrationService, Depends(_service)]
+ServiceDep = from_app_state(RegistrationService, "registrations")
 Reader = Annotated[Caller, Depends(require_scope(Scope.REGISTRATIONS_READ))]
 Writer = Annotated[Caller, Depends(require_scope(Scope.REGISTRATIONS_WRITE))]

@@ -3,24 +3,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from services.core.app import PlatformDep  # noqa: F401  (re-exported for the routes)
 from services.core.identity import Caller, require_scope
 from services.core.scopes import Scope
+from services.core.state import from_app_state
 from services.webhooks.service.endpoints import EndpointService
 from services.webhooks.service.feed import ChangeFeed
 
 
-async def _endpoints(request: Request) -> EndpointService:
-    return request.app.state.webhook_endpoints
-
-
-async def _feed(request: Request) -> ChangeFeed:
-    return request.app.state.webhook_feed
-
-
-EndpointsDep = Annotated[EndpointService, Depends(_endpoints)]
-FeedDep = Annotated[ChangeFeed, Depends(_feed)]
+EndpointsDep = from_app_state(EndpointService, "webhook_endpoints")
+FeedDep = from_app_state(ChangeFeed, "webhook_feed")
 Manager = Annotated[Caller, Depends(require_scope(Scope.WEBHOOKS_MANAGE))]
 ChangesReader = Annotated[Caller, Depends(require_scope(Scope.CHANGES_READ))]
