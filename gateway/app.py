@@ -35,6 +35,7 @@ from services.core.app import TELEMETRY, install_request_context
 from services.core.db import Database
 from services.core.http import BodySizeLimit
 from services.core.identity import Caller, bearer_token
+from services.core.memory import release_memory_when_idle
 from services.core.metrics import metrics_router
 from services.core.problems import Problem, install_problem_handlers, problem_response
 from services.core.scopes import Scope
@@ -58,6 +59,7 @@ PERSON_PER_MINUTE = int(os.environ.get("GATEWAY_PERSON_PER_MINUTE", "120"))
 def create_app(settings: ServiceSettings | None = None, partners_file: Path | None = None) -> FastAPI:
     settings = settings or ServiceSettings.from_env("gateway")
     setup_telemetry("gateway")
+    release_memory_when_idle()
     partners = load_partners(partners_file or Path(os.environ.get(
         "PARTNERS_FILE", REPO_ROOT / "deploy" / "local" / "partners.yaml")))
     key_file = Path(os.environ.get("GATEWAY_KEY_FILE", REPO_ROOT / ".data" / "gateway" / "signing-key.pem"))

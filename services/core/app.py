@@ -22,6 +22,7 @@ from services.core.identity import TokenVerifier
 from services.core.manifest import load_manifest
 from services.core.metrics import metrics_router, observe_outbox_backlog
 from services.core.outbox import Outbox, OutboxRelay, outbox_backlog
+from services.core.memory import release_memory_when_idle
 from services.core.scheduler import PeriodicJob
 from services.core.problems import Problem, install_problem_handlers, problem_response
 from services.core.settings import ServiceSettings
@@ -95,6 +96,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
     gateway's do. `published_models`: schemas the contract names though no route declares them (a
     body read by hand, e.g. in a choice of formats)."""
     setup_telemetry(settings.service_name)
+    release_memory_when_idle()
     db = Database(settings.database_url)
     schemas = SchemaRegistry(settings.schemas_dir)
     relay = OutboxRelay(db, settings.kafka)

@@ -17,6 +17,8 @@ from sqlalchemy import (ColumnElement, DateTime, Engine, TypeDecorator, any_, bi
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from services.core.memory import when_idle
+
 
 class Base(DeclarativeBase):
     """One declarative base: each service's metadata holds the core tables plus its own."""
@@ -111,6 +113,15 @@ class Database:
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+        if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
+            when_idle(self)  # an in-memory database would be lost with its connections
+
+    def release_idle_memory(self) -> None:
+        """SQLite's page cache lives in this process, up to 32 MiB a pooled connection: an idle process
+        closes its pooled connections (those in use stay open, and close when given back), and the next
+        request opens one again in well under a millisecond. PostgreSQL's caches live in its server, and
+        a new connection costs an authentication: its pool stays."""
+        self.engine.dispose()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

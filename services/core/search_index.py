@@ -32,6 +32,7 @@ import tantivy
 from sqlalchemy.orm import Session
 
 from services.core.db import Database
+from services.core.memory import when_idle
 from services.core.settings import REPO_ROOT
 
 BATCH = 2000  # rows read, indexed and committed at a time
@@ -85,6 +86,16 @@ class SearchIndex:
         self._answers: dict[Hashable, Any] = {}
         self._answers_generation = 0
         self._answers_lock = threading.Lock()
+        when_idle(self)
+
+    def release_idle_memory(self) -> None:
+        """The writer keeps its indexing arena and merge threads between commits: an idle process
+        lets it go once its merges end, and the next write opens one again. Under the lock, as a
+        second writer cannot open the directory before the first is gone."""
+        with self._lock:
+            writer, self._writer = self._writer, None
+            if writer is not None:
+                writer.wait_merging_threads()
 
     @property
     def index(self) -> tantivy.Index:

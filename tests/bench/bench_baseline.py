@@ -20,6 +20,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from services.core.memory import WINDOW_SECONDS as IDLE_WINDOW_SECONDS  # noqa: E402
 from services.core.settings import REPO_ROOT  # noqa: E402
 from tests.bench import loadgen  # noqa: E402
 from tests.bench.bench_journey import (  # noqa: E402
@@ -227,6 +229,8 @@ def created_at(workdir: Path, prefix: str) -> dict[str, float]:
 
 
 def idle_rss(platform: Platform) -> dict[str, float]:
+    """Once the processes have had two idle windows in which to give back what they freed (services/core/memory.py)."""
+    time.sleep(2 * IDLE_WINDOW_SECONDS + 1)
     return {name: resident_mib(pid) for name, pid in platform.pids().items()}
 
 

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from services.core.db import Database, utcnow
+from services.core.memory import release_idle_memory
 from services.offers.adapters.orm import OfferRow, SearchQueueRow
 from services.offers.adapters.search import SearchQuery, search
 from services.offers.adapters.search_index import SearchIndex
@@ -86,3 +87,16 @@ def test_an_index_that_does_not_account_for_the_offers_is_rebuilt(db, tmp_path):
     gc.collect()  # the index writer, and its lock on the directory, go with their object
     reopened = SearchIndex(tmp_path / "second")
     assert titles(db, reopened, "cariste") == [] and reopened.searcher().num_docs == 1
+
+
+def test_an_idle_process_lets_the_writer_go_and_the_next_write_opens_one(db, tmp_path):
+    """services/core/memory.py: after an idle window the writer (its arena, its merge threads and its
+    lock on the directory) is released; indexing goes on, and no document is lost or doubled."""
+    index = SearchIndex(tmp_path / "index")
+    add_offer(db, title="Tourier")
+    assert titles(db, index, "tourier") == ["Tourier"]
+    release_idle_memory()
+    assert index._writer is None
+    add_offer(db, title="Tourier de nuit")
+    assert sorted(titles(db, index, "tourier")) == ["Tourier", "Tourier de nuit"]
+    assert index.searcher().num_docs == 2
