@@ -179,7 +179,7 @@ def pair(label: str, url: str, headers: dict[str, str] | None = None) -> Pair:
 
 
 def report(label: str, run: Run) -> Run:
-    failures = f", {run.failures} failed" if run.failures else ""
+    failures = run.failures_said()
     print(f"  {label:<52} {run.per_second:8.1f} req/s   p50 {run.p50_ms:7.2f} ms   p99 {run.p99_ms:7.2f} ms"
           f"{failures}", flush=True)
     return run

@@ -22,6 +22,7 @@ class Run:
     seconds: float
     non_2xx_3xx: int
     socket_errors: int
+    timeouts: int  # of the socket errors: no answer within wrk's 2 s
     created: int  # 201 answers, counted by post.lua only
     p50_ms: float
     p99_ms: float
@@ -37,6 +38,15 @@ class Run:
     @property
     def failures(self) -> int:
         return self.non_2xx_3xx + self.socket_errors
+
+    def failures_said(self) -> str:
+        """', 3 failed (2 not 2xx/3xx, 1 unanswered within 2 s)', or nothing when none did."""
+        if not self.failures:
+            return ""
+        kinds = [f"{self.non_2xx_3xx} not 2xx/3xx" if self.non_2xx_3xx else "",
+                 f"{self.timeouts} unanswered within 2 s" if self.timeouts else "",
+                 f"{self.socket_errors - self.timeouts} connection errors" if self.socket_errors > self.timeouts else ""]
+        return f", {self.failures} failed ({', '.join(kind for kind in kinds if kind)})"
 
 
 def throughput(url: str, headers: dict[str, str] | None = None) -> Run:
@@ -68,4 +78,5 @@ def wrk(url: str, headers: dict[str, str] | None, threads: int, connections: int
     figures = json.loads(line.removeprefix(MARKER))
     return Run(requests=figures["requests"], seconds=figures["duration_us"] / 1e6,
                non_2xx_3xx=figures["non_2xx_3xx"], socket_errors=figures["socket_errors"],
-               created=figures["created"], p50_ms=figures["p50_us"] / 1000, p99_ms=figures["p99_us"] / 1000)
+               timeouts=figures["timeouts"], created=figures["created"],
+               p50_ms=figures["p50_us"] / 1000, p99_ms=figures["p99_us"] / 1000)

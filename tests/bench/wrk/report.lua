@@ -19,7 +19,8 @@ function done(summary, latency, requests)
   local errors = summary.errors
   io.write(string.format(
     'BENCH_JSON {"requests": %d, "duration_us": %d, "non_2xx_3xx": %d, "socket_errors": %d, ' ..
-    '"created": %d, "p50_us": %d, "p99_us": %d}\n',
+    '"timeouts": %d, "created": %d, "p50_us": %d, "p99_us": %d}\n',
     summary.requests, summary.duration, errors.status, errors.connect + errors.read + errors.write + errors.timeout,
+    errors.timeout,
     created_by(threads), latency:percentile(50), latency:percentile(99)))
 end
