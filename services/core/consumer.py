@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from opentelemetry.trace import SpanKind
 
-from services.core.db import Base, Database, UTCDateTime, among, utcnow
+from services.core.db import Base, Database, UTCDateTime, among, insert_rows, utcnow
 from services.core.events import Envelope, InvalidEvent, SchemaRegistry
 from services.core.broker import DLQ_SUFFIX, make_consumer, make_producer
 from services.core.metrics import count_applied, count_dead_lettered, record_consumer_lag
@@ -208,10 +208,9 @@ class IdempotentConsumer:
     def _record(self, session: Session, event_ids: list[str]) -> None:
         """The ids applied, in one statement with the handlers' effects. Not added to the session
         one by one: the ORM would then flush one row before each query the next handler makes."""
-        if event_ids:
-            now = utcnow()
-            session.execute(insert(ProcessedEvent.__table__),
-                            [{"consumer": self.name, "event_id": event_id, "processed_at": now} for event_id in event_ids])
+        now = utcnow()
+        insert_rows(session, insert(ProcessedEvent.__table__),
+                    [{"consumer": self.name, "event_id": event_id, "processed_at": now} for event_id in event_ids])
 
     def _apply(self, handler: Handler, envelope: Envelope) -> bool:
         try:

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from services.core.db import among
+from services.core.db import among, insert_rows
 
 from services.indicators.adapters.orm import (IndicatorBookingRow, IndicatorCellRow, IndicatorEarlyEventRow,
                                               IndicatorPersonPlaceRow)
@@ -59,7 +59,7 @@ class CellStore:
         if self.pending:
             # In key order: two writers (a replay beside the live consumer) lock rows in the same order.
             rows = [dict(zip(_ROW_COLUMNS, (*key, amount))) for key, amount in sorted(self.pending.items())]
-            self.session.connection().execute(_cell_upsert(_insert(self.session)), rows)
+            insert_rows(self.session, _cell_upsert(_insert(self.session)), rows)
             self.pending.clear()
 
     def of_indicator(self, indicator: str, months: tuple[str, str] | None = None) -> Counter[CellKey]:
@@ -101,7 +101,7 @@ class PersonPlaces:
     def write_pending(self) -> None:
         if self._new:
             rows = [{"person_id": person_id, "commune_code": code} for person_id, code in sorted(self._new.items())]
-            self.session.connection().execute(_place_insert(_insert(self.session)), rows)
+            insert_rows(self.session, _place_insert(_insert(self.session)), rows)
             self._new.clear()
 
 
