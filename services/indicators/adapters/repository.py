@@ -141,11 +141,10 @@ class EarlyEvents:
 
     def write_pending(self) -> None:
         kept = [row for rows in self._kept.values() for row in rows.values()]
-        if kept:
-            self.session.connection().execute(_EARLY.insert(), kept)
-            self._kept.clear()
+        insert_rows(self.session, _EARLY.insert(), kept)
+        self._kept.clear()
         if self._taken:
-            self.session.execute(delete(_EARLY).where(_EARLY.c.event_id.in_(self._taken)))
+            self.session.execute(delete(_EARLY).where(among(self.session, _EARLY.c.event_id, self._taken)))
             self._taken.clear()
 
 
@@ -176,8 +175,7 @@ class Bookings:
     def write_pending(self) -> None:
         if self._changed:
             changed = sorted(self._changed)
-            self.session.execute(delete(_BOOKINGS).where(_BOOKINGS.c.appointment_id.in_(changed)))
+            self.session.execute(delete(_BOOKINGS).where(among(self.session, _BOOKINGS.c.appointment_id, changed)))
             kept = [{"appointment_id": key, "facts": self._known[key]} for key in changed if self._known[key] is not None]
-            if kept:
-                self.session.connection().execute(_BOOKINGS.insert(), kept)
+            insert_rows(self.session, _BOOKINGS.insert(), kept)
             self._changed.clear()
