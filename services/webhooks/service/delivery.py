@@ -96,21 +96,34 @@ class Deliverer:
         with self.db.transaction() as session:
             deliveries = DeliveryRepository(session)
             endpoints: dict[str, Endpoint | None] = {}
+            # Each endpoint's URL checked once a claim, not once a row: a host that does not resolve
+            # takes the resolver's timeout (seconds), and a batch of its rows held every other
+            # partner's deliveries, and the database's write lock, that many times over.
+            refusals: dict[str, str | None] = {}
             attempts = []
             due = deliveries.due(now, self.batch)
             for row in due:
                 if row.endpoint_id not in endpoints:
-                    endpoints[row.endpoint_id] = EndpointRepository(session).get(row.endpoint_id)
+                    endpoints[row.endpoint_id] = endpoint = EndpointRepository(session).get(row.endpoint_id)
+                    refusals[row.endpoint_id] = self._refusal(endpoint) if endpoint is not None else None
                 endpoint = endpoints[row.endpoint_id]
                 if endpoint is None:
                     continue
-                attempt = self._prepare(session, deliveries, row, endpoint, now)
+                attempt = self._prepare(session, deliveries, row, endpoint, refusals[row.endpoint_id], now)
                 if attempt is not None:
                     attempts.append(attempt)
             return attempts, len(due)
 
+    def _refusal(self, endpoint: Endpoint) -> str | None:
+        """Why the SSRF rule refuses the endpoint's URL now, or None."""
+        try:
+            check_url(endpoint.url, self.resolve, self.allowed_hosts)
+        except UnsafeUrl as exc:
+            return str(exc)[:500]
+        return None
+
     def _prepare(self, session: Session, deliveries: DeliveryRepository, row: DeliveryRow, endpoint: Endpoint,
-                 now: datetime) -> Attempt | None:
+                 refusal: str | None, now: datetime) -> Attempt | None:
         if row.kind not in (OFFER, TEST):
             facts = PersonFactsRepository(session).get(row.subject)
             if facts is None and now - row.created_at < FACTS_WAIT:
@@ -120,10 +133,8 @@ class Deliverer:
                     endpoint.owner, row.kind, facts, now.date()):
                 row.status, row.finished_at = WITHHELD, now  # never sent, never shown: not theirs to know
                 return None
-        try:
-            check_url(endpoint.url, self.resolve, self.allowed_hosts)
-        except UnsafeUrl as exc:
-            deliveries.record_attempt(row, now, None, str(exc)[:500], 0)
+        if refusal is not None:
+            deliveries.record_attempt(row, now, None, refusal, 0)
             self._reschedule(session, row, endpoint, now)
             return None
         row.next_attempt_at = now + LEASE

@@ -4,12 +4,15 @@ resolvers are replaced by ones answering what a rebinding attacker's DNS would; 
 from __future__ import annotations
 
 import socket
+import uuid
 from datetime import timedelta
 
 import pytest
 
 from services.core.db import utcnow
-from services.webhooks.tests.integration.test_webhooks import DEP, TYPES, _deliveries, deliver, register_endpoint
+from services.webhooks.tests.builders import registered
+from services.webhooks.tests.integration.test_webhooks import (DEP, TYPES, _deliveries, deliver, deliveries_of,
+                                                            register_endpoint, send)
 
 pytestmark = pytest.mark.integration
 PUBLIC = "93.184.216.34"
@@ -54,3 +57,24 @@ def test_the_send_connects_to_the_checked_address_keeping_the_host_name(service,
     assert service.post(f"/v1/webhooks/{endpoint['id']}/test", headers=tokens.headers(DEP)).status_code == 202
     deliver(service, utcnow() + timedelta(seconds=1))
     assert receiver.received and {r.headers["host"] for r in receiver.received} == {f"receiver.test:{port}"}
+
+
+def test_a_claim_resolves_each_endpoint_s_host_once_however_many_of_its_deliveries_are_due(
+        service, database_url, broker, tokens):
+    """A host that stopped resolving costs the resolver's timeout: paid once a claim, not once a row,
+    or one dead endpoint holds every other partner's deliveries behind it."""
+    state, asked = service.app.state, []
+    state.webhook_endpoints.resolve = lambda host, port: [PUBLIC]
+    state.webhook_deliverer.resolve = lambda host, port: asked.append(host) or []
+    endpoint = register_endpoint(service, tokens, "https://gone.example/hooks", event_types=TYPES[:1])
+    people = [str(uuid.uuid4()) for _ in range(3)]
+    send(broker, *(registered(person) for person in people))
+    for person in people:
+        deliveries_of(database_url, endpoint["id"], person, 1)
+    deliver(service, utcnow() + timedelta(seconds=1))
+    assert asked == ["gone.example"]
+    sent = _deliveries(service, tokens, endpoint["id"])
+    assert {d["subject"] for d in sent} == set(people)
+    for delivery in sent:
+        [attempt] = delivery["attempt_log"]
+        assert attempt["status_code"] is None and "does not resolve" in attempt["error"]
