@@ -16,7 +16,7 @@ native code; Heroku and others set MALLOC_ARENA_MAX=2 for this reason), and a da
 a window passes in which the process barely used the CPU, asks the components registered with
 `when_idle` to let go of what they keep, then asks malloc to return its free pages (`malloc_trim`,
 which also releases the middle of a heap). Under load nothing is released: it would only be built
-again. Elsewhere than glibc (musl, macOS), the limit and the trim are no-ops.
+again. Elsewhere than glibc (musl, macOS) nothing of this runs: no limit, no thread, no release.
 """
 from __future__ import annotations
 
