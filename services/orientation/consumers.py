@@ -12,8 +12,13 @@ from services.registration.published import PERSON_HEALTH
 
 
 def consumer_specs(service: OrientationService, outbox: Outbox) -> list[ConsumerSpec]:
+    def on_people(session: Session, events: list[Envelope]) -> None:
+        service.on_people(on_session(session, outbox), [event.data for event in events])
+
     def on_person(session: Session, event: Envelope) -> None:
-        service.on_person(on_session(session, outbox), event.data)
+        on_people(session, [event])
 
     # The restricted twin of each registration event: the rules read its RQTH and health barrier.
-    return [ConsumerSpec(name="orientation.registrations", handlers={PERSON_HEALTH: on_person})]
+    # A run of them in one go (a backlog after an outage, a mass import): see `on_people`.
+    return [ConsumerSpec(name="orientation.registrations", handlers={PERSON_HEALTH: on_person},
+                         batch_handler=on_people)]

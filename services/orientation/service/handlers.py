@@ -24,7 +24,7 @@ from services.orientation.domain.rules import evaluate
 from services.orientation.domain.whatif import Counts, Placement, compare
 from services.orientation.service.accesses import tell_access
 from services.orientation.service.ports import OrientationUnitOfWork, Transactions
-from services.orientation.service.publishing import publish_decisions
+from services.orientation.service.publishing import decision_messages, publish_decisions
 
 DOCUMENT_KEYS = {"title", "source", "major_barriers", "required_answers", "contradictions", "pathway", "referent",
                  "intensity", "eligibility", "rsa"}
@@ -40,17 +40,30 @@ class OrientationService:
 
     # -- events --------------------------------------------------------------------------------
     def on_person(self, uow: OrientationUnitOfWork, data: dict[str, Any]) -> None:
-        """A registration (or its correction): keep the facts; orient a newly registered person.
-        A known person keeps their orientation: changing it is a re-orientation, by a counsellor."""
-        if data["status"] != "registered" or not data.get("registered_at"):
-            return  # a pre-registration is not oriented until the person confirms it
-        person = person_from_event(data)
-        orientation = uow.orientations.get(person.person_id, for_update=True)
-        if orientation is not None:
-            orientation.person = person
-            uow.orientations.save(orientation)
+        self.on_people(uow, [data])
+
+    def on_people(self, uow: OrientationUnitOfWork, told: list[dict[str, Any]]) -> None:
+        """Registrations (or their corrections), in the order told: keep the facts; orient a newly
+        registered person. A known person keeps their orientation: changing it is a re-orientation,
+        by a counsellor. The people of a run are loaded together and stored together (one at a time
+        held the consumer to a few hundred a second)."""
+        # A pre-registration is not oriented until the person confirms it.
+        people = [person_from_event(data) for data in told if data["status"] == "registered" and data.get("registered_at")]
+        if not people:
             return
-        self._apply_rules(uow, Orientation(person))
+        orientations = uow.orientations.get_many({person.person_id for person in people}, for_update=True)
+        decided = []
+        for person in people:
+            known = orientations.get(person.person_id)
+            if known is not None:
+                known.person = person
+                continue
+            orientations[person.person_id] = orientation = self._decide(uow, Orientation(person))
+            decided.extend(decision_messages(orientation))  # told with the facts it was taken on
+        uow.orientations.save_all(orientations.values())
+        uow.events.emit_all(decided)
+        for orientation in orientations.values():
+            orientation.events.clear()
 
     # -- commands ------------------------------------------------------------------------------
     def validate(self, uow: OrientationUnitOfWork, caller: Caller, person_id: str, amendment: Choice | None,
@@ -246,13 +259,17 @@ class OrientationService:
         return org.org_id
 
     def _apply_rules(self, uow: OrientationUnitOfWork, orientation: Orientation) -> Orientation:
+        return self._store(uow, self._decide(uow, orientation))
+
+    def _decide(self, uow: OrientationUnitOfWork, orientation: Orientation) -> Orientation:
+        """The rules' decision, taken by the orientation, not stored yet."""
         person, now = orientation.person, self.clock()
         referential = self.referential_for(uow, person.departement_code)
         outcome = evaluate(referential, person.facts(now), orientation.preferred_org_type)
         org = self.directory.competent(outcome.org_type, person.commune_code, person.departement_code) \
             if outcome.org_type else None
         orientation.apply_rules(referential, outcome, org.org_id if org else None, now)
-        return self._store(uow, orientation)
+        return orientation
 
     def _told(self, uow: OrientationUnitOfWork, caller: Caller, orientation: Orientation, action: str) -> Orientation:
         """The organisation's access, told to the person's access log in the same transaction."""

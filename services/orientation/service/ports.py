@@ -17,8 +17,13 @@ from services.orientation.domain.referential import ReferentialVersion
 class Orientations(Protocol):
     def get(self, person_id: str, *, for_update: bool = False) -> Orientation | None: ...
 
+    def get_many(self, person_ids: Iterable[str], *, for_update: bool = False) -> dict[str, Orientation]:
+        """Those of these people who have an orientation, by person id."""
+
     def save(self, orientation: Orientation) -> None:
         """Write the current state and append the decisions in `orientation.events`."""
+
+    def save_all(self, orientations: Iterable[Orientation]) -> None: ...
 
     def overdue_proposals(self, now: datetime, limit: int = 500) -> list[str]: ...
 

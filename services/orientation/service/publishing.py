@@ -21,9 +21,14 @@ DECISION_TYPES = {MADE: DECISION_MADE, REORIENTED: DECISION_REORIENTED}
 
 
 def publish_decisions(sink: EventSink, orientation: Orientation) -> None:
-    sink.emit_all([PendingEvent(DECISION_TYPES[event.decision.kind], orientation.person.person_id,
-                                decision_event(orientation, event.decision)) for event in orientation.events])
+    sink.emit_all(decision_messages(orientation))
     orientation.events.clear()
+
+
+def decision_messages(orientation: Orientation) -> list[PendingEvent]:
+    """The decisions taken since loading, as events telling the person's facts as they are now."""
+    return [PendingEvent(DECISION_TYPES[event.decision.kind], orientation.person.person_id,
+                         decision_event(orientation, event.decision)) for event in orientation.events]
 
 
 def publish_appointment(sink: EventSink, appointment: Appointment) -> None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -26,10 +26,17 @@ class FakeOrientations:
     def get(self, person_id: str, *, for_update: bool = False) -> Orientation | None:
         return copy.deepcopy(self.stored.get(person_id))
 
+    def get_many(self, person_ids: Iterable[str], *, for_update: bool = False) -> dict[str, Orientation]:
+        return {person_id: self.get(person_id) for person_id in person_ids if person_id in self.stored}
+
     def save(self, orientation: Orientation) -> None:
         kept = copy.deepcopy(orientation)
         kept.events.clear()
         self.stored[orientation.person.person_id] = kept
+
+    def save_all(self, orientations: Iterable[Orientation]) -> None:
+        for orientation in orientations:
+            self.save(orientation)
 
     def overdue_proposals(self, now: datetime, limit: int = 500) -> list[str]:
         return [person_id for person_id, o in self.stored.items()

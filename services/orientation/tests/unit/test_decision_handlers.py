@@ -53,6 +53,22 @@ def test_a_registered_person_is_oriented_once_and_the_decision_published(service
     assert uow.orientations.get(person_id).person.commune_code == "44026"
 
 
+def test_a_run_of_registrations_orients_each_new_person_once_with_the_facts_it_was_decided_on(service, uow):
+    known = registered(service, uow)
+    uow.events.emitted.clear()
+    newcomer = registered_event(registered_at=NOW.isoformat(), departement="44", commune="44109")
+    moved = {**newcomer, "territory": {"commune_code": "49007", "departement_code": "49", "region_code": "52"}}
+    pre_registered = {**registered_event(), "status": "pre_registered", "registered_at": None}
+    service.on_people(uow, [newcomer, registered_event(person_id=known, registered_at=NOW.isoformat(),
+                                                        commune="44026"), pre_registered, moved])
+
+    [made] = uow.events.of_type(DECISION_MADE)  # the known person keeps their orientation
+    assert (made.subject, made.data["departement_code"]) == (newcomer["registration_id"], "44")
+    assert uow.orientations.get(newcomer["registration_id"]).person.departement_code == "49"  # the correction
+    assert uow.orientations.get(known).person.commune_code == "44026"
+    assert pre_registered["registration_id"] not in uow.orientations.stored
+
+
 def test_a_pre_registration_is_not_oriented(service, uow):
     service.on_person(uow, {**registered_event(), "status": "pre_registered", "registered_at": None})
     assert uow.events.emitted == [] and uow.orientations.stored == {}
