@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -135,6 +136,13 @@ class Database:
         self._read_sessions = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
         if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
             when_idle(self)  # an in-memory database would be lost with its connections
+        # SQLite has one writer at a time. A transaction waiting for the write lock is polled by SQLite's busy
+        # handler, whose sleeps grow to 100 ms, so that a consumer's write queued behind a read's access record
+        # waited tens of milliseconds after the lock was free. This process's writers queue on a lock of its own
+        # instead, handed over the moment it is released; other processes (a migration, a second worker on the
+        # same file) still meet SQLite's busy handler. Reentrant: a transaction opened inside another in the
+        # same thread behaves as before. PostgreSQL locks rows, not the database: nothing to queue on there.
+        self._write_lock = threading.RLock() if self.engine.dialect.name == "sqlite" else nullcontext()
 
     def release_idle_memory(self) -> None:
         """SQLite's page cache lives in this process, up to 32 MiB a pooled connection: an idle process
@@ -146,7 +154,7 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: commit on success, roll back on any error."""
-        with self.sessions() as session, session.begin():
+        with self._write_lock, self.sessions() as session, session.begin():
             yield session
 
     @contextmanager

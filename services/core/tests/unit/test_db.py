@@ -1,4 +1,6 @@
 """The database wrapper on a real SQLite file: writes queue on the write lock, reads do not."""
+import threading
+
 import sqlalchemy as sa
 
 from services.core.db import Database
@@ -44,3 +46,37 @@ def test_an_in_memory_database_keeps_its_connections_when_the_process_is_idle():
     release_idle_memory()
     with db.reading() as reader:
         assert reader.execute(sa.text("SELECT count(*) FROM t")).scalar() == 0
+
+
+def test_this_process_writers_queue_on_its_own_lock_not_on_sqlites_busy_handler(tmp_path):
+    """With SQLite's busy timeout at zero, a second writer that asked SQLite for the write lock while the
+    first held it would fail at once ("database is locked"): it waits for the first to commit instead,
+    and both writes stand."""
+    db = Database(f"sqlite:///{tmp_path / 'test.db'}")
+    sa.event.listen(db.engine, "connect", lambda connection, _: connection.execute("PRAGMA busy_timeout=0"))
+    with db.transaction() as session:
+        session.execute(sa.text("CREATE TABLE t (x INTEGER)"))
+    first_holds_the_lock, second_started = threading.Event(), threading.Event()
+    failures = []
+
+    def second_writer() -> None:
+        first_holds_the_lock.wait()
+        second_started.set()
+        try:
+            with db.transaction() as session:
+                session.execute(sa.text("INSERT INTO t VALUES (2)"))
+        except Exception as exc:  # the failure this test is about, reported by the assertion below
+            failures.append(exc)
+
+    thread = threading.Thread(target=second_writer)
+    thread.start()
+    with db.transaction() as session:
+        session.execute(sa.text("INSERT INTO t VALUES (1)"))
+        first_holds_the_lock.set()
+        second_started.wait()
+        thread.join(0.3)  # the second writer is given time to ask for the lock while the first holds it
+    thread.join()
+    assert failures == []
+    with db.reading() as reader:
+        assert reader.execute(sa.text("SELECT x FROM t ORDER BY x")).scalars().all() == [1, 2]
+    db.dispose()
