@@ -17,7 +17,7 @@ from typing import Any
 
 from kafka import OffsetAndMetadata
 from kafka.errors import KafkaError
-from sqlalchemy import String, insert, select
+from sqlalchemy import String, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from opentelemetry.trace import SpanKind
@@ -50,6 +50,11 @@ class ProcessedEvent(Base):
     consumer: Mapped[str] = mapped_column(String(100), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     processed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+PROCESSED = ProcessedEvent.__table__
+ONE_PROCESSED = select(PROCESSED.c.event_id).where(PROCESSED.c.consumer == bindparam("consumer"),
+                                                   PROCESSED.c.event_id == bindparam("event_id"))
 
 
 class IdempotentConsumer:
@@ -131,9 +136,7 @@ class IdempotentConsumer:
             return False
         try:
             with self.db.transaction() as session:
-                done = set(session.scalars(select(ProcessedEvent.event_id).where(
-                    ProcessedEvent.consumer == self.name,
-                    among(session, ProcessedEvent.event_id, {envelope.id for envelope, _ in envelopes}))))
+                done = self._done(session, {envelope.id for envelope, _ in envelopes})
                 applied = self._handle(session, self._fresh(envelopes, done))
                 self._record(session, [envelope.id for envelope, _ in applied])
         except Exception as exc:
@@ -141,6 +144,17 @@ class IdempotentConsumer:
             return False
         self._applied(applied)
         return True
+
+    def _done(self, session: Session, event_ids: set[str]) -> set[str]:
+        """Those of these ids this consumer has applied. Events mostly come one at a time once a consumer has
+        caught up: one id is looked up by a statement built once (building and caching a statement anew
+        each time was a third of a one-event run's CPU)."""
+        if len(event_ids) == 1:
+            found = session.connection().execute(ONE_PROCESSED, {"consumer": self.name, "event_id": next(iter(event_ids))})
+        else:
+            found = session.connection().execute(select(PROCESSED.c.event_id).where(
+                PROCESSED.c.consumer == self.name, among(session, PROCESSED.c.event_id, event_ids)))
+        return set(found.scalars())
 
     def _fresh(self, envelopes: list[tuple[Envelope, dict[str, str]]], done: set[str]):
         """The run's events this consumer handles and has not applied yet; an event twice in the run
@@ -209,7 +223,7 @@ class IdempotentConsumer:
         """The ids applied, in one statement with the handlers' effects. Not added to the session
         one by one: the ORM would then flush one row before each query the next handler makes."""
         now = utcnow()
-        insert_rows(session, insert(ProcessedEvent.__table__),
+        insert_rows(session, insert(PROCESSED),
                     [{"consumer": self.name, "event_id": event_id, "processed_at": now} for event_id in event_ids])
 
     def _apply(self, handler: Handler, envelope: Envelope) -> bool:
