@@ -44,8 +44,12 @@ def serialize_on(session: Session, key: str) -> None:
 def among(session: Session, column, values: Iterable[str]) -> ColumnElement[bool]:
     """`column IN values`, the values bound as one parameter (PostgreSQL: an array; SQLite: a JSON
     array read by json_each). SQLAlchemy renders an expanding IN afresh on each execution, one
-    parameter per value: for a consumer run's thousand ids that cost more than the query itself."""
+    parameter per value: for a consumer run's thousand ids that cost more than the query itself.
+    One value (a consumer caught up takes events one at a time; a request names one person) is plain
+    equality, the statement the planners and SQLAlchemy's statement cache handle best."""
     values = list(values)
+    if len(values) == 1:
+        return column == values[0]
     if session.get_bind().dialect.name == "postgresql":
         return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
     return column.in_(select(literal_column("value")).select_from(func.json_each(bindparam(None, json.dumps(values)))))

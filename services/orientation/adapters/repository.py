@@ -2,7 +2,7 @@
 
 Rows are read and written as the tables' rows, not as ORM objects: the orientation consumer stores a run
 of people at once, and the ORM's identity map, flushes and per-object bookkeeping were most of its time
-(docs/performance.md, "Orientation decisions from the stream").
+(docs/performance.md, "Seventh pass", "Orientation decisions").
 """
 from __future__ import annotations
 
@@ -37,9 +37,9 @@ class OrientationRepository:
 
     def get_many(self, person_ids: Iterable[str], *, for_update: bool = False) -> dict[str, Orientation]:
         """The orientations of those of these people who have one, by person; locked in the order of
-        their ids when `for_update`, so two writers over overlapping people never wait on each other."""
+        their ids when `for_update`, so two writers over overlapping people never deadlock."""
         wanted = set(person_ids)
-        query = select(PERSONS).where(self._among(PERSONS.c.person_id, wanted)).order_by(PERSONS.c.person_id)
+        query = select(PERSONS).where(among(self.session, PERSONS.c.person_id, wanted)).order_by(PERSONS.c.person_id)
         if for_update:
             query = query.with_for_update()
         rows = self.session.execute(query).all()
@@ -47,17 +47,13 @@ class OrientationRepository:
             return {}
         histories: dict[str, list[Decision]] = {row.person_id: [] for row in rows}
         for person_id, body in self.session.execute(
-                select(DECISIONS.c.person_id, DECISIONS.c.body).where(self._among(DECISIONS.c.person_id, wanted))
+                select(DECISIONS.c.person_id, DECISIONS.c.body).where(among(self.session, DECISIONS.c.person_id, wanted))
                 .order_by(DECISIONS.c.person_id, DECISIONS.c.sequence)):
             histories[person_id].append(_decision(body))
         self._stored.update(histories)
         return {row.person_id: Orientation(person=_person(row), history=histories[row.person_id], version=row.version,
                                            decision_due_at=row.decision_due_at,
                                            preferred_org_type=row.preferred_org_type) for row in rows}
-
-    def _among(self, column, person_ids: set[str]):
-        # One person (every request) by plain equality: the planners' simplest case.
-        return column == next(iter(person_ids)) if len(person_ids) == 1 else among(self.session, column, person_ids)
 
     def save(self, orientation: Orientation) -> None:
         self.save_all([orientation])

@@ -1,12 +1,13 @@
-"""core.db.insert_rows on both databases: the same rows and the same conflict handling whether it runs
-as one statement over arrays (PostgreSQL) or as an executemany (SQLite)."""
+"""core.db's set statements on both databases: insert_rows gives the same rows and the same conflict
+handling whether it runs as one statement over arrays (PostgreSQL) or as an executemany (SQLite); among
+selects the same rows whether it binds no value, one (plain equality) or many (one array parameter)."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from services.core.db import Database, UTCDateTime, insert_rows
+from services.core.db import Database, UTCDateTime, among, insert_rows
 from tests.support.databases import fresh_database
 from tests.support.fixtures import BACKENDS
 
@@ -51,3 +52,14 @@ def test_rows_are_inserted_and_conflicts_resolved_by_the_statement_clause(db):
     assert rows[("44001", "2026-03")] == (11, at + timedelta(minutes=1))  # summed, the first row's time kept
     assert rows[("44001", "2026-04")] == (7, at)
     assert rows[("44999", "2026-03")] == (999, at + timedelta(minutes=999))  # timezone-aware on both
+
+
+@pytest.mark.parametrize("places", [[], ["44002"], ["44002", "44003", "nowhere"], [str(44000 + n) for n in range(0, 500, 2)]])
+def test_among_selects_exactly_the_rows_named(db, places):
+    at = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    with db.transaction() as session:
+        insert_rows(session, summing(session), [{"place": str(44000 + n), "month": "2026-03", "value": n, "seen_at": at}
+                                                for n in range(1, 501)])
+    with db.reading() as session:
+        found = set(session.execute(sa.select(counts.c.place).where(among(session, counts.c.place, places))).scalars())
+    assert found == set(places) & {str(44000 + n) for n in range(1, 501)}
