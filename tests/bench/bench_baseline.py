@@ -32,7 +32,7 @@ from services.core.memory import IDLE_CPU_SHARE, WINDOW_SECONDS as IDLE_WINDOW_S
 from services.core.settings import REPO_ROOT  # noqa: E402
 from tests.bench import loadgen  # noqa: E402
 from tests.bench.bench_journey import (  # noqa: E402
-    AGENCY, DOSSIER_CONSUMER, decisions_per_second, fill_backlog, registration_to_dossier_delay,
+    AGENCY, DOSSIER_CONSUMER, DossierDelays, decisions_per_second, fill_backlog, registration_to_dossier_delay,
     wait_until_caught_up,
 )
 from tests.bench.bench_registration import random_person  # noqa: E402
@@ -70,7 +70,7 @@ class TreeFigures:
     events_missing: int
     decisions_per_second: float
     read_nginx: Pair | None  # measured on the working tree only, like the dossier delay
-    dossier_delays_ms: list[float] | None
+    dossier_delays_ms: DossierDelays | None
     rss_mib: dict[str, float]  # each process, idle after the load
     bare: dict[str, "Run"] | None  # the yardstick, measured beside the working tree's idle platform
 
@@ -141,12 +141,16 @@ def bare_app(workdir: Path) -> dict[str, Run]:
 
 def measure_tree(broker: TestBroker, tree: Path, workdir: Path, working_tree: bool) -> TreeFigures:
     """Reads first, on a platform idle since it caught up with the stream; then writes, whose events keep
-    the consumers busy for a while. The working tree is also read through nginx, and timed to the dossier."""
+    the consumers busy for a while. The working tree is also read through nginx, and timed to the dossier.
+    Idle means every process, not the dossier's consumer alone: the reads share two cores with whatever
+    service is still applying the backlog, and the bare app they are held against is measured on an idle
+    platform."""
     server = {} if working_tree else STARTING_SERVER
     platform, decisions = decisions_per_second(broker, lambda: Platform.start(tree, workdir, broker, **server))
     dossier_group = platform.consumer_group("dossier", DOSSIER_CONSUMER)
     try:
         wait_until_caught_up(broker, dossier_group)
+        wait_until_idle(platform.pids())
         registration = platform.services["registration"]["url"]
         path = f"/v1/registrations/{registered_one(platform)}"
         headers = platform.headers(AGENCY)  # valid for 15 minutes: the reads take a few
@@ -157,7 +161,7 @@ def measure_tree(broker: TestBroker, tree: Path, workdir: Path, working_tree: bo
         bare = bare_app(workdir) if working_tree else None
         post, delays, missing = registrations_to_kafka(broker, platform, workdir)
         wait_until_caught_up(broker, dossier_group)
-        dossier = dossier_delays(platform) if working_tree else None
+        dossier = dossier_delays(platform, workdir) if working_tree else None
         return TreeFigures(healthz, read_direct, read_gateway, post, delays, missing, decisions, read_nginx,
                            dossier, idle_rss(platform), bare)
     finally:
@@ -169,9 +173,9 @@ def read_through_nginx(service: str, path: str, headers: dict[str, str], workdir
         return pair("GET one registration, through nginx", proxy + path, headers)
 
 
-def dossier_delays(platform: Platform) -> list[float]:
+def dossier_delays(platform: Platform, workdir: Path) -> DossierDelays:
     with httpx.Client(base_url=platform.url, headers=platform.headers(AGENCY), timeout=30) as api:
-        return registration_to_dossier_delay(api)
+        return registration_to_dossier_delay(api, f"sqlite:///{workdir / 'dossier.db'}")  # Stack's default
 
 
 def pair(label: str, url: str, headers: dict[str, str] | None = None) -> Pair:
@@ -230,21 +234,29 @@ def created_at(workdir: Path, prefix: str) -> dict[str, float]:
 
 
 def idle_rss(platform: Platform) -> dict[str, float]:
-    """Each process's resident memory once idle: once every process has spent a window under the share of a
-    core at which services/core/memory.py judges it idle, and then one more window, in which it gives back
-    what it freed. A fixed wait read profiles while its search index still caught up with the writes just
-    made. A process still busy after IDLE_AT_MOST_SECONDS is read as it is, and named."""
+    """Each process's resident memory once idle, and one more window after, in which it gives back what it
+    freed (services/core/memory.py). A fixed wait read profiles while its search index still caught up
+    with the writes just made."""
     pids = platform.pids()
-    deadline, busy, before = time.monotonic() + IDLE_AT_MOST_SECONDS, set(pids), cpu_seconds(pids)
+    wait_until_idle(pids)
+    time.sleep(IDLE_WINDOW_SECONDS + 1)
+    return {name: resident_mib(pid) for name, pid in pids.items()}
+
+
+def wait_until_idle(pids: dict[str, int]) -> None:
+    """Until every process has spent a window under the share of a core at which services/core/memory.py
+    judges it idle. A process still busy after IDLE_AT_MOST_SECONDS is named and left to itself."""
+    started = time.monotonic()
+    deadline, busy, before = started + IDLE_AT_MOST_SECONDS, set(pids), cpu_seconds(pids)
     while busy and time.monotonic() < deadline:
         time.sleep(IDLE_WINDOW_SECONDS)
         now = cpu_seconds(pids)
         busy = {name for name in pids if now[name] - before[name] >= IDLE_CPU_SHARE * IDLE_WINDOW_SECONDS}
         before = now
     if busy:
-        print(f"  still busy after {IDLE_AT_MOST_SECONDS} s, read as they are: {', '.join(sorted(busy))}")
-    time.sleep(IDLE_WINDOW_SECONDS + 1)
-    return {name: resident_mib(pid) for name, pid in pids.items()}
+        print(f"  still busy after {IDLE_AT_MOST_SECONDS} s: {', '.join(sorted(busy))}")
+    else:
+        print(f"  every process idle after {time.monotonic() - started:.0f} s", flush=True)
 
 
 def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
@@ -308,7 +320,8 @@ def print_goals(bare: dict[str, Run], before: TreeFigures, now: TreeFigures) -> 
     async_ = bare["async"].per_second
     post = now.post.created_per_second
     event_p99 = percentile(now.event_delays_ms, 99) if len(now.event_delays_ms) > 1 else math.inf
-    dossier_p99 = percentile(now.dossier_delays_ms, 99)
+    shown_p99, committed_p99 = (percentile(delays, 99) for delays in (now.dossier_delays_ms.shown,
+                                                                       now.dossier_delays_ms.committed))
     heaviest = max(now.rss_mib, key=now.rss_mib.get)
     decisions_ratio = now.decisions_per_second / before.decisions_per_second
     print("\n== issue 10's goals: each a ratio within this run (printed, never asserted) ==")
@@ -320,8 +333,10 @@ def print_goals(bare: dict[str, Run], before: TreeFigures, now: TreeFigures) -> 
     row(f"orientation decisions/s / {STARTING_COMMIT}'s", f"{now.decisions_per_second:.0f}/s",
         f"{before.decisions_per_second:.0f}/s", times(now.decisions_per_second, before.decisions_per_second),
         ">= 5x", decisions_ratio >= 5)
-    row("registration -> dossier shows orientation p99", f"{dossier_p99:.0f} ms", "", "", "<= 100 ms",
-        dossier_p99 <= 100)
+    row("registration -> dossier shows orientation p99", f"{shown_p99:.0f} ms", "", "", "<= 100 ms",
+        shown_p99 <= 100)
+    row("  the same, committed, by the dossier's clock", f"{committed_p99:.0f} ms", "", "", "<= 100 ms",
+        committed_p99 <= 100)
     row(f"idle RSS of each process (max: {heaviest})", f"{now.rss_mib[heaviest]:.0f} MiB", "", "", "<= 150 MB",
         now.rss_mib[heaviest] * MIB <= 150e6)
 
