@@ -60,6 +60,9 @@ def test_among_selects_exactly_the_rows_named(db, places):
     with db.transaction() as session:
         insert_rows(session, summing(session), [{"place": str(44000 + n), "month": "2026-03", "value": n, "seen_at": at}
                                                 for n in range(1, 501)])
+    stored = {str(44000 + n) for n in range(1, 501)}
     with db.reading() as session:
         found = set(session.execute(sa.select(counts.c.place).where(among(session, counts.c.place, places))).scalars())
-    assert found == set(places) & {str(44000 + n) for n in range(1, 501)}
+        others = set(session.execute(sa.select(counts.c.place).where(~among(session, counts.c.place, places))).scalars())
+    assert found == set(places) & stored
+    assert others == stored - set(places)  # negated, as the outbox relay leaves out the rows it delivered
