@@ -52,7 +52,7 @@ test: venv
 	@$(PG) start
 	@$(TEST_KAFKA_ENV) $(KAFKA) start
 	@set -o pipefail; TEST_KAFKA_PORT=19092 TEST_DATABASE_URL="$$($(PG) url)" \
-	  $(PY) -m pytest services gateway tests -p no:cacheprovider; \
+	  $(PY) -m pytest services gateway tests -p no:cacheprovider --durations=30; \
 	  status=$$?; $(TEST_KAFKA_ENV) $(KAFKA) stop >/dev/null; $(PG) stop >/dev/null; exit $$status
 
 ## test-unit: the fast domain tests only (no broker, no database server)
